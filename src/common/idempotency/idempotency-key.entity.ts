@@ -1,0 +1,27 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+
+/** One client-chosen key per caller, with the fingerprint of its request and the first result. */
+@Entity({ name: 'idempotency_keys' })
+@Index('idx_idempotency_keys_expires_at', ['expiresAt'])
+export class IdempotencyKey {
+  @PrimaryColumn({ type: 'text' })
+  scope: string;
+
+  @PrimaryColumn({ type: 'text' })
+  key: string;
+
+  @Column({ name: 'request_hash', type: 'text' })
+  requestHash: string;
+
+  @Column({ name: 'status_code', type: 'int', nullable: true })
+  statusCode: number | null;
+
+  @Column({ type: 'jsonb', nullable: true })
+  response: unknown;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+
+  @Column({ name: 'expires_at', type: 'timestamptz' })
+  expiresAt: Date;
+}

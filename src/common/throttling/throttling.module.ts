@@ -1,0 +1,51 @@
+import { ExecutionContext, Module, SetMetadata } from '@nestjs/common';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { APP_CONFIG, type AppConfig } from '../../config/app-config';
+import { REDIS, type RedisClient } from '../redis/redis.module';
+import { RedisThrottlerStorage } from './redis-throttler.storage';
+import type { ThrottleSubject } from './arena-throttler.guard';
+import { ArenaThrottlerGuard } from './arena-throttler.guard';
+
+const AUTH_THROTTLE = 'arena:auth-throttle';
+/** Sign-in routes: an extra, stricter per-address limit against password guessing. */
+export const AuthThrottle = () => SetMetadata(AUTH_THROTTLE, true);
+
+const isAuthRoute = (context: ExecutionContext) => Reflect.getMetadata(AUTH_THROTTLE, context.getHandler()) === true;
+
+@Module({
+  imports: [
+    ThrottlerModule.forRootAsync({
+      inject: [APP_CONFIG, REDIS],
+      useFactory: (config: AppConfig, redis: RedisClient) => ({
+        throttlers: [
+          { name: 'ip', ttl: config.throttle.ttlMs, limit: config.throttle.ipLimit, getTracker: (req) => (req as ThrottleSubject).ip },
+          {
+            name: 'user',
+            ttl: config.throttle.ttlMs,
+            limit: config.throttle.userLimit,
+            getTracker: (req) => (req as ThrottleSubject).caller?.userId ?? 'anonymous',
+            skipIf: (context) => !callerPresent(context),
+          },
+          {
+            name: 'auth',
+            ttl: config.throttle.ttlMs,
+            limit: config.throttle.authLimit,
+            getTracker: (req) => (req as ThrottleSubject).ip,
+            skipIf: (context) => !isAuthRoute(context),
+          },
+        ],
+        storage: redis ? new RedisThrottlerStorage(redis) : undefined,
+        setHeaders: false,
+      }),
+    }),
+  ],
+  providers: [ArenaThrottlerGuard],
+  exports: [ArenaThrottlerGuard, ThrottlerModule],
+})
+export class ThrottlingModule {}
+
+function callerPresent(context: ExecutionContext): boolean {
+  if (context.getType() === 'ws') return Boolean(context.switchToWs().getClient().data?.caller);
+  return Boolean(context.switchToHttp().getRequest().caller);
+}
+

@@ -1,0 +1,186 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const toInt = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : Number(value);
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+const toOptional = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/**
+ * Every environment variable Arena reads, with its default. `.env.example` documents the same list;
+ * `loadConfig` validates it once at boot and the process stops naming the first bad variable.
+ */
+export class EnvironmentVariables {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  PORT = 3000;
+
+  @Transform(toOptional) @IsOptional() @IsString()
+  DATABASE_URL?: string;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(500)
+  DATABASE_POOL_SIZE = 20;
+
+  @IsString()
+  EMBEDDED_PG_DIR = './.data/pg';
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  EMBEDDED_PG_PORT = 0;
+
+  @Transform(toOptional) @IsOptional() @IsString()
+  REDIS_URL?: string;
+
+  @Transform(toOptional) @IsOptional() @IsString() @MinLength(32)
+  SESSION_SECRET?: string;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  SESSION_TTL_HOURS = 24 * 7;
+
+  @Transform(toOptional) @IsOptional() @IsString() @MinLength(3) @MaxLength(32)
+  ADMIN_USERNAME?: string;
+
+  @Transform(toOptional) @IsOptional() @IsString() @MinLength(12)
+  ADMIN_PASSWORD?: string;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  IDEMPOTENCY_TTL_HOURS = 24;
+
+  @Transform(toInt) @IsInt() @Min(1000)
+  IDEMPOTENCY_CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
+
+  @Transform(toInt) @IsInt() @Min(1000)
+  THROTTLE_TTL_MS = 60_000;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  THROTTLE_IP_LIMIT = 600;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  THROTTLE_USER_LIMIT = 300;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  THROTTLE_AUTH_LIMIT = 30;
+
+  @IsString()
+  CORS_ORIGINS = 'http://localhost:3000';
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  @Transform(toBool) @IsBoolean()
+  TRUST_PROXY = false;
+
+  @Transform(toInt) @IsInt() @Min(1000)
+  WS_PING_INTERVAL_MS = 25_000;
+
+  @Transform(toInt) @IsInt() @Min(1000)
+  WS_PING_TIMEOUT_MS = 20_000;
+
+  @Transform(toInt) @IsInt() @Min(1024)
+  WS_MAX_PAYLOAD_BYTES = 64 * 1024;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  WS_MAX_CONNECTIONS = 10_000;
+
+  @Transform(toInt) @IsInt() @Min(0)
+  SHUTDOWN_GRACE_MS = 10_000;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  HEALTH_HEAP_LIMIT_MB = 1536;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  HEALTH_EVENT_LOOP_LAG_MS = 500;
+}
+
+/** The typed, validated configuration every module reads (never `process.env`). */
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  databaseUrl?: string;
+  databasePoolSize: number;
+  embeddedPg: { dir: string; port: number };
+  redisUrl?: string;
+  sessionSecret: string;
+  sessionTtlMs: number;
+  admin?: { username: string; password: string };
+  idempotency: { ttlMs: number; cleanupIntervalMs: number };
+  throttle: { ttlMs: number; ipLimit: number; userLimit: number; authLimit: number };
+  corsOrigins: string[];
+  logLevel: string;
+  trustProxy: boolean;
+  ws: { pingIntervalMs: number; pingTimeoutMs: number; maxPayloadBytes: number; maxConnections: number };
+  shutdownGraceMs: number;
+  health: { heapLimitBytes: number; eventLoopLagMs: number };
+}
+
+export class ConfigError extends Error {}
+
+// Only used outside production, where it is never a secret worth guarding.
+const DEVELOPMENT_SESSION_SECRET = 'arena-development-session-secret-not-for-production';
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  // Unrelated variables ride along harmlessly: only EnvironmentVariables' properties are read below.
+  const vars = plainToInstance(EnvironmentVariables, { ...env }, { exposeDefaultValues: true });
+  const errors = validateSync(vars, { skipMissingProperties: false });
+  if (errors.length > 0) {
+    const first = errors[0];
+    const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    throw new ConfigError(`Invalid configuration: ${reason} (got ${JSON.stringify(env[first.property])})`);
+  }
+  if (vars.NODE_ENV === 'production' && !vars.SESSION_SECRET) {
+    throw new ConfigError('Invalid configuration: SESSION_SECRET is required when NODE_ENV=production');
+  }
+  if ((vars.ADMIN_USERNAME === undefined) !== (vars.ADMIN_PASSWORD === undefined)) {
+    throw new ConfigError('Invalid configuration: ADMIN_USERNAME and ADMIN_PASSWORD must be set together');
+  }
+
+  return {
+    env: vars.NODE_ENV,
+    host: vars.HOST,
+    port: vars.PORT,
+    databaseUrl: vars.DATABASE_URL,
+    databasePoolSize: vars.DATABASE_POOL_SIZE,
+    embeddedPg: { dir: vars.EMBEDDED_PG_DIR, port: vars.EMBEDDED_PG_PORT },
+    redisUrl: vars.REDIS_URL,
+    sessionSecret: vars.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET,
+    sessionTtlMs: vars.SESSION_TTL_HOURS * 3600_000,
+    admin: vars.ADMIN_USERNAME && vars.ADMIN_PASSWORD ? { username: vars.ADMIN_USERNAME, password: vars.ADMIN_PASSWORD } : undefined,
+    idempotency: { ttlMs: vars.IDEMPOTENCY_TTL_HOURS * 3600_000, cleanupIntervalMs: vars.IDEMPOTENCY_CLEANUP_INTERVAL_MS },
+    throttle: {
+      ttlMs: vars.THROTTLE_TTL_MS,
+      ipLimit: vars.THROTTLE_IP_LIMIT,
+      userLimit: vars.THROTTLE_USER_LIMIT,
+      authLimit: vars.THROTTLE_AUTH_LIMIT,
+    },
+    corsOrigins: vars.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    logLevel: vars.LOG_LEVEL,
+    trustProxy: vars.TRUST_PROXY,
+    ws: {
+      pingIntervalMs: vars.WS_PING_INTERVAL_MS,
+      pingTimeoutMs: vars.WS_PING_TIMEOUT_MS,
+      maxPayloadBytes: vars.WS_MAX_PAYLOAD_BYTES,
+      maxConnections: vars.WS_MAX_CONNECTIONS,
+    },
+    shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
+    health: { heapLimitBytes: vars.HEALTH_HEAP_LIMIT_MB * 1024 * 1024, eventLoopLagMs: vars.HEALTH_EVENT_LOOP_LAG_MS },
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,109 @@
+import { Inject, Logger } from '@nestjs/common';
+import { OnEvent } from '@nestjs/event-emitter';
+import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
+import type { Server, Socket } from 'socket.io';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import type { ErrorBody } from '../common/errors/app-error';
+import { LifecycleService } from '../common/lifecycle/lifecycle.service';
+import { MetricsService } from '../telemetry/metrics.service';
+import type { Caller } from '../identity/caller';
+import { IdentityService } from '../identity/identity.service';
+import { SESSIONS_REVOKED, type SessionsRevokedEvent } from '../identity/identity.events';
+import { sessionRoom, SocketEmitter, userRoom } from './socket-emitter.service';
+
+type HandshakeError = Error & { data: ErrorBody };
+
+function handshakeError(code: string, message: string): HandshakeError {
+  return Object.assign(new Error(message), { data: { code, message } });
+}
+
+/**
+ * The connection edge: authenticates every handshake (token in `auth.token`), refuses politely past
+ * the connection cap or while draining, and guards every incoming packet before any handler sees it:
+ * unknown events and oversize payloads get an error ack, never a crash or a disconnect.
+ */
+@WebSocketGateway()
+export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+  private readonly logger = new Logger('Realtime');
+
+  constructor(
+    private readonly identity: IdentityService,
+    private readonly emitter: SocketEmitter,
+    private readonly lifecycle: LifecycleService,
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  afterInit(server: Server): void {
+    this.emitter.attach(server);
+    server.use((socket, next) => {
+      this.admit(socket).then(
+        () => next(),
+        (error: HandshakeError) => next(error),
+      );
+    });
+  }
+
+  handleConnection(socket: Socket): void {
+    const caller = socket.data.caller as Caller | undefined;
+    if (!caller) return void socket.disconnect(true); // only reachable if the middleware was bypassed
+    void socket.join([userRoom(caller.userId), sessionRoom(caller.sessionId)]);
+    socket.use(([event, ...args], next) => {
+      const refusal = this.screen(socket, event, args);
+      if (!refusal) return next();
+      this.metrics.socketEvents.inc({ event: 'rejected', outcome: refusal.code });
+      const ack = args[args.length - 1];
+      if (typeof ack === 'function') ack({ ok: false, error: refusal });
+      else socket.emit('arena:error', { event, ok: false, error: refusal });
+    });
+    this.metrics.connectedSockets.inc();
+  }
+
+  handleDisconnect(socket: Socket): void {
+    if (socket.data.caller) this.metrics.connectedSockets.dec();
+  }
+
+  @OnEvent(SESSIONS_REVOKED)
+  onSessionsRevoked(event: SessionsRevokedEvent): void {
+    this.emitter.disconnectSessions(event.sessionIds, 'session:revoked', { reason: event.reason });
+  }
+
+  private async admit(socket: Socket): Promise<void> {
+    if (this.lifecycle.draining) throw handshakeError('SHUTTING_DOWN', 'The server is restarting; reconnect shortly');
+    if (this.emitter.localConnections() >= this.config.ws.maxConnections) {
+      throw handshakeError('SERVER_BUSY', 'This server is full; try again shortly');
+    }
+    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const caller = await this.identity.authenticate(token).catch((error: unknown) => {
+      this.logger.error({ err: error }, 'handshake authentication failed');
+      throw handshakeError('INTERNAL_ERROR', 'Could not check the session; try again');
+    });
+    if (!caller) {
+      throw token === undefined
+        ? handshakeError('UNAUTHENTICATED', 'Send the session token as auth.token in the handshake')
+        : handshakeError('UNAUTHENTICATED', 'The session token is unknown, expired or revoked');
+    }
+    socket.data.caller = caller;
+  }
+
+  private screen(socket: Socket, event: unknown, args: unknown[]): ErrorBody | null {
+    if (this.lifecycle.draining) return { code: 'SHUTTING_DOWN', message: 'The server is restarting; retry after reconnecting' };
+    if (typeof event !== 'string' || socket.listeners(event).length === 0) {
+      return { code: 'UNKNOWN_EVENT', message: `Unknown event ${JSON.stringify(event)}` };
+    }
+    const payload = args.filter((arg) => typeof arg !== 'function');
+    const size = payloadSize(payload);
+    if (size > this.config.ws.maxPayloadBytes) {
+      return { code: 'PAYLOAD_TOO_LARGE', message: `Payload is ${size} bytes; the limit is ${this.config.ws.maxPayloadBytes}` };
+    }
+    return null;
+  }
+}
+
+function payloadSize(payload: unknown[]): number {
+  try {
+    return Buffer.byteLength(JSON.stringify(payload, (_key, value: unknown) => (Buffer.isBuffer(value) ? 'x'.repeat(value.length) : value)) ?? '');
+  } catch {
+    return Number.POSITIVE_INFINITY; // cyclic or otherwise unserialisable: refuse
+  }
+}

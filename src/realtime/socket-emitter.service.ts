@@ -1,0 +1,49 @@
+import { Injectable } from '@nestjs/common';
+import type { Server } from 'socket.io';
+
+/** Socket.IO room names Arena uses; every socket joins its user's and its session's room. */
+export const userRoom = (userId: string) => `user:${userId}`;
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+
+/**
+ * The only service that talks to Socket.IO rooms: features publish through it and never import
+ * socket.io. Sending to a room nobody is in, or to a closed socket, is a no-op.
+ */
+@Injectable()
+export class SocketEmitter {
+  private server: Server | null = null;
+
+  attach(server: Server): void {
+    this.server = server;
+  }
+
+  toRoom(room: string, event: string, payload: unknown): void {
+    this.server?.to(room).emit(event, payload);
+  }
+
+  toUser(userId: string, event: string, payload: unknown): void {
+    this.toRoom(userRoom(userId), event, payload);
+  }
+
+  broadcast(event: string, payload: unknown): void {
+    this.server?.emit(event, payload);
+  }
+
+  /** Tells the sockets of these sessions why, then closes them (across processes with the Redis adapter). */
+  disconnectSessions(sessionIds: string[], event: string, payload: unknown): void {
+    if (!this.server || sessionIds.length === 0) return;
+    const rooms = sessionIds.map(sessionRoom);
+    const server = this.server;
+    server.to(rooms).emit(event, payload);
+    // A moment for the notice to leave before the transport closes.
+    setTimeout(() => server.in(rooms).disconnectSockets(true), 25).unref();
+  }
+
+  disconnectAll(): void {
+    this.server?.disconnectSockets(true);
+  }
+
+  localConnections(): number {
+    return this.server?.of('/').sockets.size ?? 0;
+  }
+}

@@ -1,0 +1,51 @@
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { from, lastValueFrom, Observable } from 'rxjs';
+import type { Socket } from 'socket.io';
+import { IdempotencyService, canonicalJson } from '../common/idempotency/idempotency.service';
+import { LifecycleService } from '../common/lifecycle/lifecycle.service';
+import type { Caller } from '../identity/caller';
+
+export interface SocketOk<T> {
+  ok: true;
+  data: T;
+}
+
+/** Client-chosen keys that make a socket event exactly-once, by name. */
+const ACTION_KEYS = ['actionId', 'clientMsgId'] as const;
+
+/**
+ * Every socket handler's reply becomes the ack `{ ok: true, data }`. An event whose payload carries an
+ * `actionId` (or `clientMsgId`) runs once per (caller, event, key) through the same store as REST's
+ * Idempotency-Key: a retry gets the first ack, a different payload under the same key is refused.
+ */
+@Injectable()
+export class SocketReplyInterceptor implements NestInterceptor {
+  constructor(
+    private readonly idempotency: IdempotencyService,
+    private readonly lifecycle: LifecycleService,
+  ) {}
+
+  intercept(context: ExecutionContext, next: CallHandler): Observable<SocketOk<unknown>> {
+    const socket = context.switchToWs().getClient<Socket>();
+    const payload = context.switchToWs().getData<Record<string, unknown> | undefined>();
+    const event = context.getArgByIndex<string>(3);
+    const caller = socket.data.caller as Caller;
+    const key = ACTION_KEYS.map((name) => payload?.[name]).find((value) => typeof value === 'string') as string | undefined;
+
+    const run = async (): Promise<SocketOk<unknown>> => {
+      const done = this.lifecycle.begin();
+      try {
+        const handle = async () => ({ ok: true as const, data: await lastValueFrom(next.handle(), { defaultValue: null }) });
+        if (key === undefined) return await handle();
+        const result = await this.idempotency.execute(
+          { scope: `user:${caller.userId}`, key: `ws:${event}:${key}`, fingerprint: `${event}\n${canonicalJson(payload)}` },
+          async () => ({ statusCode: 200, body: await handle() }),
+        );
+        return result.body;
+      } finally {
+        done();
+      }
+    };
+    return from(run());
+  }
+}

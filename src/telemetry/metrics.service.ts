@@ -1,0 +1,37 @@
+import { Injectable } from '@nestjs/common';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
+/** Arena's Prometheus registry (one per app instance, so tests can run several apps in one process). */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  readonly httpDuration = new Histogram({
+    name: 'arena_http_request_duration_seconds',
+    help: 'REST request duration by method, route and status',
+    labelNames: ['method', 'route', 'status_code'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+
+  readonly connectedSockets = new Gauge({
+    name: 'arena_connected_sockets',
+    help: 'Socket.IO connections open on this process',
+    registers: [this.registry],
+  });
+
+  readonly socketEvents = new Counter({
+    name: 'arena_socket_events_total',
+    help: 'Socket events refused before reaching a handler, by reason',
+    labelNames: ['event', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'arena_' });
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}
