@@ -1,0 +1,123 @@
+/**
+ * The engine contract: a game is pure rules. No Nest, no TypeORM, no clock or randomness of its own:
+ * the time and a seeded random source come in through `GameContext`. The room runtime stores the
+ * events, folds them into state, and publishes each viewer's `view`.
+ */
+
+/** A deterministic random source (seeded per room); the same seed gives the same draws. */
+export interface RandomSource {
+  /** A float in [0, 1). */
+  next(): number;
+  /** An integer in [0, maxExclusive). */
+  int(maxExclusive: number): number;
+  /** A shuffled copy. */
+  shuffle<T>(items: readonly T[]): T[];
+}
+
+export interface GameContext {
+  /** Epoch milliseconds of the action being applied. */
+  now: number;
+  random: RandomSource;
+}
+
+export type SeatKind = 'human' | 'agent' | 'bot';
+
+export interface SeatInfo {
+  /** Stable for the room's life; lowest seat breaks ties. */
+  seat: number;
+  /** The user (or, for a server bot, a synthetic id) who holds the seat. Agents' owners are in ownerId. */
+  userId: string;
+  /** For an agent: the registered user who owns it; for anyone else: the same as userId. */
+  ownerId: string;
+  kind: SeatKind;
+  name: string;
+}
+
+/** Who may see an event: everyone (seats and spectators), or only the listed seats. */
+export type Audience = 'all' | readonly number[];
+
+export interface GameEvent {
+  type: string;
+  payload: Record<string, unknown>;
+  audience: Audience;
+}
+
+export interface Rejection {
+  ok: false;
+  code: string;
+  message: string;
+}
+
+export interface Transition<S> {
+  ok: true;
+  state: S;
+  events: GameEvent[];
+}
+
+export type Outcome<S> = Transition<S> | Rejection;
+
+/** Who acts: a seat number, or the system (deadline timeouts, host commands already authorised). */
+export type Actor = number | 'system';
+
+/** A viewer of a room: a seat, or a spectator (who sees only public facts). */
+export type Viewer = number | 'spectator';
+
+export interface GameAction {
+  type: string;
+  [field: string]: unknown;
+}
+
+/** The action the runtime applies when a stored deadline passes; `deadlineId` makes it idempotent. */
+export interface TimeoutAction extends GameAction {
+  type: 'timeout';
+  deadlineId: string;
+}
+
+export interface GameResult {
+  /** Winning seats (ties share the win). */
+  winners: number[];
+  /** Per-seat score or standing, for statistics. */
+  scores: Record<number, number>;
+  summary: string;
+}
+
+/** What a bot remembers between its turns: the last few rounds it saw (the runtime keeps 3). */
+export type BotMemory = ReadonlyArray<Record<string, unknown>>;
+
+export interface GameEngine<S, O extends object = Record<string, unknown>> {
+  readonly id: string;
+  readonly minSeats: number;
+  readonly maxSeats: number;
+  readonly defaultOptions: O;
+
+  /** Merges room options over the defaults; a rejection (INVALID_OPTIONS) for bad values. */
+  options(input: Partial<O> | undefined): O | Rejection;
+
+  /** Starts a game with these seats (already checked against min/max by the runtime). */
+  start(seats: readonly SeatInfo[], options: O, ctx: GameContext): Transition<S>;
+
+  /** Applies an action by a seat or by the system; returns the next state and events, or a coded rejection. */
+  apply(state: S, action: GameAction, actor: Actor, ctx: GameContext): Outcome<S>;
+
+  /** The next stored deadline: when it passes, the runtime applies `{ type: 'timeout', deadlineId: id }`. */
+  deadline(state: S): { id: string; at: number } | null;
+
+  /** What this viewer may see. Roles and secret choices never appear before the game is over. */
+  view(state: S, viewer: Viewer): Record<string, unknown>;
+
+  /** Seats that must act now (for bots, reconnect defaults and "phase ends early"). */
+  pendingSeats(state: S): number[];
+
+  isOver(state: S): boolean;
+  result(state: S): GameResult | null;
+
+  /** A bot's next action from its own view and short memory, or null when it has nothing to do. */
+  botAction(view: Record<string, unknown>, seat: number, memory: BotMemory, ctx: GameContext): GameAction | null;
+
+  /** What a bot should remember of this view after acting (one entry per round), or null. */
+  botMemoryEntry?(view: Record<string, unknown>, seat: number): Record<string, unknown> | null;
+}
+
+export const reject = (code: string, message: string): Rejection => ({ ok: false, code, message });
+export const isRejection = <S>(outcome: Outcome<S> | unknown): outcome is Rejection =>
+  typeof outcome === 'object' && outcome !== null && (outcome as Rejection).ok === false;
