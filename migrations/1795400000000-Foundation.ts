@@ -47,7 +47,7 @@ export class Foundation1795400000000 implements MigrationInterface {
         key text NOT NULL,
         request_hash text NOT NULL,
         status_code integer,
-        response jsonb,
+        response json,
         created_at timestamptz NOT NULL DEFAULT now(),
         expires_at timestamptz NOT NULL,
         PRIMARY KEY (scope, key)

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, MemoryHealthIndicator, TypeOrmHealthIndicator, type HealthCheckResult } from '@nestjs/terminus';
-import { SkipThrottle } from '@nestjs/throttler';
+import { NoThrottle } from '../common/throttling/throttling.module';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { AppError } from '../common/errors/app-error';
 import { LifecycleService } from '../common/lifecycle/lifecycle.service';
@@ -10,7 +10,7 @@ import { EventLoopIndicator } from './event-loop.indicator';
 import { RedisIndicator } from './redis.indicator';
 
 @ApiTags('operations')
-@SkipThrottle()
+@NoThrottle()
 @Public()
 @Controller('health')
 export class HealthController {

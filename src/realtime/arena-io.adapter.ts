@@ -30,8 +30,10 @@ export class ArenaIoAdapter extends IoAdapter {
       cors: { origin: this.config.corsOrigins, credentials: true },
     } as ServerOptions);
     if (this.config.redisUrl) {
-      const pub = new Redis(this.config.redisUrl, { maxRetriesPerRequest: 2 });
+      // Pub/sub clients wait out a Redis outage (no per-command retry limit) instead of rejecting.
+      const pub = new Redis(this.config.redisUrl, { maxRetriesPerRequest: null });
       const sub = pub.duplicate();
+      for (const client of [pub, sub]) client.on('error', () => undefined); // ioredis reconnects; /health reports it
       this.redisClients.push(pub, sub);
       server.adapter(createAdapter(pub, sub, { key: 'arena:sio' }));
     }
@@ -40,6 +42,9 @@ export class ArenaIoAdapter extends IoAdapter {
 
   override async close(server: Server): Promise<void> {
     await super.close(server);
-    await Promise.all(this.redisClients.splice(0).map((client) => client.quit().catch(() => client.disconnect())));
+    // quit() would wait for a connection that may never come back; an unready client is just dropped.
+    await Promise.all(
+      this.redisClients.splice(0).map((client) => (client.status === 'ready' ? client.quit().catch(() => client.disconnect()) : client.disconnect())),
+    );
   }
 }

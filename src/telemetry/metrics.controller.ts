@@ -1,11 +1,11 @@
 import { Controller, Get, Header } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { SkipThrottle } from '@nestjs/throttler';
+import { NoThrottle } from '../common/throttling/throttling.module';
 import { Public } from '../identity/auth.decorators';
 import { MetricsService } from './metrics.service';
 
 @ApiExcludeController()
-@SkipThrottle()
+@NoThrottle()
 @Public()
 @Controller('metrics')
 export class MetricsController {

@@ -16,7 +16,8 @@ export class IdempotencyKey {
   @Column({ name: 'status_code', type: 'int', nullable: true })
   statusCode: number | null;
 
-  @Column({ type: 'jsonb', nullable: true })
+  // json, not jsonb: a replay returns the first answer byte for byte, keys in their order.
+  @Column({ type: 'json', nullable: true })
   response: unknown;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })

@@ -40,7 +40,7 @@ export class IdempotencyRepository {
 
   async complete(scope: string, key: string, statusCode: number, response: unknown): Promise<void> {
     await this.tx.manager.query(
-      'UPDATE idempotency_keys SET status_code = $3, response = $4::jsonb WHERE scope = $1 AND key = $2',
+      'UPDATE idempotency_keys SET status_code = $3, response = $4::json WHERE scope = $1 AND key = $2',
       [scope, key, statusCode, JSON.stringify(response ?? null)],
     );
   }

@@ -22,8 +22,21 @@ class RedisCloser implements OnApplicationShutdown {
     {
       provide: REDIS,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig): RedisClient =>
-        config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, enableOfflineQueue: true, lazyConnect: false }) : null,
+      useFactory: async (config: AppConfig): Promise<RedisClient> => {
+        if (!config.redisUrl) return null;
+        // No offline queue: while Redis is away, commands fail at once (health says so, throttling
+        // fails open) instead of piling up behind reconnection attempts.
+        const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+        redis.on('error', () => undefined); // reported by /health; ioredis reconnects by itself
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, 2000); // start anyway; /health reports Redis down
+          redis.once('ready', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+        });
+        return redis;
+      },
     },
     RedisCloser,
   ],

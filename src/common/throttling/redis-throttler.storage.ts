@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { ThrottlerStorage } from '@nestjs/throttler';
 import type { Redis } from 'ioredis';
 
@@ -15,8 +16,14 @@ if blocked <= 0 and hits > tonumber(ARGV[2]) then
 end
 return { hits, ttl, blocked }`;
 
-/** Throttling counters shared by every Arena process through Redis. */
+/**
+ * Throttling counters shared by every Arena process through Redis. When Redis cannot answer, requests
+ * pass (fail open, logged): losing rate limits for a moment beats refusing every player.
+ */
 export class RedisThrottlerStorage implements ThrottlerStorage {
+  private readonly logger = new Logger('Throttling');
+  private lastWarning = 0;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'arena:throttle:',
@@ -24,7 +31,17 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, name: string): Promise<ThrottlerStorageRecord> {
     const base = `${this.prefix}${name}:${key}`;
-    const [hits, ttlMs, blockedMs] = (await this.redis.eval(INCREMENT, 2, `${base}:hits`, `${base}:blocked`, ttl, limit, blockDuration)) as [number, number, number];
+    let reply: [number, number, number];
+    try {
+      reply = (await this.redis.eval(INCREMENT, 2, `${base}:hits`, `${base}:blocked`, ttl, limit, blockDuration)) as [number, number, number];
+    } catch (error) {
+      if (Date.now() - this.lastWarning > 10_000) {
+        this.lastWarning = Date.now();
+        this.logger.warn({ err: error }, 'Redis unavailable: throttling paused');
+      }
+      return { totalHits: 0, timeToExpire: 0, isBlocked: false, timeToBlockExpire: 0 };
+    }
+    const [hits, ttlMs, blockedMs] = reply;
     return {
       totalHits: hits,
       timeToExpire: Math.max(0, Math.ceil(ttlMs / 1000)),

@@ -1,5 +1,5 @@
 import { ExecutionContext, Module, SetMetadata } from '@nestjs/common';
-import { ThrottlerModule } from '@nestjs/throttler';
+import { SkipThrottle, ThrottlerModule } from '@nestjs/throttler';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { REDIS, type RedisClient } from '../redis/redis.module';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
@@ -9,6 +9,9 @@ import { ArenaThrottlerGuard } from './arena-throttler.guard';
 const AUTH_THROTTLE = 'arena:auth-throttle';
 /** Sign-in routes: an extra, stricter per-address limit against password guessing. */
 export const AuthThrottle = () => SetMetadata(AUTH_THROTTLE, true);
+
+/** Operations endpoints (/health, /metrics) are never throttled: probes must always get through. */
+export const NoThrottle = () => SkipThrottle({ ip: true, user: true, auth: true });
 
 const isAuthRoute = (context: ExecutionContext) => Reflect.getMetadata(AUTH_THROTTLE, context.getHandler()) === true;
 
