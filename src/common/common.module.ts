@@ -3,14 +3,19 @@ import { TransactionHost } from '../database/transaction-host';
 import { IdempotencyRepository } from './idempotency/idempotency.repository';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { LifecycleService } from './lifecycle/lifecycle.service';
+import { ContentPolicyPort } from './ports/content-policy.port';
+import { SanctionsPort } from './ports/sanctions.port';
 import { RedisModule } from './redis/redis.module';
 import { ThrottlingModule } from './throttling/throttling.module';
 
-/** Shared infrastructure every feature module may use: transactions, idempotency, lifecycle, Redis, throttling. */
+/**
+ * Shared infrastructure every feature module may use: transactions, idempotency, lifecycle, Redis,
+ * throttling, and the ports through which moderation judges content and sanctions users.
+ */
 @Global()
 @Module({
   imports: [RedisModule, ThrottlingModule],
-  providers: [TransactionHost, IdempotencyRepository, IdempotencyService, LifecycleService],
-  exports: [TransactionHost, IdempotencyService, LifecycleService, RedisModule, ThrottlingModule],
+  providers: [TransactionHost, IdempotencyRepository, IdempotencyService, LifecycleService, ContentPolicyPort, SanctionsPort],
+  exports: [TransactionHost, IdempotencyService, LifecycleService, ContentPolicyPort, SanctionsPort, RedisModule, ThrottlingModule],
 })
 export class CommonModule {}

@@ -4,6 +4,8 @@ import { EventEmitter2 } from '@nestjs/event-emitter';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { TransactionHost } from '../database/transaction-host';
 import { AppError } from '../common/errors/app-error';
+import { ContentPolicyPort } from '../common/ports/content-policy.port';
+import { SanctionsPort } from '../common/ports/sanctions.port';
 import type { Caller, Role } from './caller';
 import { hashCredential, looksLikeCredential, newCredential } from './domain/credentials';
 import { isValidDisplayName, normalizeDisplayName, normalizeUsername } from './domain/names';
@@ -56,6 +58,8 @@ export class IdentityService {
     private readonly users: IdentityRepository,
     private readonly tx: TransactionHost,
     private readonly events: EventEmitter2,
+    private readonly contentPolicy: ContentPolicyPort,
+    private readonly sanctions: SanctionsPort,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -86,6 +90,7 @@ export class IdentityService {
     const user = await this.users.findByUsernameWithPassword(normalizeUsername(rawUsername));
     const valid = await verify(user?.passwordHash ?? (await DUMMY_PASSWORD_HASH), password);
     if (!user || !valid || user.disabledAt) throw new AppError('INVALID_CREDENTIALS', 'Wrong username or password');
+    await this.sanctions.assertNotBanned(user.id);
     return this.openSession(user);
   }
 
@@ -94,6 +99,7 @@ export class IdentityService {
       ? await this.users.findAgentByKeyHash(hashCredential(this.config.sessionSecret, agentKey))
       : null;
     if (!agent || agent.disabledAt) throw new AppError('INVALID_CREDENTIALS', 'Unknown or disabled agent key');
+    await this.sanctions.assertNotBanned(agent.id);
     return this.openSession(agent);
   }
 
@@ -103,10 +109,15 @@ export class IdentityService {
     }
   }
 
-  /** Resolves a bearer token to its caller, or null when it is unknown, revoked or expired. */
+  /**
+   * Resolves a bearer token to its caller, or null when it is unknown, revoked or expired; a banned
+   * caller is refused with BANNED and the ban's expiry.
+   */
   async authenticate(token: unknown): Promise<Caller | null> {
     if (!looksLikeCredential('session', token)) return null;
-    return this.users.findCaller(hashCredential(this.config.sessionSecret, token));
+    const caller = await this.users.findCaller(hashCredential(this.config.sessionSecret, token));
+    if (caller) await this.sanctions.assertNotBanned(caller.userId);
+    return caller;
   }
 
   async me(caller: Caller): Promise<PublicUser> {
@@ -184,6 +195,7 @@ export class IdentityService {
         { field: 'displayName', errors: ['displayName must be 2 to 32 letters, digits, spaces, _ . or -'] },
       ]);
     }
+    this.contentPolicy.assertAllowed(name, { surface: 'display_name' }, 'displayName');
     return name;
   }
 

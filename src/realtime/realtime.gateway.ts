@@ -3,7 +3,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGateway } from '@nestjs/websockets';
 import type { Server, Socket } from 'socket.io';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
-import type { ErrorBody } from '../common/errors/app-error';
+import { AppError, type ErrorBody } from '../common/errors/app-error';
 import { LifecycleService } from '../common/lifecycle/lifecycle.service';
 import { MetricsService } from '../telemetry/metrics.service';
 import type { Caller } from '../identity/caller';
@@ -75,6 +75,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     }
     const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
     const caller = await this.identity.authenticate(token).catch((error: unknown) => {
+      if (error instanceof AppError) throw Object.assign(handshakeError(error.code, error.message), { data: error.toBody() });
       this.logger.error({ err: error }, 'handshake authentication failed');
       throw handshakeError('INTERNAL_ERROR', 'Could not check the session; try again');
     });

@@ -1,0 +1,49 @@
+/**
+ * Events that cross module boundaries on the in-process bus (@nestjs/event-emitter). A module emits
+ * after its transaction committed; listeners must be idempotent (an event may be seen again after a
+ * retry). Names are `<module>.<fact in the past tense>`.
+ */
+export const ArenaEvents = {
+  /** A room was created (payload RoomCreated). */
+  roomCreated: 'rooms.created',
+  /** Someone took a seat or began watching (payload RoomMemberJoined). */
+  roomMemberJoined: 'rooms.member-joined',
+  /** Someone left a seat or stopped watching for good (payload RoomMemberLeft). */
+  roomMemberLeft: 'rooms.member-left',
+  /** A room's phase changed; chat channel rules may have changed with it (payload RoomPhaseChanged). */
+  roomPhaseChanged: 'rooms.phase-changed',
+  /** A user was sanctioned; live sockets must act at once (payload UserSanctioned). */
+  userSanctioned: 'moderation.user-sanctioned',
+} as const;
+
+export interface RoomCreated {
+  roomId: string;
+  gameId: string;
+  hostUserId: string;
+}
+
+export interface RoomMemberJoined {
+  roomId: string;
+  userId: string;
+  role: 'seat' | 'spectator';
+  seat: number | null;
+}
+
+export interface RoomMemberLeft {
+  roomId: string;
+  userId: string;
+}
+
+export interface RoomPhaseChanged {
+  roomId: string;
+  gameId: string;
+  phase: string;
+}
+
+export interface UserSanctioned {
+  userId: string;
+  kind: 'ban' | 'mute' | 'kick' | 'warn';
+  expiresAt: string | null;
+  roomId: string | null;
+  reason: string;
+}

@@ -1,0 +1,13 @@
+import type { PublicUser } from '../identity/identity.service';
+import type { Ack } from './ack';
+
+/** Identity over Socket.IO. */
+export interface IdentityClientEvents {
+  'session:whoami': (ack: Ack<PublicUser>) => void;
+  'profile:rename': (payload: { actionId: string; displayName: string }, ack: Ack<PublicUser>) => void;
+}
+
+export interface IdentityServerEvents {
+  /** This session was revoked (logout, agent disabled); the socket closes right after. */
+  'session:revoked': (payload: { reason: string }) => void;
+}

@@ -1,0 +1,17 @@
+import type { ErrorBody } from '../common/errors/app-error';
+import type { IdentityClientEvents, IdentityServerEvents } from './identity.protocol';
+
+export type { Ack, AckReply } from './ack';
+
+/**
+ * The Socket.IO protocol as one typed map, shared by the server, the load tools and clients:
+ * `io<ServerToClientEvents, ClientToServerEvents>(url)`. Each feature adds its events in its own file.
+ */
+export type ClientToServerEvents = IdentityClientEvents;
+
+export type ServerToClientEvents = IdentityServerEvents & {
+  /** The server is draining; reconnect after the delay. */
+  'server:shutdown': (payload: { reason: string; reconnectAfterMs: number }) => void;
+  /** A refused event that had no ack callback. */
+  'arena:error': (payload: { event: string; ok: false; error: ErrorBody }) => void;
+};
