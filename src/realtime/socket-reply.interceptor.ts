@@ -1,4 +1,5 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, SetMetadata } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import type { Socket } from 'socket.io';
 import { IdempotencyService, canonicalJson } from '../common/idempotency/idempotency.service';
@@ -9,6 +10,13 @@ export interface SocketOk<T> {
   ok: true;
   data: T;
 }
+
+const OWN_IDEMPOTENCY = 'arena:own-idempotency';
+/**
+ * The handler makes its event exactly-once itself, in its own tables (e.g. a UNIQUE (sender,
+ * clientMsgId) on messages), so the shared idempotency store is not used for it.
+ */
+export const OwnIdempotency = () => SetMetadata(OWN_IDEMPOTENCY, true);
 
 /** Client-chosen keys that make a socket event exactly-once, by name. */
 const ACTION_KEYS = ['actionId', 'clientMsgId'] as const;
@@ -23,6 +31,7 @@ export class SocketReplyInterceptor implements NestInterceptor {
   constructor(
     private readonly idempotency: IdempotencyService,
     private readonly lifecycle: LifecycleService,
+    private readonly reflector: Reflector,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<SocketOk<unknown>> {
@@ -30,7 +39,10 @@ export class SocketReplyInterceptor implements NestInterceptor {
     const payload = context.switchToWs().getData<Record<string, unknown> | undefined>();
     const event = context.getArgByIndex<string>(3);
     const caller = socket.data.caller as Caller;
-    const key = ACTION_KEYS.map((name) => payload?.[name]).find((value) => typeof value === 'string') as string | undefined;
+    const ownIdempotency = this.reflector.get<boolean>(OWN_IDEMPOTENCY, context.getHandler()) === true;
+    const key = ownIdempotency
+      ? undefined
+      : (ACTION_KEYS.map((name) => payload?.[name]).find((value) => typeof value === 'string') as string | undefined);
 
     const run = async (): Promise<SocketOk<unknown>> => {
       const done = this.lifecycle.begin();
