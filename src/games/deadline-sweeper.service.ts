@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { RoomRuntime } from './room-runtime.service';
@@ -12,10 +12,10 @@ import { RoomsRepository } from './rooms.repository';
  * that passed while nobody was running.
  */
 @Injectable()
-export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
+export class DeadlineSweeper implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('DeadlineSweeper');
   private timer: NodeJS.Timeout | null = null;
-  private sweeping = false;
+  private sweeping: Promise<number> | null = null;
 
   constructor(
     private readonly repository: RoomsRepository,
@@ -30,17 +30,25 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShu
     this.scheduler.addInterval('room-deadline-sweep', this.timer);
   }
 
-  onApplicationShutdown(): void {
+  /** Stops claiming before the runtime stops, so no claim is left without a runtime to fire it. */
+  async beforeApplicationShutdown(): Promise<void> {
     if (this.timer) {
       this.scheduler.deleteInterval('room-deadline-sweep');
       this.timer = null;
     }
+    await this.sweeping;
   }
 
   /** One sweep: claims due rooms and fires them. Returns how many rooms were claimed. */
-  async sweep(): Promise<number> {
-    if (this.sweeping || this.timer === null) return 0;
-    this.sweeping = true;
+  sweep(): Promise<number> {
+    if (this.sweeping || this.timer === null) return Promise.resolve(0);
+    this.sweeping = this.claimAndFire().finally(() => {
+      this.sweeping = null;
+    });
+    return this.sweeping;
+  }
+
+  private async claimAndFire(): Promise<number> {
     try {
       const due = await this.repository.claimDueRooms(this.config.rooms.sweepBatch, this.config.rooms.deadlineLeaseMs);
       for (const roomId of due) this.runtime.fireDue(roomId, true);
@@ -48,8 +56,6 @@ export class DeadlineSweeper implements OnApplicationBootstrap, OnApplicationShu
     } catch (error) {
       this.logger.warn({ err: error }, 'deadline sweep failed; the next one retries');
       return 0;
-    } finally {
-      this.sweeping = false;
     }
   }
 }

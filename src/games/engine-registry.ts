@@ -15,7 +15,10 @@ type AnyEngine = GameEngine<unknown, object>;
 @Injectable()
 export class EngineRegistry {
   private readonly engines = new Map<string, AnyEngine>();
+  private readonly replayEngines = new Map<string, AnyEngine>();
   readonly lookup: EngineLookup = (gameId) => this.engines.get(gameId);
+  /** For replaying stored events: what the content policy let in then is not judged again. */
+  readonly replayLookup: EngineLookup = (gameId) => this.replayEngines.get(gameId);
 
   constructor(contentPolicy: ContentPolicyPort) {
     const roast = createRoastEngine({
@@ -25,6 +28,7 @@ export class EngineRegistry {
       },
     });
     for (const engine of [roast, mafiaEngine, benchEngine] as unknown as AnyEngine[]) this.engines.set(engine.id, engine);
+    for (const engine of [createRoastEngine(), mafiaEngine, benchEngine] as unknown as AnyEngine[]) this.replayEngines.set(engine.id, engine);
   }
 
   get(gameId: string): AnyEngine | undefined {

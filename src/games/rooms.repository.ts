@@ -214,7 +214,8 @@ export class RoomsRepository {
    * ahead; the firing writes the real next deadline, and a process that dies leaves only a lease.
    */
   async claimDueRooms(limit: number, leaseMs: number): Promise<string[]> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(
+    // An UPDATE answers [rows, affected count] through TypeORM.
+    const [rows]: [Array<{ id: string }>, number] = await this.dataSource.query(
       `UPDATE rooms SET next_deadline_at = now() + $2 * interval '1 millisecond'
         WHERE id IN (
           SELECT id FROM rooms

@@ -7,11 +7,11 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { Caller } from '../identity/caller';
 import { SocketEmitter } from '../realtime/socket-emitter.service';
 import type { GameAction } from './domain/engine';
-import { applyRoomCommand, eventView, roomRandom, roomView, seatOfUser } from './domain/room/room.rules';
+import { applyRoomCommand, eventView, foldRoom, roomRandom, roomView, seatOfUser } from './domain/room/room.rules';
 import type { RoomCommand, RoomEventView, RoomSettings, RoomState, RoomView, RoomViewer, SeatHolder, StoredRoomEvent } from './domain/room/room.types';
 import { EngineRegistry } from './engine-registry';
 import { lobbyRoom, RoomPublisher, type LobbyRoom } from './room-publisher.service';
-import { RoomRuntime, fingerprintOf, type Committed } from './room-runtime.service';
+import { RoomRuntime, fingerprintOf } from './room-runtime.service';
 import { roomError } from './rooms.errors';
 import { RoomsRepository } from './rooms.repository';
 
@@ -171,7 +171,7 @@ export class RoomsService {
    * A host command. A client may name the seat it acts from; naming a seat that is not the caller's
    * (the host's, say) is refused, like any command from a non-host: identity comes from the session.
    */
-  async host(caller: Caller, roomId: string, command: HostCommand, actionId: string, claimedSeat?: number): Promise<Committed & Record<string, unknown>> {
+  async host(caller: Caller, roomId: string, command: HostCommand, actionId: string, claimedSeat?: number): Promise<{ roomId: string; seq: number } & Record<string, unknown>> {
     const room = await this.loadedRoom(roomId);
     const own = seatOfUser(room, caller.userId);
     if (claimedSeat !== undefined && own?.seat !== claimedSeat) throw roomError('HOST_ONLY', 'Only the host may do this, from its own session');
@@ -181,14 +181,15 @@ export class RoomsService {
       if ('ok' in merged && merged.ok === false) throw roomError(merged.code, merged.message);
     }
     const done = await this.runtime.submit(roomId, command, { kind: 'user', userId: caller.userId }, this.key(caller, actionId));
-    return { ...done, ...done.result };
+    return { ...done.result, roomId, seq: done.seq };
   }
 
   /** A game action by the caller's seat, acknowledged once committed. */
-  async act(caller: Caller, roomId: string, action: GameAction, actionId: string): Promise<{ roomId: string; seq: number; duplicate: boolean } & Record<string, unknown>> {
+  async act(caller: Caller, roomId: string, action: GameAction, actionId: string): Promise<{ roomId: string; seq: number } & Record<string, unknown>> {
     if (typeof action?.type !== 'string' || action.type === '') throw roomError('INVALID_ACTION', 'An action has a type');
     const done = await this.runtime.submit(roomId, { type: 'game.act', action }, { kind: 'user', userId: caller.userId }, this.key(caller, actionId));
-    return { ...done.result, roomId, seq: done.seq, duplicate: done.duplicate };
+    // A retry gets exactly the first answer (no "duplicate" flag), as Invariant 2 asks.
+    return { ...done.result, roomId, seq: done.seq };
   }
 
   /** Watch a room: public rooms for anyone, private ones with the invite code. */
@@ -243,6 +244,13 @@ export class RoomsService {
     if (!seat && room.visibility === 'private') await this.requireInvite(roomId, inviteCode);
     const stored = await this.repository.eventsAfter(roomId, afterSeq, limit);
     return { roomId, events: stored.map((event) => eventView(event, seat ? seat.seat : 'spectator')) };
+  }
+
+  /** Rebuilds the room from its stored events alone (audit, replay, and the proof that state = fold of events). */
+  async replay(roomId: string): Promise<RoomState> {
+    const events = await this.repository.eventsAfter(roomId, 0, 1_000_000);
+    if (events.length === 0) throw roomError('ROOM_NOT_FOUND', 'No such room');
+    return foldRoom(events, this.registry.replayLookup);
   }
 
   lobbyEntry(state: RoomState): LobbyRoom {

@@ -25,9 +25,8 @@ export interface RoomEntryReply {
 /** Every accepted room command answers with the event's sequence number, once committed. */
 export interface CommittedReply {
   roomId: string;
+  /** The event's sequence number. A retry of a committed actionId gets this same answer again. */
   seq: number;
-  /** True for a retry of an actionId already committed: the first answer, no second effect. */
-  duplicate: boolean;
 }
 
 export interface RejoinReply {

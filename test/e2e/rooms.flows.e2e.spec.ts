@@ -3,7 +3,7 @@ import type { Socket } from 'socket.io-client';
 import { ask, createTestApp, nextEvent, type TestApp } from '../support/test-app';
 import { aid, ok, UpdateLog } from '../support/rooms';
 
-const FAST = { DEADLINE_SWEEP_INTERVAL_MS: '25', BOT_DELAY_MS: '5', THROTTLE_USER_LIMIT: '100000', THROTTLE_IP_LIMIT: '100000' };
+const FAST = { DEADLINE_SWEEP_INTERVAL_MS: '25', DEADLINE_LEASE_MS: '1000', BOT_DELAY_MS: '5', THROTTLE_USER_LIMIT: '100000', THROTTLE_IP_LIMIT: '100000' };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('rooms over Socket.IO', () => {
