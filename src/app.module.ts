@@ -13,6 +13,7 @@ import { createValidationPipe } from './common/errors/validation';
 import { HttpEdgeMiddleware } from './common/http/http-edge.middleware';
 import { HttpIdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { ArenaThrottlerGuard } from './common/throttling/arena-throttler.guard';
+import { GamesModule } from './games/games.module';
 import { HealthModule } from './health/health.module';
 import { AuthGuard } from './identity/auth.guard';
 import { IdentityModule } from './identity/identity.module';
@@ -62,6 +63,7 @@ export class AppModule implements NestModule {
         TelemetryModule,
         IdentityModule,
         RealtimeModule,
+        GamesModule,
         HealthModule,
       ],
       providers: [

@@ -106,6 +106,30 @@ export class EnvironmentVariables {
 
   @Transform(toInt) @IsInt() @Min(1)
   HEALTH_EVENT_LOOP_LAG_MS = 500;
+
+  @Transform(toInt) @IsInt() @Min(0)
+  ROOM_RECONNECT_WINDOW_MS = 30_000;
+
+  @Transform(toInt) @IsInt() @Min(0)
+  ROOM_KICK_BAN_MS = 5 * 60_000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(16)
+  ROOM_COMMIT_CONCURRENCY = 2;
+
+  @Transform(toInt) @IsInt() @Min(10)
+  DEADLINE_SWEEP_INTERVAL_MS = 250;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  DEADLINE_SWEEP_BATCH = 200;
+
+  @Transform(toInt) @IsInt() @Min(100)
+  DEADLINE_LEASE_MS = 5_000;
+
+  @Transform(toInt) @IsInt() @Min(0)
+  BOT_DELAY_MS = 400;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  BOT_BRAIN_TIMEOUT_MS = 1_000;
 }
 
 /** The typed, validated configuration every module reads (never `process.env`). */
@@ -128,6 +152,16 @@ export interface AppConfig {
   ws: { pingIntervalMs: number; pingTimeoutMs: number; maxPayloadBytes: number; maxConnections: number };
   shutdownGraceMs: number;
   health: { heapLimitBytes: number; eventLoopLagMs: number };
+  rooms: {
+    reconnectWindowMs: number;
+    kickBanMs: number;
+    commitConcurrency: number;
+    sweepIntervalMs: number;
+    sweepBatch: number;
+    deadlineLeaseMs: number;
+    botDelayMs: number;
+    botBrainTimeoutMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -180,6 +214,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
     health: { heapLimitBytes: vars.HEALTH_HEAP_LIMIT_MB * 1024 * 1024, eventLoopLagMs: vars.HEALTH_EVENT_LOOP_LAG_MS },
+    rooms: {
+      reconnectWindowMs: vars.ROOM_RECONNECT_WINDOW_MS,
+      kickBanMs: vars.ROOM_KICK_BAN_MS,
+      commitConcurrency: vars.ROOM_COMMIT_CONCURRENCY,
+      sweepIntervalMs: vars.DEADLINE_SWEEP_INTERVAL_MS,
+      sweepBatch: vars.DEADLINE_SWEEP_BATCH,
+      deadlineLeaseMs: vars.DEADLINE_LEASE_MS,
+      botDelayMs: vars.BOT_DELAY_MS,
+      botBrainTimeoutMs: vars.BOT_BRAIN_TIMEOUT_MS,
+    },
   };
 }
 

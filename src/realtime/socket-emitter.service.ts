@@ -25,6 +25,22 @@ export class SocketEmitter {
     this.toRoom(userRoom(userId), event, payload);
   }
 
+  /** Puts every socket of this user (on any process) into a Socket.IO room. */
+  joinRoom(userId: string, room: string): void {
+    this.server?.in(userRoom(userId)).socketsJoin(room);
+  }
+
+  leaveRoom(userId: string, room: string): void {
+    this.server?.in(userRoom(userId)).socketsLeave(room);
+  }
+
+  /** Whether this user still has a connected socket (on any process). */
+  async isConnected(userId: string): Promise<boolean> {
+    if (!this.server) return false;
+    const sockets = await this.server.in(userRoom(userId)).fetchSockets();
+    return sockets.length > 0;
+  }
+
   broadcast(event: string, payload: unknown): void {
     this.server?.emit(event, payload);
   }

@@ -27,6 +27,41 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly botBrainBreaker = new Gauge({
+    name: 'arena_bot_brain_circuit_state',
+    help: 'State of the bot brain circuit breaker (1 for the current state)',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+
+  readonly botDecisions = new Counter({
+    name: 'arena_bot_decisions_total',
+    help: 'Bot decisions by who made them: the plugged-in brain, the built-in policy, or the fallback',
+    labelNames: ['source'] as const,
+    registers: [this.registry],
+  });
+
+  readonly roomCommits = new Histogram({
+    name: 'arena_room_commit_batch_size',
+    help: 'Room events per group commit',
+    buckets: [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000],
+    registers: [this.registry],
+  });
+
+  readonly roomActions = new Counter({
+    name: 'arena_room_actions_total',
+    help: 'Room commands by outcome (committed, rejected, duplicate)',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly deadlinesFired = new Counter({
+    name: 'arena_room_deadlines_fired_total',
+    help: 'Stored room deadlines fired, by kind (game, away, bot)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'arena_' });
   }

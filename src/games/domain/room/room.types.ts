@@ -1,0 +1,184 @@
+import type { GameAction, GameEngine, GameEvent, SeatKind } from '../engine';
+
+/** The room's own lifecycle; the game inside has its own phases. */
+export type RoomPhase = 'lobby' | 'playing' | 'finished';
+export type RoomVisibility = 'public' | 'private';
+
+/**
+ * Who plays a seat right now: its holder, a bot (a bot seat, or a player who left or did not come back in
+ * time in a room with bot fill), or nobody, so the game's deadlines fill its actions.
+ */
+export type SeatControl = 'player' | 'bot' | 'defaults';
+
+export interface RoomSeat {
+  seat: number;
+  /** The holder; null for a bot seat or a seat its player left during a game. */
+  userId: string | null;
+  /** The owner for same-owner rules: the agent's owner, the player, or a synthetic id for bots. */
+  ownerId: string;
+  kind: SeatKind;
+  name: string;
+  control: SeatControl;
+  /** A player whose last socket dropped: the seat is held until `until` (epoch ms). */
+  away: { since: number; until: number } | null;
+}
+
+export interface RoomSettings {
+  seatCount: number;
+  /** Fill empty seats with bots at start, and hand a seat to a bot when its player is gone for good. */
+  botFill: boolean;
+  reconnectWindowMs: number;
+  /** How long a bot "thinks" before acting; stored so a restart keeps the same pace. */
+  botDelayMs: number;
+  /** How long a player kicked by the host may not come back. */
+  kickBanMs: number;
+  /** The game's own options (timers and so on), already validated by the engine. */
+  game: Record<string, unknown>;
+}
+
+export interface RoomState {
+  roomId: string;
+  gameId: string;
+  name: string;
+  visibility: RoomVisibility;
+  hostUserId: string;
+  seed: number;
+  settings: RoomSettings;
+  phase: RoomPhase;
+  seats: RoomSeat[];
+  /** The engine's state; null in the lobby. */
+  game: unknown;
+  /** Counts games started in this room; part of every deadline id so an old game's deadline never matches. */
+  gameNo: number;
+  /** Players the host kicked, and until when they may not take a seat again. */
+  bans: { userId: string; until: number }[];
+  /** Each bot seat's memory: its last three rounds. */
+  botMemory: Record<string, Record<string, unknown>[]>;
+  /** Set when a bot turn found nothing to do, so no further bot turn is scheduled until something changes. */
+  botsIdle: boolean;
+  /** The sequence number of the last event folded in (equals the room row's version). */
+  seq: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface SeatHolder {
+  userId: string;
+  ownerId: string;
+  kind: Exclude<SeatKind, 'bot'>;
+  name: string;
+}
+
+export interface BotMove {
+  seat: number;
+  action: GameAction;
+  memory: Record<string, unknown> | null;
+}
+
+export type RoomCommand =
+  | {
+      type: 'room.create';
+      roomId: string;
+      gameId: string;
+      name: string;
+      visibility: RoomVisibility;
+      seed: number;
+      settings: RoomSettings;
+      host: SeatHolder;
+    }
+  | { type: 'seat.take'; holder: SeatHolder; seat?: number }
+  | { type: 'seat.leave' }
+  | { type: 'seat.drop' }
+  | { type: 'seat.return' }
+  | { type: 'seat.expire'; seat: number; since: number }
+  | { type: 'seat.kick'; seat: number }
+  | { type: 'bots.add'; count: number }
+  | { type: 'bots.fill'; upTo: number }
+  | { type: 'room.configure'; settings: Partial<Pick<RoomSettings, 'seatCount' | 'botFill' | 'reconnectWindowMs'>> & { game?: Record<string, unknown> } }
+  | { type: 'game.start' }
+  | { type: 'game.reset' }
+  | { type: 'game.rematch' }
+  | { type: 'game.act'; action: GameAction }
+  | { type: 'game.timeout'; deadlineId: string }
+  | { type: 'bot.turn'; atSeq: number; moves: BotMove[] };
+
+export type RoomCommandType = RoomCommand['type'];
+
+/** A user acting for themselves, or the runtime (deadlines, bots, presence on behalf of a user). */
+export type RoomActor = { kind: 'user'; userId: string } | { kind: 'system' };
+
+export interface RoomTransition {
+  ok: true;
+  state: RoomState;
+  /** Room-level and game events, each with its audience. */
+  events: GameEvent[];
+  /** What the acting client is told (the ack's data besides the sequence number). */
+  result: Record<string, unknown>;
+  /** Seats whose holder changed (for the seats table and the seat channels). */
+  seatsChanged: boolean;
+}
+
+export interface RoomRejection {
+  ok: false;
+  code: string;
+  message: string;
+}
+
+export type RoomOutcome = RoomTransition | RoomRejection;
+
+export type EngineLookup = (gameId: string) => GameEngine<unknown, object> | undefined;
+
+/** Who looks at a room: a seat, or a spectator. */
+export type RoomViewer = number | 'spectator';
+
+export interface RoomSeatView {
+  seat: number;
+  name: string;
+  kind: SeatKind;
+  control: SeatControl;
+  away: boolean;
+  host: boolean;
+  userId: string | null;
+}
+
+/** What one viewer is sent about a room: public room facts plus the game's view for that viewer. */
+export interface RoomView {
+  roomId: string;
+  gameId: string;
+  name: string;
+  visibility: RoomVisibility;
+  phase: RoomPhase;
+  seq: number;
+  hostUserId: string;
+  settings: RoomSettings;
+  seats: RoomSeatView[];
+  you: { seat: number | null };
+  game: Record<string, unknown> | null;
+  result: { winners: number[]; scores: Record<number, number>; summary: string } | null;
+}
+
+/** One committed event as a viewer may see it: only the game events meant for it, and its own action. */
+export interface RoomEventView {
+  seq: number;
+  type: RoomCommandType;
+  at: number;
+  actorSeat: number | null;
+  events: { type: string; payload: Record<string, unknown> }[];
+  /** The action itself, only for the seat that took it. */
+  action?: GameAction;
+}
+
+/** One stored event row: the command (the input the fold replays), its output events and its result. */
+export interface StoredRoomEvent {
+  seq: number;
+  type: RoomCommandType;
+  /** A user id, or 'system'. */
+  actor: string;
+  actorSeat: number | null;
+  command: RoomCommand;
+  events: GameEvent[];
+  result: Record<string, unknown>;
+  actionId: string | null;
+  fingerprint: string | null;
+  at: number;
+}

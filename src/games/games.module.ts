@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { BotDriver } from './bots/bot-driver.service';
+import { DeadlineSweeper } from './deadline-sweeper.service';
+import { EngineRegistry } from './engine-registry';
+import { RoomPublisher } from './room-publisher.service';
+import { RoomRuntime } from './room-runtime.service';
+import { RoomsController } from './rooms.controller';
+import { RoomsGateway } from './rooms.gateway';
+import { RoomsRepository } from './rooms.repository';
+import { RoomsService } from './rooms.service';
+
+/** The lobby, rooms and seats, the engine registry, the room runtime, durable deadlines and bots. */
+@Module({
+  controllers: [RoomsController],
+  providers: [EngineRegistry, RoomsRepository, RoomPublisher, BotDriver, RoomRuntime, DeadlineSweeper, RoomsService, RoomsGateway],
+  exports: [RoomsService, EngineRegistry],
+})
+export class GamesModule {}

@@ -1,0 +1,266 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
+import type { RoomCommand, RoomPhase, RoomSeat, RoomState, RoomVisibility, StoredRoomEvent } from './domain/room/room.types';
+
+/** One room's part of a group commit: the version it was read at, its new snapshot, and its new events. */
+export interface RoomWrite {
+  roomId: string;
+  expectedVersion: number;
+  state: RoomState;
+  events: StoredRoomEvent[];
+  nextDeadline: { id: string; at: number } | null;
+  /** Mirror the seats into room_seats (only when they changed). */
+  seats: RoomSeat[] | null;
+}
+
+export interface LoadedRoom {
+  state: RoomState;
+  version: number;
+  inviteCode: string | null;
+}
+
+export interface OpenRoomRow {
+  roomId: string;
+  gameId: string;
+  name: string;
+  phase: RoomPhase;
+  visibility: RoomVisibility;
+  seated: number;
+  seatCount: number;
+  createdAt: string;
+}
+
+interface EventRow {
+  seq: number;
+  type: string;
+  actor: string;
+  payload: { command: RoomCommand; events: StoredRoomEvent['events']; result: Record<string, unknown>; actorSeat: number | null; fingerprint: string | null };
+  action_id: string | null;
+  at: Date;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+function toStored(row: EventRow): StoredRoomEvent {
+  return {
+    seq: row.seq,
+    type: row.type as StoredRoomEvent['type'],
+    actor: row.actor,
+    actorSeat: row.payload.actorSeat,
+    command: row.payload.command,
+    events: row.payload.events,
+    result: row.payload.result,
+    actionId: row.action_id,
+    fingerprint: row.payload.fingerprint,
+    at: row.at.getTime(),
+  };
+}
+
+function eventRecord(roomId: string, event: StoredRoomEvent) {
+  return {
+    room_id: roomId,
+    seq: event.seq,
+    type: event.type,
+    actor: event.actor,
+    payload: { command: event.command, events: event.events, result: event.result, actorSeat: event.actorSeat, fingerprint: event.fingerprint },
+    action_id: event.actionId,
+    at: iso(event.at),
+  };
+}
+
+function seatRecords(roomId: string, seats: RoomSeat[]) {
+  return seats.map((seat) => ({
+    room_id: roomId,
+    seat: seat.seat,
+    user_id: seat.userId,
+    kind: seat.kind,
+    name: seat.name,
+    control: seat.control,
+    away_until: seat.away ? iso(seat.away.until) : null,
+  }));
+}
+
+const seatedCount = (state: RoomState) => state.seats.length;
+
+/** All of the rooms feature's SQL. The hot path (group commit) is one statement per batch of rooms. */
+@Injectable()
+export class RoomsRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /**
+   * Creates a room with its first event and host seat in one transaction. With a create key, a repeat
+   * by the same host returns the room made the first time instead.
+   */
+  async createRoom(state: RoomState, event: StoredRoomEvent, inviteCode: string | null, createActionId: string | null): Promise<{ roomId: string; created: boolean }> {
+    return this.dataSource.transaction(async (manager) => {
+      const inserted: Array<{ id: string }> = await manager.query(
+        `INSERT INTO rooms (id, game_id, name, host_user_id, visibility, invite_code, phase, seat_count, seated, seed, state, version, create_action_id, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $14)
+         ON CONFLICT (host_user_id, create_action_id) DO NOTHING
+         RETURNING id`,
+        [state.roomId, state.gameId, state.name, state.hostUserId, state.visibility, inviteCode, state.phase, state.settings.seatCount, seatedCount(state), state.seed, JSON.stringify(state), state.seq, createActionId, iso(state.createdAt)],
+      );
+      if (inserted.length === 0) {
+        const existing: Array<{ id: string }> = await manager.query(`SELECT id FROM rooms WHERE host_user_id = $1 AND create_action_id = $2`, [state.hostUserId, createActionId]);
+        return { roomId: existing[0].id, created: false };
+      }
+      const record = eventRecord(state.roomId, event);
+      await manager.query(
+        `INSERT INTO room_events (room_id, seq, type, actor, payload, action_id, at) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)`,
+        [record.room_id, record.seq, record.type, record.actor, JSON.stringify(record.payload), record.action_id, record.at],
+      );
+      await manager.query(
+        `INSERT INTO room_seats (room_id, seat, user_id, kind, name, control, away_until)
+         SELECT s.room_id, s.seat, s.user_id, s.kind, s.name, s.control, s.away_until
+         FROM jsonb_to_recordset($1::jsonb) AS s(room_id uuid, seat int, user_id uuid, kind text, name text, control text, away_until timestamptz)`,
+        [JSON.stringify(seatRecords(state.roomId, state.seats))],
+      );
+      return { roomId: state.roomId, created: true };
+    });
+  }
+
+  async loadRoom(roomId: string): Promise<LoadedRoom | null> {
+    const rows: Array<{ state: RoomState; version: number; invite_code: string | null }> = await this.dataSource.query(
+      `SELECT state, version, invite_code FROM rooms WHERE id = $1`,
+      [roomId],
+    );
+    const row = rows[0];
+    return row ? { state: row.state, version: row.version, inviteCode: row.invite_code } : null;
+  }
+
+  async findRoomIdByInvite(inviteCode: string): Promise<string | null> {
+    const rows: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM rooms WHERE invite_code = $1`, [inviteCode]);
+    return rows[0]?.id ?? null;
+  }
+
+  /**
+   * The group commit: every room's snapshot is written only if its version is still the one it was read
+   * at, and its events are inserted only for rooms whose write went through, all in one statement (one
+   * round trip, one commit). Returns the rooms written; the others lost a race and must reload.
+   */
+  async commitBatch(writes: RoomWrite[]): Promise<Set<string>> {
+    const rooms = writes.map((write) => ({
+      id: write.roomId,
+      expected: write.expectedVersion,
+      version: write.state.seq,
+      state: write.state,
+      phase: write.state.phase,
+      seated: seatedCount(write.state),
+      seat_count: write.state.settings.seatCount,
+      next_at: write.nextDeadline ? iso(write.nextDeadline.at) : null,
+      next_id: write.nextDeadline?.id ?? null,
+    }));
+    const events = writes.flatMap((write) => write.events.map((event) => eventRecord(write.roomId, event)));
+    const seatWrites = writes.filter((write) => write.seats !== null);
+    const seats = seatWrites.flatMap((write) => seatRecords(write.roomId, write.seats ?? []));
+    const rows: Array<{ id: string }> = await this.dataSource.query(
+      `WITH batch AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb)
+           AS b(id uuid, expected int, version int, state jsonb, phase text, seated int, seat_count int, next_at timestamptz, next_id text)
+       ), written AS (
+         UPDATE rooms r
+            SET state = b.state, version = b.version, phase = b.phase, seated = b.seated, seat_count = b.seat_count,
+                next_deadline_at = b.next_at, next_deadline_id = b.next_id, updated_at = now()
+           FROM batch b
+          WHERE r.id = b.id AND r.version = b.expected
+         RETURNING r.id
+       ), new_events AS (
+         INSERT INTO room_events (room_id, seq, type, actor, payload, action_id, at)
+         SELECT e.room_id, e.seq, e.type, e.actor, e.payload, e.action_id, e.at
+           FROM jsonb_to_recordset($2::jsonb)
+             AS e(room_id uuid, seq int, type text, actor text, payload jsonb, action_id text, at timestamptz)
+          WHERE e.room_id IN (SELECT id FROM written)
+       ), new_seats AS (
+         SELECT s.* FROM jsonb_to_recordset($3::jsonb)
+           AS s(room_id uuid, seat int, user_id uuid, kind text, name text, control text, away_until timestamptz)
+          WHERE s.room_id IN (SELECT id FROM written)
+       ), gone_seats AS (
+         DELETE FROM room_seats rs
+          WHERE rs.room_id = ANY($4::uuid[]) AND rs.room_id IN (SELECT id FROM written)
+            AND NOT EXISTS (SELECT 1 FROM new_seats s WHERE s.room_id = rs.room_id AND s.seat = rs.seat)
+       ), kept_seats AS (
+         INSERT INTO room_seats (room_id, seat, user_id, kind, name, control, away_until)
+         SELECT room_id, seat, user_id, kind, name, control, away_until FROM new_seats
+         ON CONFLICT (room_id, seat) DO UPDATE
+           SET user_id = EXCLUDED.user_id, kind = EXCLUDED.kind, name = EXCLUDED.name,
+               control = EXCLUDED.control, away_until = EXCLUDED.away_until
+       )
+       SELECT id FROM written`,
+      [JSON.stringify(rooms), JSON.stringify(events), JSON.stringify(seats), seatWrites.map((write) => write.roomId)],
+    );
+    return new Set(rows.map((row) => row.id));
+  }
+
+  async findEventByAction(roomId: string, actionId: string): Promise<StoredRoomEvent | null> {
+    const rows: EventRow[] = await this.dataSource.query(
+      `SELECT seq, type, actor, payload, action_id, at FROM room_events WHERE room_id = $1 AND action_id = $2`,
+      [roomId, actionId],
+    );
+    return rows[0] ? toStored(rows[0]) : null;
+  }
+
+  async eventsAfter(roomId: string, afterSeq: number, limit: number): Promise<StoredRoomEvent[]> {
+    const rows: EventRow[] = await this.dataSource.query(
+      `SELECT seq, type, actor, payload, action_id, at FROM room_events WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      [roomId, afterSeq, limit],
+    );
+    return rows.map(toStored);
+  }
+
+  /**
+   * Claims rooms whose next deadline has passed, so that one process fires each: the rows are locked
+   * with SKIP LOCKED (another sweeper takes other rooms) and leased by moving the deadline a little
+   * ahead; the firing writes the real next deadline, and a process that dies leaves only a lease.
+   */
+  async claimDueRooms(limit: number, leaseMs: number): Promise<string[]> {
+    // An UPDATE answers [rows, affected count] through TypeORM.
+    const [rows]: [Array<{ id: string }>, number] = await this.dataSource.query(
+      `UPDATE rooms SET next_deadline_at = now() + $2 * interval '1 millisecond'
+        WHERE id IN (
+          SELECT id FROM rooms
+           WHERE next_deadline_at <= now()
+           ORDER BY next_deadline_at
+           LIMIT $1
+           FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      [limit, leaseMs],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  /** Puts back the real next deadline after a claim that found nothing to fire (same version only). */
+  async restoreDeadline(roomId: string, version: number, deadline: { id: string; at: number } | null): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE rooms SET next_deadline_at = $3, next_deadline_id = $4 WHERE id = $1 AND version = $2`,
+      [roomId, version, deadline ? iso(deadline.at) : null, deadline?.id ?? null],
+    );
+  }
+
+  async listOpenRooms(gameId: string | null, limit: number): Promise<OpenRoomRow[]> {
+    const rows: Array<{ id: string; game_id: string; name: string; phase: RoomPhase; visibility: RoomVisibility; seated: number; seat_count: number; created_at: Date }> =
+      await this.dataSource.query(
+        `SELECT id, game_id, name, phase, visibility, seated, seat_count, created_at FROM rooms
+          WHERE visibility = 'public' AND phase = 'lobby' AND seated < seat_count AND ($1::text IS NULL OR game_id = $1)
+          ORDER BY seated DESC, created_at ASC
+          LIMIT $2`,
+        [gameId, limit],
+      );
+    return rows.map((row) => ({
+      roomId: row.id,
+      gameId: row.game_id,
+      name: row.name,
+      phase: row.phase,
+      visibility: row.visibility,
+      seated: row.seated,
+      seatCount: row.seat_count,
+      createdAt: row.created_at.toISOString(),
+    }));
+  }
+
+  /** Rooms where this user holds a seat. */
+  async seatedRoomIds(userId: string): Promise<string[]> {
+    const rows: Array<{ room_id: string }> = await this.dataSource.query(`SELECT room_id FROM room_seats WHERE user_id = $1`, [userId]);
+    return rows.map((row) => row.room_id);
+  }
+}

@@ -1,0 +1,332 @@
+import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { LifecycleService } from '../common/lifecycle/lifecycle.service';
+import { ContentPolicyPort } from '../common/ports/content-policy.port';
+import { SanctionsPort } from '../common/ports/sanctions.port';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
+import type { Caller } from '../identity/caller';
+import { SocketEmitter } from '../realtime/socket-emitter.service';
+import type { GameAction } from './domain/engine';
+import { applyRoomCommand, eventView, foldRoom, roomRandom, roomView, seatOfUser } from './domain/room/room.rules';
+import type { RoomCommand, RoomEventView, RoomSettings, RoomState, RoomView, RoomViewer, SeatHolder, StoredRoomEvent } from './domain/room/room.types';
+import { EngineRegistry } from './engine-registry';
+import { lobbyRoom, RoomPublisher, type LobbyRoom } from './room-publisher.service';
+import { RoomRuntime, fingerprintOf } from './room-runtime.service';
+import { roomError } from './rooms.errors';
+import { RoomsRepository } from './rooms.repository';
+
+export interface CreateRoomInput {
+  gameId: string;
+  name?: string;
+  seatCount?: number;
+  botFill?: boolean;
+  private?: boolean;
+  reconnectWindowMs?: number;
+  options?: Record<string, unknown>;
+  seatName?: string;
+}
+
+export interface RoomEntry {
+  roomId: string;
+  seat: number | null;
+  inviteCode: string | null;
+  view: RoomView;
+}
+
+export interface Rejoined {
+  seat: number | null;
+  view: RoomView;
+  /** The events missed since `lastSeq`, as this viewer may see them; null when too many: use `view`. */
+  events: RoomEventView[] | null;
+}
+
+export type HostCommand = Extract<RoomCommand, { type: 'bots.add' | 'bots.fill' | 'seat.kick' | 'room.configure' | 'game.start' | 'game.reset' | 'game.rematch' }>;
+
+const MAX_MISSED_EVENTS = 500;
+
+/** What rooms do for a caller: the lobby, seats, host commands, play, watching and coming back. */
+@Injectable()
+export class RoomsService {
+  private readonly logger = new Logger('Rooms');
+  /** Presence changes of one user run in order, so a quick drop-and-return cannot be reordered. */
+  private readonly presence = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly runtime: RoomRuntime,
+    private readonly repository: RoomsRepository,
+    private readonly registry: EngineRegistry,
+    private readonly publisher: RoomPublisher,
+    private readonly emitter: SocketEmitter,
+    private readonly contentPolicy: ContentPolicyPort,
+    private readonly sanctions: SanctionsPort,
+    private readonly lifecycle: LifecycleService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  games() {
+    return this.registry.ids().map((id) => {
+      const engine = this.registry.get(id)!;
+      return { gameId: id, minSeats: engine.minSeats, maxSeats: engine.maxSeats, defaultOptions: engine.defaultOptions };
+    });
+  }
+
+  async listOpen(gameId: string | null, limit = 50): Promise<LobbyRoom[]> {
+    if (gameId !== null) this.engine(gameId);
+    const rows = await this.repository.listOpenRooms(gameId, limit);
+    return rows.map((row) => ({ roomId: row.roomId, gameId: row.gameId, name: row.name, phase: row.phase, seated: row.seated, seatCount: row.seatCount, open: true }));
+  }
+
+  subscribeLobby(caller: Caller, gameId: string, on: boolean): Promise<LobbyRoom[]> | LobbyRoom[] {
+    this.engine(gameId);
+    this.publisher.subscribeLobby(caller.userId, gameId, on);
+    return on ? this.listOpen(gameId) : [];
+  }
+
+  /** Creates a room with the caller at seat 0 as host. The same actionId returns the same room. */
+  async create(caller: Caller, input: CreateRoomInput, actionId: string): Promise<RoomEntry> {
+    const engine = this.engine(input.gameId);
+    const roomId = randomUUID();
+    const name = (input.name ?? `${caller.displayName}'s ${input.gameId}`).trim();
+    if (name === '') throw roomError('NAME_REQUIRED', 'A room needs a name');
+    this.contentPolicy.assertAllowed(name, { surface: 'room_name', roomId, userId: caller.userId }, 'name');
+    const holder = this.holder(caller, input.seatName, roomId);
+    const settings: RoomSettings = {
+      seatCount: input.seatCount ?? Math.min(engine.maxSeats, Math.max(engine.minSeats, 4)),
+      botFill: input.botFill ?? false,
+      reconnectWindowMs: input.reconnectWindowMs ?? this.config.rooms.reconnectWindowMs,
+      botDelayMs: this.config.rooms.botDelayMs,
+      kickBanMs: this.config.rooms.kickBanMs,
+      game: input.options ?? {},
+    };
+    const command: RoomCommand = {
+      type: 'room.create',
+      roomId,
+      gameId: input.gameId,
+      name,
+      visibility: input.private ? 'private' : 'public',
+      seed: randomInt(0, 2 ** 31),
+      settings,
+      host: holder,
+    };
+    const at = Date.now();
+    const outcome = applyRoomCommand(null, command, { kind: 'user', userId: caller.userId }, { now: at, random: roomRandom(command.seed, 1) }, this.registry.lookup);
+    if (!outcome.ok) throw roomError(outcome.code, outcome.message);
+    const event: StoredRoomEvent = {
+      seq: 1,
+      type: 'room.create',
+      actor: caller.userId,
+      actorSeat: 0,
+      command,
+      events: outcome.events,
+      result: outcome.result,
+      actionId: `${caller.userId}:${actionId}`,
+      fingerprint: fingerprintOf({ gameId: input.gameId, input }),
+      at,
+    };
+    const inviteCode = input.private ? randomBytes(6).toString('base64url') : null;
+    const stored = await this.repository.createRoom(outcome.state, event, inviteCode, actionId);
+    if (!stored.created) {
+      const existing = await this.loadedRoom(stored.roomId);
+      const loaded = await this.repository.loadRoom(stored.roomId);
+      return { roomId: stored.roomId, seat: seatOfUser(existing, caller.userId)?.seat ?? null, inviteCode: loaded?.inviteCode ?? null, view: this.viewFor(existing, caller.userId) };
+    }
+    this.runtime.adopt(outcome.state);
+    this.publisher.publish(null, outcome.state, [event]);
+    return { roomId, seat: 0, inviteCode, view: this.viewFor(outcome.state, caller.userId) };
+  }
+
+  /** Takes a seat in the fullest open room of the game, or creates one when none has a free seat. */
+  async quickMatch(caller: Caller, gameId: string, actionId: string, seatName?: string): Promise<RoomEntry & { created: boolean }> {
+    this.engine(gameId);
+    for (const candidate of await this.repository.listOpenRooms(gameId, 5)) {
+      try {
+        const entry = await this.join(caller, candidate.roomId, { name: seatName }, `quick:${actionId}`);
+        return { ...entry, created: false };
+      } catch (error) {
+        const code = (error as { code?: string }).code;
+        // Another player took the last seat first, or the room started: try the next one.
+        if (code !== 'ROOM_FULL' && code !== 'ROOM_ALREADY_STARTED' && code !== 'ALREADY_SEATED' && code !== 'KICKED' && code !== 'NAME_IN_USE') throw error;
+      }
+    }
+    const entry = await this.create(caller, { gameId, seatName }, `quick:${actionId}`);
+    return { ...entry, created: true };
+  }
+
+  async join(caller: Caller, roomId: string, input: { seat?: number; name?: string; inviteCode?: string }, actionId: string): Promise<RoomEntry> {
+    const room = await this.loadedRoom(roomId);
+    if (room.visibility === 'private' && !seatOfUser(room, caller.userId)) await this.requireInvite(roomId, input.inviteCode);
+    await this.sanctions.assertNotKicked(caller.userId, roomId);
+    const holder = this.holder(caller, input.name, roomId);
+    const done = await this.runtime.submit(roomId, { type: 'seat.take', holder, seat: input.seat }, { kind: 'user', userId: caller.userId }, this.key(caller, actionId));
+    const state = await this.loadedRoom(roomId);
+    return { roomId, seat: done.result.seat as number, inviteCode: null, view: this.viewFor(state, caller.userId) };
+  }
+
+  async leave(caller: Caller, roomId: string, actionId: string): Promise<{ roomId: string; seat: number; seq: number }> {
+    const done = await this.runtime.submit(roomId, { type: 'seat.leave' }, { kind: 'user', userId: caller.userId }, this.key(caller, actionId));
+    return { roomId, seat: done.result.seat as number, seq: done.seq };
+  }
+
+  /**
+   * A host command. A client may name the seat it acts from; naming a seat that is not the caller's
+   * (the host's, say) is refused, like any command from a non-host: identity comes from the session.
+   */
+  async host(caller: Caller, roomId: string, command: HostCommand, actionId: string, claimedSeat?: number): Promise<{ roomId: string; seq: number } & Record<string, unknown>> {
+    const room = await this.loadedRoom(roomId);
+    const own = seatOfUser(room, caller.userId);
+    if (claimedSeat !== undefined && own?.seat !== claimedSeat) throw roomError('HOST_ONLY', 'Only the host may do this, from its own session');
+    if (command.type === 'room.configure' && command.settings.game) {
+      // Options are the engine's to judge; refuse early with its code.
+      const merged = this.engine(room.gameId).options({ ...room.settings.game, ...command.settings.game } as Partial<object>);
+      if ('ok' in merged && merged.ok === false) throw roomError(merged.code, merged.message);
+    }
+    const done = await this.runtime.submit(roomId, command, { kind: 'user', userId: caller.userId }, this.key(caller, actionId));
+    return { ...done.result, roomId, seq: done.seq };
+  }
+
+  /** A game action by the caller's seat, acknowledged once committed. */
+  async act(caller: Caller, roomId: string, action: GameAction, actionId: string): Promise<{ roomId: string; seq: number } & Record<string, unknown>> {
+    if (typeof action?.type !== 'string' || action.type === '') throw roomError('INVALID_ACTION', 'An action has a type');
+    const done = await this.runtime.submit(roomId, { type: 'game.act', action }, { kind: 'user', userId: caller.userId }, this.key(caller, actionId));
+    // A retry gets exactly the first answer (no "duplicate" flag), as Invariant 2 asks.
+    return { ...done.result, roomId, seq: done.seq };
+  }
+
+  /** Watch a room: public rooms for anyone, private ones with the invite code. */
+  async watch(caller: Caller, roomId: string, inviteCode?: string): Promise<RoomView> {
+    const room = await this.loadedRoom(roomId);
+    const seat = seatOfUser(room, caller.userId);
+    if (seat) return this.viewFor(room, caller.userId);
+    if (room.visibility === 'private') await this.requireInvite(roomId, inviteCode);
+    this.publisher.watch(caller.userId, roomId);
+    return roomView(room, this.registry.get(room.gameId), 'spectator');
+  }
+
+  async unwatch(caller: Caller, roomId: string): Promise<{ roomId: string }> {
+    this.publisher.unwatch(caller.userId, roomId);
+    return { roomId };
+  }
+
+  /**
+   * Coming back to a room: the caller's seat is returned to it (if it was held or handed to a bot), its
+   * sockets follow the room again, and it gets the events it missed after `lastSeq` as it may see them.
+   */
+  async rejoin(caller: Caller, roomId: string, lastSeq = 0, inviteCode?: string): Promise<Rejoined> {
+    let room = await this.loadedRoom(roomId);
+    const seat = seatOfUser(room, caller.userId);
+    if (seat) {
+      this.publisher.joinSeatChannel(caller.userId, roomId, seat.seat);
+      if (seat.away !== null || seat.control !== 'player') {
+        await this.runtime.submit(roomId, { type: 'seat.return' }, { kind: 'user', userId: caller.userId }).catch(() => undefined);
+        room = await this.loadedRoom(roomId);
+      }
+    } else {
+      if (room.visibility === 'private') await this.requireInvite(roomId, inviteCode);
+      this.publisher.watch(caller.userId, roomId);
+    }
+    const viewer: RoomViewer = seat ? seat.seat : 'spectator';
+    const missed = lastSeq >= room.seq ? [] : await this.repository.eventsAfter(roomId, lastSeq, MAX_MISSED_EVENTS + 1);
+    const events = missed.length > MAX_MISSED_EVENTS ? null : missed.map((event) => eventView(event, viewer));
+    return { seat: seat?.seat ?? null, view: roomView(room, this.registry.get(room.gameId), viewer), events };
+  }
+
+  /** The room as the caller may see it (REST detail). */
+  async detail(caller: Caller, roomId: string, inviteCode?: string): Promise<RoomView> {
+    const room = await this.loadedRoom(roomId);
+    if (!seatOfUser(room, caller.userId) && room.visibility === 'private') await this.requireInvite(roomId, inviteCode);
+    return this.viewFor(room, caller.userId);
+  }
+
+  /** The room's events after `afterSeq`, filtered for the caller's seat (or as a spectator sees them). */
+  async events(caller: Caller, roomId: string, afterSeq: number, limit: number, inviteCode?: string): Promise<{ roomId: string; events: RoomEventView[] }> {
+    const room = await this.loadedRoom(roomId);
+    const seat = seatOfUser(room, caller.userId);
+    if (!seat && room.visibility === 'private') await this.requireInvite(roomId, inviteCode);
+    const stored = await this.repository.eventsAfter(roomId, afterSeq, limit);
+    return { roomId, events: stored.map((event) => eventView(event, seat ? seat.seat : 'spectator')) };
+  }
+
+  /** Rebuilds the room from its stored events alone (audit, replay, and the proof that state = fold of events). */
+  async replay(roomId: string): Promise<RoomState> {
+    const events = await this.repository.eventsAfter(roomId, 0, 1_000_000);
+    if (events.length === 0) throw roomError('ROOM_NOT_FOUND', 'No such room');
+    return foldRoom(events, this.registry.replayLookup);
+  }
+
+  lobbyEntry(state: RoomState): LobbyRoom {
+    return lobbyRoom(state);
+  }
+
+  /** A new socket: its seats' channels follow it, and seats held for it are played by it again. */
+  onConnect(caller: Caller): void {
+    this.inOrder(caller.userId, async () => {
+      for (const roomId of await this.repository.seatedRoomIds(caller.userId)) {
+        const room = await this.runtime.current(roomId);
+        const seat = room && seatOfUser(room, caller.userId);
+        if (!seat) continue;
+        this.publisher.joinSeatChannel(caller.userId, roomId, seat.seat);
+        if (seat.away !== null || seat.control !== 'player') {
+          await this.runtime.submit(roomId, { type: 'seat.return' }, { kind: 'user', userId: caller.userId }).catch(() => undefined);
+        }
+      }
+    });
+  }
+
+  /** The user's last socket closed: each of its seats is held for the reconnect window. A restart is not a drop. */
+  onDisconnect(caller: Caller): void {
+    if (this.lifecycle.draining) return;
+    this.inOrder(caller.userId, async () => {
+      if (this.lifecycle.draining || (await this.emitter.isConnected(caller.userId))) return;
+      for (const roomId of await this.repository.seatedRoomIds(caller.userId)) {
+        await this.runtime.submit(roomId, { type: 'seat.drop' }, { kind: 'user', userId: caller.userId }).catch(() => undefined);
+      }
+    });
+  }
+
+  private inOrder(userId: string, work: () => Promise<void>): void {
+    const previous = this.presence.get(userId) ?? Promise.resolve();
+    const next = previous
+      .then(work)
+      .catch((error) => {
+        if (!this.lifecycle.draining) this.logger.warn({ err: error, userId }, 'presence change failed');
+      })
+      .finally(() => {
+        if (this.presence.get(userId) === next) this.presence.delete(userId);
+      });
+    this.presence.set(userId, next);
+  }
+
+  private engine(gameId: string) {
+    const engine = this.registry.get(gameId);
+    if (!engine) throw roomError('UNKNOWN_GAME', `There is no game ${gameId}; games: ${this.registry.ids().join(', ')}`);
+    return engine;
+  }
+
+  private async loadedRoom(roomId: string): Promise<RoomState> {
+    const room = await this.runtime.current(roomId);
+    if (!room) throw roomError('ROOM_NOT_FOUND', 'No such room');
+    return room;
+  }
+
+  private async requireInvite(roomId: string, inviteCode: string | undefined): Promise<void> {
+    const owner = inviteCode ? await this.repository.findRoomIdByInvite(inviteCode) : null;
+    if (owner !== roomId) throw roomError('INVITE_REQUIRED', 'This room is private: send its invite code');
+  }
+
+  private holder(caller: Caller, name: string | undefined, roomId: string): SeatHolder {
+    const seatName = (name ?? caller.displayName).trim();
+    if (seatName === '') throw roomError('NAME_REQUIRED', 'A seat needs a name');
+    this.contentPolicy.assertAllowed(seatName, { surface: 'display_name', roomId, userId: caller.userId }, 'name');
+    return { userId: caller.userId, ownerId: caller.ownerId ?? caller.userId, kind: caller.kind === 'agent' ? 'agent' : 'human', name: seatName };
+  }
+
+  private viewFor(room: RoomState, userId: string): RoomView {
+    const seat = seatOfUser(room, userId);
+    return roomView(room, this.registry.get(room.gameId), seat ? seat.seat : 'spectator');
+  }
+
+  /** Client action ids are the caller's own: stored per user so two players' ids never collide. */
+  private key(caller: Caller, actionId: string): string {
+    return `${caller.userId}:${actionId}`;
+  }
+}
