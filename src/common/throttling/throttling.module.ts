@@ -2,6 +2,7 @@ import { ExecutionContext, Module, SetMetadata } from '@nestjs/common';
 import { SkipThrottle, ThrottlerModule } from '@nestjs/throttler';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { REDIS, type RedisClient } from '../redis/redis.module';
+import { MemoryThrottlerStorage } from './memory-throttler.storage';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 import type { ThrottleSubject } from './arena-throttler.guard';
 import { ArenaThrottlerGuard } from './arena-throttler.guard';
@@ -37,7 +38,7 @@ const isAuthRoute = (context: ExecutionContext) => Reflect.getMetadata(AUTH_THRO
             skipIf: (context) => !isAuthRoute(context),
           },
         ],
-        storage: redis ? new RedisThrottlerStorage(redis) : undefined,
+        storage: redis ? new RedisThrottlerStorage(redis) : new MemoryThrottlerStorage(),
         setHeaders: false,
       }),
     }),
