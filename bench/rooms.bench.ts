@@ -225,8 +225,6 @@ async function main(): Promise<void> {
         THROTTLE_USER_LIMIT: '100000000',
         THROTTLE_IP_LIMIT: '100000000',
         THROTTLE_AUTH_LIMIT: '100000000',
-        // The in-memory throttler keeps every hit of its window per user; a short window keeps that small.
-        THROTTLE_TTL_MS: '1000',
       },
       /listening on/,
     );
