@@ -16,6 +16,7 @@ import { ArenaThrottlerGuard } from './common/throttling/arena-throttler.guard';
 import { HealthModule } from './health/health.module';
 import { AuthGuard } from './identity/auth.guard';
 import { IdentityModule } from './identity/identity.module';
+import { MessagingModule } from './messaging/messaging.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
@@ -62,6 +63,7 @@ export class AppModule implements NestModule {
         TelemetryModule,
         IdentityModule,
         RealtimeModule,
+        MessagingModule,
         HealthModule,
       ],
       providers: [

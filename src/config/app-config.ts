@@ -106,6 +106,18 @@ export class EnvironmentVariables {
 
   @Transform(toInt) @IsInt() @Min(1)
   HEALTH_EVENT_LOOP_LAG_MS = 500;
+
+  @Transform(toInt) @IsInt() @Min(1000)
+  WELCOME_GRACE_MS = 5 * 60 * 1000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(20_000)
+  CHAT_MAX_BODY = 2000;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(200)
+  CHAT_WELCOME_MESSAGES = 50;
+
+  @Transform(toInt) @IsInt() @Min(2) @Max(10_000)
+  CHAT_MAX_GROUP_MEMBERS = 500;
 }
 
 /** The typed, validated configuration every module reads (never `process.env`). */
@@ -128,6 +140,7 @@ export interface AppConfig {
   ws: { pingIntervalMs: number; pingTimeoutMs: number; maxPayloadBytes: number; maxConnections: number };
   shutdownGraceMs: number;
   health: { heapLimitBytes: number; eventLoopLagMs: number };
+  chat: { welcomeGraceMs: number; maxBodyChars: number; welcomeMessages: number; maxGroupMembers: number };
 }
 
 export class ConfigError extends Error {}
@@ -180,6 +193,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
     health: { heapLimitBytes: vars.HEALTH_HEAP_LIMIT_MB * 1024 * 1024, eventLoopLagMs: vars.HEALTH_EVENT_LOOP_LAG_MS },
+    chat: {
+      welcomeGraceMs: vars.WELCOME_GRACE_MS,
+      maxBodyChars: vars.CHAT_MAX_BODY,
+      welcomeMessages: vars.CHAT_WELCOME_MESSAGES,
+      maxGroupMembers: vars.CHAT_MAX_GROUP_MEMBERS,
+    },
   };
 }
 

@@ -25,6 +25,21 @@ export class SocketEmitter {
     this.toRoom(userRoom(userId), event, payload);
   }
 
+  /** Every socket of this user, on any process, joins these rooms (e.g. a conversation they were added to). */
+  joinUserSockets(userId: string, rooms: string[]): void {
+    this.server?.in(userRoom(userId)).socketsJoin(rooms);
+  }
+
+  /** Every socket of this user, on any process, leaves these rooms. */
+  leaveUserSockets(userId: string, rooms: string[]): void {
+    this.server?.in(userRoom(userId)).socketsLeave(rooms);
+  }
+
+  /** One socket (by id) joins these rooms. */
+  joinSocket(socketId: string, rooms: string[]): void {
+    this.server?.in(socketId).socketsJoin(rooms);
+  }
+
   broadcast(event: string, payload: unknown): void {
     this.server?.emit(event, payload);
   }
