@@ -69,7 +69,7 @@ export class Messaging1795600000000 implements MigrationInterface {
         conversation_id uuid NOT NULL,
         user_id uuid NOT NULL,
         state text NOT NULL DEFAULT 'pending',
-        package jsonb,
+        package json,
         created_at timestamptz NOT NULL DEFAULT now(),
         fetched_at timestamptz,
         confirmed_at timestamptz,

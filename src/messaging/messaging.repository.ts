@@ -406,7 +406,7 @@ export class MessagingRepository {
 
   async markWelcomeFetched(conversationId: string, userId: string, fetchedAt: Date, pkg: unknown): Promise<void> {
     await this.tx.manager.query(
-      `UPDATE welcome_packages SET state = 'fetched', fetched_at = $3, package = $4::jsonb
+      `UPDATE welcome_packages SET state = 'fetched', fetched_at = $3, package = $4::json
        WHERE conversation_id = $1 AND user_id = $2 AND state = 'pending'`,
       [conversationId, userId, fetchedAt, JSON.stringify(pkg)],
     );

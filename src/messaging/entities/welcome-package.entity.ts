@@ -27,7 +27,8 @@ export class WelcomePackage {
   @Column({ type: 'text', default: 'pending' })
   state: WelcomeState;
 
-  @Column({ type: 'jsonb', nullable: true })
+  // json, not jsonb: a re-fetch returns the package byte for byte, keys in their order.
+  @Column({ type: 'json', nullable: true })
   package: unknown;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
