@@ -19,7 +19,7 @@ describe('chat over REST and Socket.IO', () => {
     await arena.close();
   });
 
-  const send = (who: Player, conversationId: string, body: string, key = randomUUID()) =>
+  const send = (who: Player, conversationId: string, body: string, key: string = randomUUID()) =>
     arena.http().post(`/conversations/${conversationId}/messages`).set(who.auth).set('Idempotency-Key', key).send({ body });
   const history = (who: Player, conversationId: string, query = '') => arena.http().get(`/conversations/${conversationId}/messages${query}`).set(who.auth);
   const seqs = (messages: Array<{ seq: number }>) => messages.map((m) => m.seq);
