@@ -22,37 +22,37 @@ export class MessagingListeners {
 
   constructor(private readonly messaging: MessagingService) {}
 
-  @OnEvent(ArenaEvents.roomCreated, { async: true })
+  @OnEvent(ArenaEvents.roomCreated)
   async roomCreated(event: RoomCreated): Promise<void> {
     await this.guard('rooms.created', () => this.messaging.ensureRoomChannel(event.roomId, 'room', event.gameId));
   }
 
-  @OnEvent(ArenaEvents.roomMemberJoined, { async: true })
+  @OnEvent(ArenaEvents.roomMemberJoined)
   async roomMemberJoined(event: RoomMemberJoined): Promise<void> {
     await this.guard('rooms.member-joined', () => this.messaging.roomMemberJoined(event.roomId, event.userId, event.role));
   }
 
-  @OnEvent(ArenaEvents.roomMemberLeft, { async: true })
+  @OnEvent(ArenaEvents.roomMemberLeft)
   async roomMemberLeft(event: RoomMemberLeft): Promise<void> {
     await this.guard('rooms.member-left', () => this.messaging.roomMemberLeft(event.roomId, event.userId));
   }
 
-  @OnEvent(ArenaEvents.roomPhaseChanged, { async: true })
+  @OnEvent(ArenaEvents.roomPhaseChanged)
   async roomPhaseChanged(event: RoomPhaseChanged): Promise<void> {
     await this.guard('rooms.phase-changed', () => this.messaging.roomPhaseChanged(event.roomId, event.gameId, event.phase));
   }
 
-  @OnEvent(ArenaEvents.teamCreated, { async: true })
+  @OnEvent(ArenaEvents.teamCreated)
   async teamCreated(event: TeamCreated): Promise<void> {
     await this.guard('teams.created', () => this.messaging.setTeamMembers(event.teamId, event.memberIds, event.name));
   }
 
-  @OnEvent(ArenaEvents.teamMemberJoined, { async: true })
+  @OnEvent(ArenaEvents.teamMemberJoined)
   async teamMemberJoined(event: TeamMemberJoined): Promise<void> {
     await this.guard('teams.member-joined', () => this.messaging.teamMemberJoined(event.teamId, event.userId));
   }
 
-  @OnEvent(ArenaEvents.teamMemberLeft, { async: true })
+  @OnEvent(ArenaEvents.teamMemberLeft)
   async teamMemberLeft(event: TeamMemberLeft): Promise<void> {
     await this.guard('teams.member-left', () => this.messaging.teamMemberLeft(event.teamId, event.userId));
   }
