@@ -14,8 +14,11 @@ export const conversationRoom = (conversationId: string) => `conv:${conversation
 export class ChatPublisher {
   constructor(private readonly sockets: SocketEmitter) {}
 
-  message(message: ChatMessage): void {
-    this.sockets.toRoom(conversationRoom(message.conversationId), 'chat:message', message);
+  /** To every live member's sockets but the one that sent it, which has it in its ack. */
+  message(message: ChatMessage, senderSocketId?: string): void {
+    const room = conversationRoom(message.conversationId);
+    if (senderSocketId) this.sockets.toRoomExcept(room, senderSocketId, 'chat:message', message);
+    else this.sockets.toRoom(room, 'chat:message', message);
   }
 
   membersJoined(conversationId: string, userIds: string[], welcome: boolean): void {

@@ -41,8 +41,8 @@ export class MessagingGateway implements OnGatewayConnection {
 
   @OwnIdempotency()
   @SubscribeMessage('chat:send')
-  send(@CurrentCaller() caller: Caller, @MessageBody() body: SendMessageEventDto): Promise<ChatMessage> {
-    return this.messaging.send(caller, body);
+  send(@CurrentCaller() caller: Caller, @MessageBody() body: SendMessageEventDto, @ConnectedSocket() socket: Socket): Promise<ChatMessage> {
+    return this.messaging.send(caller, body, { socketId: socket.id });
   }
 
   @SubscribeMessage('chat:history')

@@ -41,6 +41,18 @@ export interface SendInput {
   body: string;
 }
 
+/** A committed message on its way to the live members. */
+interface Outgoing {
+  seq: number;
+  message: ChatMessage;
+  senderSocketId?: string;
+}
+
+/** Where a send came from: the socket that sent it gets the message in its ack, not again as chat:message. */
+export interface SendOrigin {
+  socketId?: string;
+}
+
 /** Who a room-channel member is, as the channel rules see them. */
 type Asker = Pick<Caller, 'userId'>;
 
@@ -50,7 +62,7 @@ type Asker = Pick<Caller, 'userId'>;
  */
 @Injectable()
 export class MessagingService {
-  private readonly delivery = new DeliveryOrder<ChatMessage>();
+  private readonly delivery = new DeliveryOrder<Outgoing>();
   private readonly senderOrder = new SenderOrder();
   /** Room channels seen (a conversation's kind never changes), so their sends go straight to the channel rules. */
   private readonly roomChannels = new Set<string>();
@@ -72,21 +84,21 @@ export class MessagingService {
    * one statement takes the next seq and stores it. A repeat of (sender, clientMsgId) returns the first
    * message; the same clientMsgId for another conversation or body is refused.
    */
-  send(caller: Caller, input: SendInput): Promise<ChatMessage> {
+  send(caller: Caller, input: SendInput, origin: SendOrigin = {}): Promise<ChatMessage> {
     const body = checkBody(input.body, this.config.chat.maxBodyChars);
     if (!body.ok) return Promise.reject(messagingError(body.code, body.message, { field: 'body' }));
-    return this.senderOrder.run(caller.userId, () => this.admitAndAppend(caller, input));
+    return this.senderOrder.run(caller.userId, () => this.admitAndAppend(caller, input, origin));
   }
 
-  private async admitAndAppend(caller: Caller, input: SendInput): Promise<ChatMessage> {
-    if (this.roomChannels.has(input.conversationId)) return this.sendToRoomChannel(caller, input);
+  private async admitAndAppend(caller: Caller, input: SendInput, origin: SendOrigin): Promise<ChatMessage> {
+    if (this.roomChannels.has(input.conversationId)) return this.sendToRoomChannel(caller, input, origin);
     await this.admit(caller, input, undefined);
-    const outcome = await this.appendAndDeliver(caller, input, false);
+    const outcome = await this.appendAndDeliver(caller, input, false, origin);
     if (outcome !== 'needs_rule') return outcome;
-    return this.sendToRoomChannel(caller, input);
+    return this.sendToRoomChannel(caller, input, origin);
   }
 
-  private async sendToRoomChannel(caller: Caller, input: SendInput): Promise<ChatMessage> {
+  private async sendToRoomChannel(caller: Caller, input: SendInput, origin: SendOrigin): Promise<ChatMessage> {
     const access = await this.repository.access(input.conversationId, caller.userId);
     if (!access) throw conversationNotFound(input.conversationId);
     if (!access.member) {
@@ -100,7 +112,7 @@ export class MessagingService {
       throw messagingError('CHANNEL_CLOSED', 'This channel is closed to you right now', { conversationId: input.conversationId, channel: access.conversation.channel });
     }
     await this.admit(caller, input, access.conversation.roomId ?? undefined);
-    const outcome = await this.appendAndDeliver(caller, input, true);
+    const outcome = await this.appendAndDeliver(caller, input, true, origin);
     if (outcome === 'needs_rule') throw new Error('room channel send refused after its rule allowed it');
     return outcome;
   }
@@ -123,7 +135,7 @@ export class MessagingService {
     return first;
   }
 
-  private async appendAndDeliver(caller: Caller, input: SendInput, roomRuleChecked: boolean): Promise<ChatMessage | 'needs_rule'> {
+  private async appendAndDeliver(caller: Caller, input: SendInput, roomRuleChecked: boolean, origin: SendOrigin): Promise<ChatMessage | 'needs_rule'> {
     // Inside a REST request's transaction the result is only final at commit: not tracked as in flight.
     const ticket = this.repository.inTransaction() ? null : this.delivery.begin(input.conversationId);
     let delivered: ChatMessage | null = null;
@@ -144,16 +156,17 @@ export class MessagingService {
       return message;
     } finally {
       const message = delivered;
+      const outgoing = message && { seq: message.seq, message, senderSocketId: origin.socketId };
       if (ticket === null) {
-        if (message) this.tx.afterCommit(() => this.deliver(message.conversationId, null, message));
+        if (outgoing) this.tx.afterCommit(() => this.deliver(message.conversationId, null, outgoing));
       } else {
-        this.deliver(input.conversationId, ticket, message);
+        this.deliver(input.conversationId, ticket, outgoing);
       }
     }
   }
 
-  private deliver(conversationId: string, ticket: number | null, message: ChatMessage | null): void {
-    for (const ready of this.delivery.finish(conversationId, ticket, message)) this.emitter.message(ready);
+  private deliver(conversationId: string, ticket: number | null, outgoing: Outgoing | null): void {
+    for (const ready of this.delivery.finish(conversationId, ticket, outgoing)) this.emitter.message(ready.message, ready.senderSocketId);
   }
 
   private rememberRoomChannel(conversationId: string): void {

@@ -21,6 +21,11 @@ export class SocketEmitter {
     this.server?.to(room).emit(event, payload);
   }
 
+  /** To a room but one socket (which already has the payload, e.g. in its ack). */
+  toRoomExcept(room: string, exceptSocketId: string, event: string, payload: unknown): void {
+    this.server?.to(room).except(exceptSocketId).emit(event, payload);
+  }
+
   toUser(userId: string, event: string, payload: unknown): void {
     this.toRoom(userRoom(userId), event, payload);
   }

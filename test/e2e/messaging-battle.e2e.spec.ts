@@ -147,8 +147,8 @@ describe('chat under concurrency', () => {
   });
 
   it('50 concurrent leaves by the same member: exactly one takes effect, left_at set once', async () => {
-    const [ada, bob] = await players(arena, 2, 'Quitter');
-    const id = await group(arena, ada, [bob]);
+    const [ada, bob, cy] = await players(arena, 3, 'Quitter');
+    const id = await group(arena, ada, [bob, cy]);
     const sa = await arena.socket(ada.token);
     const leftEvents = collect(sa, 'chat:member-left');
     const responses = await Promise.all(Array.from({ length: 50 }, () => arena.http().delete(`/conversations/${id}/members/me`).set(bob.auth)));
@@ -160,7 +160,7 @@ describe('chat under concurrency', () => {
 
     // Events reach a socket in the order they were sent: the fence comes after every leave's broadcast.
     const messages = collect(sa, 'chat:message');
-    await ask(sa, 'chat:send', { conversationId: id, clientMsgId: 'after-leaves', body: 'fence' });
+    await ask(await arena.socket(cy.token), 'chat:send', { conversationId: id, clientMsgId: 'after-leaves', body: 'fence' });
     await until(() => messages.length === 1, 5000, 'the fence');
     expect(leftEvents).toEqual([{ conversationId: id, userId: bob.userId }]);
   });

@@ -292,6 +292,21 @@ describe('chat over REST and Socket.IO', () => {
       expect(atCy).toEqual(acks);
     });
 
+    it('gives the sending socket its message in the ack only; the sender\'s other sockets get it live', async () => {
+      const [ada, bob] = await players(arena, 2, 'Echo');
+      const id = await group(arena, ada, [bob]);
+      const [sending, otherDevice, sb] = await Promise.all([arena.socket(ada.token), arena.socket(ada.token), arena.socket(bob.token)]);
+      const atSending = collect(sending, 'chat:message');
+      const atOtherDevice = collect(otherDevice, 'chat:message');
+      const atBob = collect(sb, 'chat:message');
+      const ack = await ask(sending, 'chat:send', { conversationId: id, clientMsgId: 'echo', body: 'echo?' });
+      const fence = await ask(sb, 'chat:send', { conversationId: id, clientMsgId: 'echo-fence', body: 'fence' });
+      await until(() => atSending.length === 1 && atOtherDevice.length === 2 && atBob.length === 1, 5000, 'deliveries');
+      expect(atSending).toEqual([fence.data]);
+      expect(atOtherDevice).toEqual([ack.data, fence.data]);
+      expect(atBob).toEqual([ack.data]);
+    });
+
     it('answers a repeated clientMsgId with the first message and no second delivery', async () => {
       const [ada, bob] = await players(arena, 2, 'Repeat');
       const id = await group(arena, ada, [bob]);
