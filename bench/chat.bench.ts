@@ -15,6 +15,7 @@
  */
 import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { io, type Socket } from 'socket.io-client';
@@ -65,7 +66,8 @@ async function serve(): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   process.send!({ port });
-  process.on('message', async (message: { stop?: boolean }) => {
+  process.on('message', async (message: { stop?: boolean; cpu?: boolean }) => {
+    if (message.cpu) process.send!({ cpu: process.cpuUsage() });
     if (!message.stop) return;
     await app.close();
     process.exit(0);
@@ -85,6 +87,7 @@ async function main(): Promise<void> {
     await runMigrations(databaseUrl);
     const started = await startServer(databaseUrl);
     server = started.child;
+    const child = started.child;
     const url = `http://127.0.0.1:${started.port}`;
     log(`Arena on ${url}, database ${database}; ${CONVERSATIONS} conversations x ${MEMBERS} members, ${SENDERS} closed-loop senders, ${RATE} msg/s open loop, ${SECONDS} s x ${RUNS} runs`);
 
@@ -93,16 +96,26 @@ async function main(): Promise<void> {
     const throughputs: number[] = [];
     const p50s: number[] = [];
     const p99s: number[] = [];
+    const cpuPerMessage: number[] = [];
     for (let run = 1; run <= RUNS; run++) {
+      const [serverBefore, loadBefore, countBefore] = [await serverCpu(child), process.cpuUsage(), tracker.total];
       const throughput = await closedLoop(members, tracker, run);
+      const [serverAfter, loadAfter] = [await serverCpu(child), process.cpuUsage(loadBefore)];
+      const messages = tracker.total - countBefore;
+      const serverUs = (serverAfter - serverBefore) / messages;
+      cpuPerMessage.push(serverUs);
       throughputs.push(throughput);
       const latency = await openLoop(members, tracker, run);
       p50s.push(latency.p50);
       p99s.push(latency.p99);
-      log(`run ${run}: ${throughput.toFixed(0)} durable msg/s; at ${RATE} msg/s delivery p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms (${latency.samples} deliveries, ${latency.sent} sent)`);
+      log(
+        `run ${run}: ${throughput.toFixed(0)} durable msg/s (CPU per message: server ${serverUs.toFixed(0)} us, load generator ${((loadAfter.user + loadAfter.system) / messages).toFixed(0)} us); ` +
+          `at ${RATE} msg/s delivery p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms (${latency.samples} deliveries, ${latency.sent} sent)`,
+      );
     }
     const problems = await tracker.verify();
-    log(`median of ${RUNS}: ${median(throughputs).toFixed(0)} durable msg/s; delivery p50 ${median(p50s).toFixed(1)} ms, p99 ${median(p99s).toFixed(1)} ms`);
+    log(`median of ${RUNS}: ${median(throughputs).toFixed(0)} durable msg/s; delivery p50 ${median(p50s).toFixed(1)} ms, p99 ${median(p99s).toFixed(1)} ms; server CPU ${median(cpuPerMessage).toFixed(0)} us per message`);
+    log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
     log(`checked ${tracker.total} messages: ${problems.length === 0 ? 'every one reached every member once (the sender in its ack), in seq order' : problems.slice(0, 5).join('; ')}`);
     if (problems.length > 0) process.exitCode = 1;
   } finally {
@@ -279,6 +292,20 @@ function startServer(databaseUrl: string): Promise<{ child: ChildProcess; port: 
   return new Promise((resolve, reject) => {
     child.once('message', (message: { port: number }) => resolve({ child, port: message.port }));
     child.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
+  });
+}
+
+/** The server process's CPU time so far, in microseconds. */
+function serverCpu(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    const listener = (message: { cpu?: NodeJS.CpuUsage }) => {
+      if (!message.cpu) return;
+      child.off('message', listener);
+      if (process.env.BENCH_CPU_SPLIT) log(`server cpu user ${message.cpu.user} us, system ${message.cpu.system} us`);
+      resolve(message.cpu.user + message.cpu.system);
+    };
+    child.on('message', listener);
+    child.send({ cpu: true });
   });
 }
 

@@ -443,6 +443,13 @@ describe('chat over REST and Socket.IO', () => {
     });
   });
 
+  it('lists the chat routes in the OpenAPI reference', async () => {
+    const spec = await arena.http().get('/docs-json').expect(200);
+    expect(Object.keys(spec.body.paths)).toEqual(
+      expect.arrayContaining(['/conversations', '/conversations/direct', '/conversations/{id}/messages', '/conversations/{id}/welcome', '/conversations/{id}/welcome/confirm']),
+    );
+  });
+
   it('keeps a socket of a user with no conversations usable', async () => {
     const lonely = await player(arena, 'Lonely');
     const socket = await arena.socket(lonely.token);
