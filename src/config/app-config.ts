@@ -130,6 +130,18 @@ export class EnvironmentVariables {
 
   @Transform(toInt) @IsInt() @Min(1)
   BOT_BRAIN_TIMEOUT_MS = 1_000;
+
+  @Transform(toInt) @IsInt() @Min(1000)
+  WELCOME_GRACE_MS = 5 * 60 * 1000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(20_000)
+  CHAT_MAX_BODY = 2000;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(200)
+  CHAT_WELCOME_MESSAGES = 50;
+
+  @Transform(toInt) @IsInt() @Min(2) @Max(10_000)
+  CHAT_MAX_GROUP_MEMBERS = 500;
 }
 
 /** The typed, validated configuration every module reads (never `process.env`). */
@@ -162,6 +174,7 @@ export interface AppConfig {
     botDelayMs: number;
     botBrainTimeoutMs: number;
   };
+  chat: { welcomeGraceMs: number; maxBodyChars: number; welcomeMessages: number; maxGroupMembers: number };
 }
 
 export class ConfigError extends Error {}
@@ -223,6 +236,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       deadlineLeaseMs: vars.DEADLINE_LEASE_MS,
       botDelayMs: vars.BOT_DELAY_MS,
       botBrainTimeoutMs: vars.BOT_BRAIN_TIMEOUT_MS,
+    },
+    chat: {
+      welcomeGraceMs: vars.WELCOME_GRACE_MS,
+      maxBodyChars: vars.CHAT_MAX_BODY,
+      welcomeMessages: vars.CHAT_WELCOME_MESSAGES,
+      maxGroupMembers: vars.CHAT_MAX_GROUP_MEMBERS,
     },
   };
 }

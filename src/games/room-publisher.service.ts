@@ -82,10 +82,10 @@ export class RoomPublisher {
       const was = holder(before, seat);
       const is = holder(after, seat);
       if (was === is) continue;
-      if (was) this.emitter.leaveRoom(was, seatChannel(after.roomId, seat));
+      if (was) this.emitter.leaveUserSockets(was, seatChannel(after.roomId, seat));
       if (is) {
-        this.emitter.leaveRoom(is, watchChannel(after.roomId));
-        this.emitter.joinRoom(is, seatChannel(after.roomId, seat));
+        this.emitter.leaveUserSockets(is, watchChannel(after.roomId));
+        this.emitter.joinUserSockets(is, seatChannel(after.roomId, seat));
       }
     }
   }
@@ -130,23 +130,23 @@ export class RoomPublisher {
 
   /** Spectators of a room receive its updates (public rooms, or private ones with the invite code). */
   watch(userId: string, roomId: string): void {
-    this.emitter.joinRoom(userId, watchChannel(roomId));
+    this.emitter.joinUserSockets(userId, watchChannel(roomId));
     const joined: RoomMemberJoined = { roomId, userId, role: 'spectator', seat: null };
     this.bus.emit(ArenaEvents.roomMemberJoined, joined);
   }
 
   unwatch(userId: string, roomId: string): void {
-    this.emitter.leaveRoom(userId, watchChannel(roomId));
+    this.emitter.leaveUserSockets(userId, watchChannel(roomId));
     const left: RoomMemberLeft = { roomId, userId };
     this.bus.emit(ArenaEvents.roomMemberLeft, left);
   }
 
   joinSeatChannel(userId: string, roomId: string, seat: number): void {
-    this.emitter.joinRoom(userId, seatChannel(roomId, seat));
+    this.emitter.joinUserSockets(userId, seatChannel(roomId, seat));
   }
 
   subscribeLobby(userId: string, gameId: string, on: boolean): void {
-    if (on) this.emitter.joinRoom(userId, lobbyChannel(gameId));
-    else this.emitter.leaveRoom(userId, lobbyChannel(gameId));
+    if (on) this.emitter.joinUserSockets(userId, lobbyChannel(gameId));
+    else this.emitter.leaveUserSockets(userId, lobbyChannel(gameId));
   }
 }

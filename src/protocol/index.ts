@@ -1,4 +1,5 @@
 import type { ErrorBody } from '../common/errors/app-error';
+import type { ChatClientEvents, ChatServerEvents } from './chat.protocol';
 import type { IdentityClientEvents, IdentityServerEvents } from './identity.protocol';
 import type { RoomsClientEvents, RoomsServerEvents } from './rooms.protocol';
 
@@ -8,10 +9,11 @@ export type { Ack, AckReply } from './ack';
  * The Socket.IO protocol as one typed map, shared by the server, the load tools and clients:
  * `io<ServerToClientEvents, ClientToServerEvents>(url)`. Each feature adds its events in its own file.
  */
-export type ClientToServerEvents = IdentityClientEvents & RoomsClientEvents;
+export type ClientToServerEvents = IdentityClientEvents & RoomsClientEvents & ChatClientEvents;
 
 export type ServerToClientEvents = IdentityServerEvents &
-  RoomsServerEvents & {
+  RoomsServerEvents &
+  ChatServerEvents & {
   /** The server is draining; reconnect after the delay. */
   'server:shutdown': (payload: { reason: string; reconnectAfterMs: number }) => void;
   /** A refused event that had no ack callback. */

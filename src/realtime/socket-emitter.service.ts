@@ -21,17 +21,13 @@ export class SocketEmitter {
     this.server?.to(room).emit(event, payload);
   }
 
+  /** To a room but one socket (which already has the payload, e.g. in its ack). */
+  toRoomExcept(room: string, exceptSocketId: string, event: string, payload: unknown): void {
+    this.server?.to(room).except(exceptSocketId).emit(event, payload);
+  }
+
   toUser(userId: string, event: string, payload: unknown): void {
     this.toRoom(userRoom(userId), event, payload);
-  }
-
-  /** Puts every socket of this user (on any process) into a Socket.IO room. */
-  joinRoom(userId: string, room: string): void {
-    this.server?.in(userRoom(userId)).socketsJoin(room);
-  }
-
-  leaveRoom(userId: string, room: string): void {
-    this.server?.in(userRoom(userId)).socketsLeave(room);
   }
 
   /** Whether this user still has a connected socket (on any process). */
@@ -39,6 +35,21 @@ export class SocketEmitter {
     if (!this.server) return false;
     const sockets = await this.server.in(userRoom(userId)).fetchSockets();
     return sockets.length > 0;
+  }
+
+  /** Every socket of this user, on any process, joins these rooms (e.g. a conversation they were added to). */
+  joinUserSockets(userId: string, rooms: string | string[]): void {
+    this.server?.in(userRoom(userId)).socketsJoin(rooms);
+  }
+
+  /** Every socket of this user, on any process, leaves these rooms. */
+  leaveUserSockets(userId: string, rooms: string | string[]): void {
+    this.server?.in(userRoom(userId)).socketsLeave(rooms);
+  }
+
+  /** One socket (by id) joins these rooms. */
+  joinSocket(socketId: string, rooms: string[]): void {
+    this.server?.in(socketId).socketsJoin(rooms);
   }
 
   broadcast(event: string, payload: unknown): void {

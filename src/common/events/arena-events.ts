@@ -14,6 +14,12 @@ export const ArenaEvents = {
   roomPhaseChanged: 'rooms.phase-changed',
   /** A user was sanctioned; live sockets must act at once (payload UserSanctioned). */
   userSanctioned: 'moderation.user-sanctioned',
+  /** A team was formed (payload TeamCreated); chat makes its team conversation. */
+  teamCreated: 'teams.created',
+  /** Someone joined or rejoined a team (payload TeamMemberJoined). */
+  teamMemberJoined: 'teams.member-joined',
+  /** Someone left a team for good (payload TeamMemberLeft). */
+  teamMemberLeft: 'teams.member-left',
 } as const;
 
 export interface RoomCreated {
@@ -46,4 +52,20 @@ export interface UserSanctioned {
   expiresAt: string | null;
   roomId: string | null;
   reason: string;
+}
+
+export interface TeamCreated {
+  teamId: string;
+  name: string;
+  memberIds: string[];
+}
+
+export interface TeamMemberJoined {
+  teamId: string;
+  userId: string;
+}
+
+export interface TeamMemberLeft {
+  teamId: string;
+  userId: string;
 }

@@ -1,0 +1,58 @@
+import { Check, Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import { User } from '../../identity/entities/user.entity';
+import type { ConversationKind, RoomChannel } from '../domain/conversation';
+
+/** A conversation: a room channel, a team's channel, a direct pair or a group. `last_seq` orders its messages. */
+@Entity({ name: 'conversations' })
+@Check('chk_conversations_kind', `kind IN ('room', 'team', 'direct', 'group')`)
+@Check('chk_conversations_room', `(kind = 'room') = (room_id IS NOT NULL AND channel IS NOT NULL)`)
+@Check('chk_conversations_channel', `channel IS NULL OR channel IN ('room', 'mafia', 'dead')`)
+@Check('chk_conversations_team', `(kind = 'team') = (team_id IS NOT NULL)`)
+@Check('chk_conversations_direct', `(kind = 'direct') = (direct_key IS NOT NULL)`)
+@Check('chk_conversations_last_seq', `last_seq >= 0`)
+@Unique('uq_conversations_room_channel', ['roomId', 'channel'])
+@Unique('uq_conversations_team_id', ['teamId'])
+@Unique('uq_conversations_direct_key', ['directKey'])
+export class Conversation {
+  @PrimaryGeneratedColumn('uuid')
+  id: string;
+
+  @Column({ type: 'text' })
+  kind: ConversationKind;
+
+  @Column({ type: 'text', nullable: true })
+  title: string | null;
+
+  @Column({ name: 'room_id', type: 'uuid', nullable: true })
+  roomId: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  channel: RoomChannel | null;
+
+  /** The room's game and current phase, for the channel rules; kept from rooms.* events. */
+  @Column({ name: 'game_id', type: 'text', nullable: true })
+  gameId: string | null;
+
+  @Column({ type: 'text', nullable: true })
+  phase: string | null;
+
+  @Column({ name: 'team_id', type: 'uuid', nullable: true })
+  teamId: string | null;
+
+  /** The two user ids, sorted and joined: one direct conversation per unordered pair. */
+  @Column({ name: 'direct_key', type: 'text', nullable: true })
+  directKey: string | null;
+
+  @Column({ name: 'created_by', type: 'uuid', nullable: true })
+  createdBy: string | null;
+
+  @ManyToOne(() => User, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'created_by', foreignKeyConstraintName: 'fk_conversations_created_by' })
+  creator?: User;
+
+  @Column({ name: 'last_seq', type: 'bigint', default: 0 })
+  lastSeq: string;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt: Date;
+}

@@ -1,0 +1,98 @@
+import { Logger } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, OnGatewayConnection, SubscribeMessage } from '@nestjs/websockets';
+import type { Socket } from 'socket.io';
+import { CurrentCaller } from '../identity/auth.decorators';
+import type { Caller } from '../identity/caller';
+import { ArenaGateway } from '../realtime/arena-gateway.decorator';
+import { OwnIdempotency } from '../realtime/socket-reply.interceptor';
+import { AddMembersEventDto, ConversationEventDto, CreateGroupEventDto, LeaveEventDto, OpenDirectEventDto } from './dto/conversation.dto';
+import { HistoryEventDto, ReadMarkerEventDto, SendMessageEventDto, SyncEventDto } from './dto/message.dto';
+import { MessagingService } from './messaging.service';
+import type {
+  ChatMessage,
+  ConversationSummary,
+  HistoryView,
+  LeaveResult,
+  MembershipChange,
+  MyConversation,
+  ReadMarker,
+  SyncResult,
+  WelcomeConfirmation,
+  WelcomePackageView,
+} from './messaging.types';
+
+/**
+ * Chat over Socket.IO. A connecting socket joins the live rooms of its user's conversations; `chat:send`
+ * is exactly-once by (sender, clientMsgId) in the messages table itself, so it opts out of the shared
+ * store; the other mutating events carry an `actionId`.
+ */
+@ArenaGateway()
+export class MessagingGateway implements OnGatewayConnection {
+  private readonly logger = new Logger('Chat');
+
+  constructor(private readonly messaging: MessagingService) {}
+
+  async handleConnection(socket: Socket): Promise<void> {
+    const caller = socket.data.caller as Caller | undefined;
+    if (!caller) return;
+    // A failure here only costs live delivery until the client's chat:sync, which joins again.
+    await this.messaging.joinLive(caller.userId, socket.id).catch((error: unknown) => this.logger.warn({ err: error }, 'joining conversations failed'));
+  }
+
+  @OwnIdempotency()
+  @SubscribeMessage('chat:send')
+  send(@CurrentCaller() caller: Caller, @MessageBody() body: SendMessageEventDto, @ConnectedSocket() socket: Socket): Promise<ChatMessage> {
+    return this.messaging.send(caller, body, { socketId: socket.id });
+  }
+
+  @SubscribeMessage('chat:history')
+  history(@CurrentCaller() caller: Caller, @MessageBody() body: HistoryEventDto): Promise<HistoryView> {
+    const { conversationId, ...page } = body;
+    return this.messaging.history(caller, conversationId, page);
+  }
+
+  @SubscribeMessage('chat:sync')
+  sync(@CurrentCaller() caller: Caller, @MessageBody() body: SyncEventDto, @ConnectedSocket() socket: Socket): Promise<SyncResult> {
+    return this.messaging.sync(caller, body.cursors, body.limit, socket.id);
+  }
+
+  @SubscribeMessage('chat:read')
+  markRead(@CurrentCaller() caller: Caller, @MessageBody() body: ReadMarkerEventDto): Promise<ReadMarker> {
+    return this.messaging.markRead(caller, body.conversationId, body.seq);
+  }
+
+  @SubscribeMessage('chat:conversations')
+  conversations(@CurrentCaller() caller: Caller): Promise<MyConversation[]> {
+    return this.messaging.myConversations(caller);
+  }
+
+  @SubscribeMessage('chat:create-group')
+  createGroup(@CurrentCaller() caller: Caller, @MessageBody() body: CreateGroupEventDto): Promise<ConversationSummary & { members: number }> {
+    return this.messaging.createGroup(caller, body.title, body.memberIds);
+  }
+
+  @SubscribeMessage('chat:open-direct')
+  openDirect(@CurrentCaller() caller: Caller, @MessageBody() body: OpenDirectEventDto): Promise<ConversationSummary & { created: boolean }> {
+    return this.messaging.openDirect(caller, body.userId);
+  }
+
+  @SubscribeMessage('chat:add-members')
+  addMembers(@CurrentCaller() caller: Caller, @MessageBody() body: AddMembersEventDto): Promise<MembershipChange> {
+    return this.messaging.addMembers(caller, body.conversationId, body.userIds);
+  }
+
+  @SubscribeMessage('chat:leave')
+  leave(@CurrentCaller() caller: Caller, @MessageBody() body: LeaveEventDto): Promise<LeaveResult> {
+    return this.messaging.leave(caller, body.conversationId);
+  }
+
+  @SubscribeMessage('chat:welcome')
+  fetchWelcome(@CurrentCaller() caller: Caller, @MessageBody() body: ConversationEventDto): Promise<WelcomePackageView> {
+    return this.messaging.fetchWelcome(caller, body.conversationId);
+  }
+
+  @SubscribeMessage('chat:welcome-confirm')
+  confirmWelcome(@CurrentCaller() caller: Caller, @MessageBody() body: ConversationEventDto): Promise<WelcomeConfirmation> {
+    return this.messaging.confirmWelcome(caller, body.conversationId);
+  }
+}

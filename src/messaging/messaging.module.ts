@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { ChatPublisher } from './chat.publisher';
+import { ConversationsController } from './conversations.controller';
+import { MessagingGateway } from './messaging.gateway';
+import { MessagingListeners } from './messaging.listeners';
+import { MessagingRepository } from './messaging.repository';
+import { MessagingService } from './messaging.service';
+import { RoomChannelRules } from './room-channel-rules.port';
+
+/** Conversations (room channels, teams, direct, groups), members, messages and welcome delivery. */
+@Module({
+  controllers: [ConversationsController],
+  providers: [MessagingRepository, MessagingService, ChatPublisher, MessagingGateway, MessagingListeners, RoomChannelRules],
+  exports: [MessagingService, RoomChannelRules],
+})
+export class MessagingModule {}

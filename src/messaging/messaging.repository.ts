@@ -1,0 +1,487 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '../database/transaction-host';
+import type { ConversationKind, MemberRole, RoomChannel } from './domain/conversation';
+import type { HistoryPlan } from './domain/history';
+import type { WelcomeState } from './domain/welcome';
+import type { ChatMessage, ConversationSummary, MemberView, MyConversation, SyncCursor } from './messaging.types';
+
+interface MessageRow {
+  id: string;
+  conversation_id: string;
+  seq: string;
+  sender_id: string;
+  client_msg_id: string;
+  body: string;
+  created_at: Date;
+}
+
+interface ConversationRow {
+  id: string;
+  kind: ConversationKind;
+  title: string | null;
+  room_id: string | null;
+  channel: RoomChannel | null;
+  team_id: string | null;
+  last_seq: string;
+  created_at: Date;
+}
+
+const CONVERSATION_COLUMNS = 'c.id, c.kind, c.title, c.room_id, c.channel, c.team_id, c.last_seq, c.created_at';
+const MESSAGE_COLUMNS = 'id, conversation_id, seq, sender_id, client_msg_id, body, created_at';
+
+export type SendOutcome =
+  | { outcome: 'sent' | 'duplicate'; message: ChatMessage }
+  | { outcome: 'not_found' | 'not_member' | 'needs_rule' };
+
+/** What the service needs to decide a caller's access to a conversation. */
+export interface ConversationAccess {
+  conversation: ConversationSummary & { gameId: string | null; phase: string | null };
+  /** The caller's live membership, or null when the caller is not (or no longer) a member. */
+  member: { role: MemberRole; readSeq: number } | null;
+}
+
+export interface WelcomeRow {
+  state: WelcomeState;
+  fetchedAt: Date | null;
+  confirmedAt: Date | null;
+  package: unknown;
+  now: Date;
+}
+
+/**
+ * All of messaging's SQL. Sends are one statement (one round trip) that allocates the next seq under the
+ * conversation's row lock and inserts the message; membership changes are idempotent by construction.
+ */
+@Injectable()
+export class MessagingRepository {
+  constructor(private readonly tx: TransactionHost) {}
+
+  /** True inside an enclosing transaction (a REST request with an Idempotency-Key): results are final only at its commit. */
+  inTransaction(): boolean {
+    return this.tx.manager.queryRunner?.isTransactionActive === true;
+  }
+
+  /**
+   * Appends a message in one statement: a repeat of (sender, clientMsgId) returns the first message and
+   * takes no seq; otherwise `last_seq + 1` is taken under the conversation's row lock (which orders
+   * concurrent senders) and the message inserted with it. Room channels are only written with
+   * `roomRuleChecked` (the channel rule needs the room's context first).
+   *
+   * Two copies of one new message racing: the second waits for the first's row lock, then its insert
+   * violates UNIQUE (sender_id, client_msg_id) and its whole statement, seq included, rolls back; run
+   * again, it finds the first message. So seqs stay gapless.
+   */
+  async send(input: { conversationId: string; senderId: string; clientMsgId: string; body: string; roomRuleChecked: boolean }): Promise<SendOutcome> {
+    const params = [input.conversationId, input.senderId, input.clientMsgId, input.body, input.roomRuleChecked];
+    const rows = await this.retryOnDuplicate(() =>
+      this.tx.manager.query(
+        `WITH existing AS (
+           SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender_id = $2 AND client_msg_id = $3
+         ),
+         target AS (
+           SELECT c.id, c.kind,
+                  EXISTS (SELECT 1 FROM conversation_members m
+                          WHERE m.conversation_id = c.id AND m.user_id = $2 AND m.left_at IS NULL) AS is_member
+           FROM conversations c WHERE c.id = $1
+         ),
+         bumped AS (
+           UPDATE conversations c SET last_seq = c.last_seq + 1
+           FROM target t
+           WHERE c.id = t.id AND t.is_member AND ($5 OR t.kind <> 'room') AND NOT EXISTS (SELECT 1 FROM existing)
+           RETURNING c.id, c.last_seq
+         ),
+         inserted AS (
+           INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body)
+           SELECT id, last_seq, $2, $3, $4 FROM bumped
+           RETURNING ${MESSAGE_COLUMNS}
+         ),
+         result AS (
+           SELECT 'sent' AS outcome, * FROM inserted
+           UNION ALL
+           SELECT 'duplicate' AS outcome, * FROM existing
+         )
+         SELECT (SELECT kind FROM target) AS kind, (SELECT is_member FROM target) AS is_member, r.*
+         FROM (VALUES (1)) AS one (x) LEFT JOIN result r ON true`,
+        params,
+      ),
+    );
+    const row = (rows as Array<MessageRow & { outcome: 'sent' | 'duplicate' | null; kind: string | null; is_member: boolean | null }>)[0];
+    if (row.outcome) return { outcome: row.outcome, message: toMessage(row) };
+    if (row.kind === null) return { outcome: 'not_found' };
+    if (!row.is_member) return { outcome: 'not_member' };
+    return { outcome: 'needs_rule' };
+  }
+
+  async findMessageByClientMsgId(senderId: string, clientMsgId: string): Promise<ChatMessage | null> {
+    const rows: MessageRow[] = await this.tx.manager.query(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender_id = $1 AND client_msg_id = $2`,
+      [senderId, clientMsgId],
+    );
+    return rows[0] ? toMessage(rows[0]) : null;
+  }
+
+  /** The conversation and the caller's live membership in it; null when the conversation does not exist. */
+  async access(conversationId: string, userId: string): Promise<ConversationAccess | null> {
+    const rows: Array<ConversationRow & { game_id: string | null; phase: string | null; role: MemberRole | null; read_seq: string | null }> =
+      await this.tx.manager.query(
+        `SELECT ${CONVERSATION_COLUMNS}, c.game_id, c.phase, m.role, m.read_seq
+         FROM conversations c
+         LEFT JOIN conversation_members m ON m.conversation_id = c.id AND m.user_id = $2 AND m.left_at IS NULL
+         WHERE c.id = $1`,
+        [conversationId, userId],
+      );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      conversation: { ...toConversation(row), gameId: row.game_id, phase: row.phase },
+      member: row.role ? { role: row.role, readSeq: Number(row.read_seq) } : null,
+    };
+  }
+
+  async history(conversationId: string, plan: HistoryPlan): Promise<ChatMessage[]> {
+    const rows: MessageRow[] = await this.tx.manager.query(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages
+       WHERE conversation_id = $1 AND seq > $2 AND ($3::bigint IS NULL OR seq < $3)
+       ORDER BY seq ${plan.order === 'asc' ? 'ASC' : 'DESC'}
+       LIMIT $4`,
+      [conversationId, plan.after, plan.before, plan.fetch],
+    );
+    return rows.map(toMessage);
+  }
+
+  /** For each cursor the caller is a live member of: up to `fetch` messages after it, ascending. */
+  async messagesSince(userId: string, cursors: SyncCursor[], fetch: number): Promise<ChatMessage[]> {
+    if (cursors.length === 0) return [];
+    const rows: MessageRow[] = await this.tx.manager.query(
+      `SELECT x.* FROM unnest($2::uuid[], $3::bigint[]) AS k (conversation_id, after_seq)
+       JOIN conversation_members m ON m.conversation_id = k.conversation_id AND m.user_id = $1 AND m.left_at IS NULL
+       CROSS JOIN LATERAL (
+         SELECT ${MESSAGE_COLUMNS} FROM messages
+         WHERE conversation_id = k.conversation_id AND seq > k.after_seq
+         ORDER BY seq LIMIT $4
+       ) x
+       ORDER BY x.conversation_id, x.seq`,
+      [userId, cursors.map((c) => c.conversationId), cursors.map((c) => c.afterSeq), fetch],
+    );
+    return rows.map(toMessage);
+  }
+
+  /** The caller's live memberships among these conversations, with everything the access rules need. */
+  async accessMany(conversationIds: string[], userId: string): Promise<ConversationAccess[]> {
+    if (conversationIds.length === 0) return [];
+    const rows: Array<ConversationRow & { game_id: string | null; phase: string | null; role: MemberRole | null; read_seq: string | null }> =
+      await this.tx.manager.query(
+        `SELECT ${CONVERSATION_COLUMNS}, c.game_id, c.phase, m.role, m.read_seq
+         FROM conversations c
+         LEFT JOIN conversation_members m ON m.conversation_id = c.id AND m.user_id = $2 AND m.left_at IS NULL
+         WHERE c.id = ANY($1::uuid[])`,
+        [conversationIds, userId],
+      );
+    return rows.map((row) => ({
+      conversation: { ...toConversation(row), gameId: row.game_id, phase: row.phase },
+      member: row.role ? { role: row.role, readSeq: Number(row.read_seq) } : null,
+    }));
+  }
+
+  async lastMessages(conversationId: string, count: number): Promise<ChatMessage[]> {
+    if (count === 0) return [];
+    const rows: MessageRow[] = await this.tx.manager.query(
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 ORDER BY seq DESC LIMIT $2`,
+      [conversationId, count],
+    );
+    return rows.map(toMessage).reverse();
+  }
+
+  async createConversation(input: {
+    kind: 'group' | 'room' | 'team';
+    createdBy: string | null;
+    title?: string | null;
+    roomId?: string;
+    channel?: RoomChannel;
+    gameId?: string | null;
+    teamId?: string;
+  }): Promise<ConversationSummary> {
+    const rows: ConversationRow[] = await this.tx.manager.query(
+      `INSERT INTO conversations AS c (kind, created_by, title, room_id, channel, game_id, team_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       RETURNING ${CONVERSATION_COLUMNS}`,
+      [input.kind, input.createdBy, input.title ?? null, input.roomId ?? null, input.channel ?? null, input.gameId ?? null, input.teamId ?? null],
+    );
+    return toConversation(rows[0]);
+  }
+
+  /** The direct conversation of a pair, created on first use; concurrent first uses get the same one. */
+  async findOrCreateDirect(key: string, createdBy: string): Promise<{ conversation: ConversationSummary; created: boolean }> {
+    const inserted: ConversationRow[] = await this.tx.manager.query(
+      `INSERT INTO conversations AS c (kind, direct_key, created_by) VALUES ('direct', $1, $2)
+       ON CONFLICT (direct_key) DO NOTHING
+       RETURNING ${CONVERSATION_COLUMNS}`,
+      [key, createdBy],
+    );
+    if (inserted[0]) return { conversation: toConversation(inserted[0]), created: true };
+    const existing: ConversationRow[] = await this.tx.manager.query(
+      `SELECT ${CONVERSATION_COLUMNS} FROM conversations c WHERE c.direct_key = $1`,
+      [key],
+    );
+    return { conversation: toConversation(existing[0]), created: false };
+  }
+
+  /** A room channel's conversation, created on first use; repeats and races get the same one. */
+  async ensureRoomConversation(roomId: string, channel: RoomChannel, gameId: string | null): Promise<string> {
+    const rows: Array<{ id: string }> = await this.tx.manager.query(
+      `WITH made AS (
+         INSERT INTO conversations (kind, room_id, channel, game_id) VALUES ('room', $1, $2, $3)
+         ON CONFLICT (room_id, channel) DO NOTHING
+         RETURNING id
+       )
+       SELECT id FROM made UNION ALL SELECT id FROM conversations WHERE room_id = $1 AND channel = $2`,
+      [roomId, channel, gameId],
+    );
+    if (rows[0]) return rows[0].id;
+    // A concurrent creator committed after this statement's snapshot: read it afresh.
+    return this.ensureRoomConversation(roomId, channel, gameId);
+  }
+
+  async ensureTeamConversation(teamId: string, title: string | null): Promise<string> {
+    const rows: Array<{ id: string }> = await this.tx.manager.query(
+      `WITH made AS (
+         INSERT INTO conversations (kind, team_id, title) VALUES ('team', $1, $2)
+         ON CONFLICT (team_id) DO NOTHING
+         RETURNING id
+       )
+       SELECT id FROM made UNION ALL SELECT id FROM conversations WHERE team_id = $1`,
+      [teamId, title],
+    );
+    if (rows[0]) return rows[0].id;
+    return this.ensureTeamConversation(teamId, title);
+  }
+
+  async roomConversations(roomId: string): Promise<Array<{ id: string; channel: RoomChannel }>> {
+    return this.tx.manager.query(`SELECT id, channel FROM conversations WHERE room_id = $1 ORDER BY channel`, [roomId]);
+  }
+
+  async teamConversation(teamId: string): Promise<string | null> {
+    const rows: Array<{ id: string }> = await this.tx.manager.query(`SELECT id FROM conversations WHERE team_id = $1`, [teamId]);
+    return rows[0]?.id ?? null;
+  }
+
+  async setRoomPhase(roomId: string, gameId: string, phase: string): Promise<void> {
+    await this.tx.manager.query(`UPDATE conversations SET game_id = $2, phase = $3 WHERE room_id = $1`, [roomId, gameId, phase]);
+  }
+
+  /**
+   * Adds users, idempotently: a live member is left as is (the ON CONFLICT ... WHERE matches nothing),
+   * a former member is taken back. Returns only the users this statement made members. With `welcome`,
+   * each of them gets a pending welcome package in the same statement. Ids are sorted so that concurrent
+   * adds take the same locks in the same order.
+   */
+  async addMembers(conversationId: string, userIds: string[], role: MemberRole, welcome: boolean): Promise<string[]> {
+    const ids = [...new Set(userIds.map((id) => id.toLowerCase()))].sort();
+    if (ids.length === 0) return [];
+    const rows: Array<{ user_id: string }> = await this.tx.manager.query(
+      `WITH joined AS (
+         INSERT INTO conversation_members AS m (conversation_id, user_id, role)
+         SELECT $1, u, $3 FROM unnest($2::uuid[]) AS u ORDER BY u
+         ON CONFLICT (conversation_id, user_id) DO UPDATE
+           SET left_at = NULL, joined_at = now(), role = EXCLUDED.role
+           WHERE m.left_at IS NOT NULL
+         RETURNING m.user_id
+       ),
+       welcomed AS (
+         INSERT INTO welcome_packages AS w (conversation_id, user_id)
+         SELECT $1, user_id FROM joined WHERE $4
+         ON CONFLICT (conversation_id, user_id) DO UPDATE
+           SET state = 'pending', package = NULL, fetched_at = NULL, confirmed_at = NULL, created_at = now()
+       )
+       SELECT user_id FROM joined ORDER BY user_id`,
+      [conversationId, ids, role, welcome],
+    );
+    return rows.map((r) => r.user_id);
+  }
+
+  /** A live member's role change (a spectator taking a seat); not a join, so no welcome. */
+  async setMemberRole(conversationId: string, userId: string, role: MemberRole): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE conversation_members SET role = $3 WHERE conversation_id = $1 AND user_id = $2 AND left_at IS NULL AND role <> $3`,
+      [conversationId, userId, role],
+    );
+  }
+
+  /** Sets left_at once: only a live membership matches, so of any number of concurrent leaves one takes effect. */
+  async leave(conversationId: string, userId: string): Promise<{ leftAt: Date; changed: boolean } | null> {
+    // TypeORM answers an UPDATE with [rows, affected].
+    const [changed]: [Array<{ left_at: Date }>, number] = await this.tx.manager.query(
+      `UPDATE conversation_members SET left_at = now() WHERE conversation_id = $1 AND user_id = $2 AND left_at IS NULL RETURNING left_at`,
+      [conversationId, userId],
+    );
+    if (changed[0]) return { leftAt: changed[0].left_at, changed: true };
+    const earlier: Array<{ left_at: Date | null }> = await this.tx.manager.query(
+      `SELECT left_at FROM conversation_members WHERE conversation_id = $1 AND user_id = $2`,
+      [conversationId, userId],
+    );
+    return earlier[0]?.left_at ? { leftAt: earlier[0].left_at, changed: false } : null;
+  }
+
+  /** Live members not in `keep` (for syncing a channel to a given list). */
+  async membersNotIn(conversationId: string, keep: string[]): Promise<string[]> {
+    const rows: Array<{ user_id: string }> = await this.tx.manager.query(
+      `SELECT user_id FROM conversation_members WHERE conversation_id = $1 AND left_at IS NULL AND user_id <> ALL($2::uuid[]) ORDER BY user_id`,
+      [conversationId, keep],
+    );
+    return rows.map((r) => r.user_id);
+  }
+
+  async countMembers(conversationId: string): Promise<number> {
+    const rows: Array<{ count: string }> = await this.tx.manager.query(
+      `SELECT count(*) FROM conversation_members WHERE conversation_id = $1 AND left_at IS NULL`,
+      [conversationId],
+    );
+    return Number(rows[0].count);
+  }
+
+  async members(conversationId: string): Promise<MemberView[]> {
+    const rows: Array<{ user_id: string; display_name: string; role: MemberRole; joined_at: Date }> = await this.tx.manager.query(
+      `SELECT m.user_id, u.display_name, m.role, m.joined_at
+       FROM conversation_members m JOIN users u ON u.id = m.user_id
+       WHERE m.conversation_id = $1 AND m.left_at IS NULL
+       ORDER BY m.joined_at, m.user_id`,
+      [conversationId],
+    );
+    return rows.map((r) => ({ userId: r.user_id, displayName: r.display_name, role: r.role, joinedAt: r.joined_at.toISOString() }));
+  }
+
+  async existingUsers(userIds: string[]): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.tx.manager.query(`SELECT id FROM users WHERE id = ANY($1::uuid[])`, [userIds]);
+    return rows.map((r) => r.id);
+  }
+
+  /** Moves the read marker forward only, and never past the newest message. */
+  async setReadMarker(conversationId: string, userId: string, seq: number): Promise<{ readSeq: number; unread: number } | null> {
+    const rows: Array<{ read_seq: string; unread: string }> = await this.tx.manager.query(
+      `WITH marked AS (
+         UPDATE conversation_members m SET read_seq = GREATEST(m.read_seq, LEAST($3::bigint, c.last_seq))
+         FROM conversations c
+         WHERE c.id = m.conversation_id AND m.conversation_id = $1 AND m.user_id = $2 AND m.left_at IS NULL
+         RETURNING m.read_seq
+       )
+       SELECT read_seq,
+              (SELECT count(*) FROM messages x WHERE x.conversation_id = $1 AND x.seq > marked.read_seq AND x.sender_id <> $2) AS unread
+       FROM marked`,
+      [conversationId, userId, seq],
+    );
+    return rows[0] ? { readSeq: Number(rows[0].read_seq), unread: Number(rows[0].unread) } : null;
+  }
+
+  async myConversations(userId: string): Promise<MyConversation[]> {
+    const rows: Array<ConversationRow & { role: MemberRole; read_seq: string; unread: string }> = await this.tx.manager.query(
+      `SELECT ${CONVERSATION_COLUMNS}, m.role, m.read_seq,
+              (SELECT count(*) FROM messages x WHERE x.conversation_id = c.id AND x.seq > m.read_seq AND x.sender_id <> $1) AS unread
+       FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
+       WHERE m.user_id = $1 AND m.left_at IS NULL
+       ORDER BY c.created_at, c.id`,
+      [userId],
+    );
+    return rows.map((r) => ({ ...toConversation(r), role: r.role, readSeq: Number(r.read_seq), unread: Number(r.unread) }));
+  }
+
+  async activeConversationIds(userId: string): Promise<string[]> {
+    const rows: Array<{ conversation_id: string }> = await this.tx.manager.query(
+      `SELECT conversation_id FROM conversation_members WHERE user_id = $1 AND left_at IS NULL`,
+      [userId],
+    );
+    return rows.map((r) => r.conversation_id);
+  }
+
+  /** The caller's welcome, locked for this transaction; null when there is none. */
+  async lockWelcome(conversationId: string, userId: string): Promise<WelcomeRow | null> {
+    const rows: Array<{ state: WelcomeState; fetched_at: Date | null; confirmed_at: Date | null; package: unknown; now: Date }> =
+      await this.tx.manager.query(
+        `SELECT state, fetched_at, confirmed_at, package, now() AS now FROM welcome_packages
+         WHERE conversation_id = $1 AND user_id = $2 FOR UPDATE`,
+        [conversationId, userId],
+      );
+    const row = rows[0];
+    return row ? { state: row.state, fetchedAt: row.fetched_at, confirmedAt: row.confirmed_at, package: row.package, now: row.now } : null;
+  }
+
+  async markWelcomeFetched(conversationId: string, userId: string, fetchedAt: Date, pkg: unknown): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE welcome_packages SET state = 'fetched', fetched_at = $3, package = $4::json
+       WHERE conversation_id = $1 AND user_id = $2 AND state = 'pending'`,
+      [conversationId, userId, fetchedAt, JSON.stringify(pkg)],
+    );
+  }
+
+  async markWelcomeConfirmed(conversationId: string, userId: string): Promise<Date> {
+    const [rows]: [Array<{ confirmed_at: Date }>, number] = await this.tx.manager.query(
+      `UPDATE welcome_packages SET state = 'confirmed', confirmed_at = now()
+       WHERE conversation_id = $1 AND user_id = $2 AND state = 'fetched'
+       RETURNING confirmed_at`,
+      [conversationId, userId],
+    );
+    return rows[0].confirmed_at;
+  }
+
+  /**
+   * Runs `statement` and, when it lost a race on UNIQUE (sender_id, client_msg_id), once more: the first
+   * copy is committed by then. Inside an enclosing transaction (a REST request with an Idempotency-Key)
+   * a savepoint keeps the failed attempt from aborting it.
+   */
+  private async retryOnDuplicate<T>(statement: () => Promise<T>): Promise<T> {
+    if (!this.inTransaction()) {
+      try {
+        return await statement();
+      } catch (error) {
+        if (!isClientMsgIdRace(error)) throw error;
+        return statement();
+      }
+    }
+    await this.tx.manager.query('SAVEPOINT chat_send');
+    try {
+      const result = await statement();
+      await this.tx.manager.query('RELEASE SAVEPOINT chat_send');
+      return result;
+    } catch (error) {
+      if (!isClientMsgIdRace(error)) throw error;
+      await this.tx.manager.query('ROLLBACK TO SAVEPOINT chat_send');
+      return statement();
+    }
+  }
+}
+
+function isClientMsgIdRace(error: unknown): boolean {
+  const e = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
+  const code = e.code ?? e.driverError?.code;
+  const constraint = e.constraint ?? e.driverError?.constraint;
+  return code === '23505' && constraint === 'uq_messages_sender_client_msg_id';
+}
+
+export function isForeignKeyViolation(error: unknown, constraint: string): boolean {
+  const e = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
+  return (e.code ?? e.driverError?.code) === '23503' && (e.constraint ?? e.driverError?.constraint) === constraint;
+}
+
+export function toMessage(row: MessageRow): ChatMessage {
+  return {
+    id: row.id,
+    conversationId: row.conversation_id,
+    seq: Number(row.seq),
+    senderId: row.sender_id,
+    clientMsgId: row.client_msg_id,
+    body: row.body,
+    sentAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+function toConversation(row: ConversationRow): ConversationSummary {
+  return {
+    id: row.id,
+    kind: row.kind,
+    title: row.title,
+    roomId: row.room_id,
+    channel: row.channel,
+    teamId: row.team_id,
+    lastSeq: Number(row.last_seq),
+    createdAt: new Date(row.created_at).toISOString(),
+  };
+}

@@ -1,0 +1,45 @@
+import type { Socket } from 'socket.io-client';
+import type { TestApp } from './test-app';
+
+export interface Player {
+  token: string;
+  userId: string;
+  auth: { Authorization: string };
+}
+
+/** A signed-in guest with its id. */
+export async function player(arena: TestApp, displayName: string): Promise<Player> {
+  const response = await arena.http().post('/auth/guest').send({ displayName }).expect(201);
+  return { token: response.body.token, userId: response.body.user.id, auth: { Authorization: `Bearer ${response.body.token}` } };
+}
+
+export async function players(arena: TestApp, count: number, prefix = 'Player'): Promise<Player[]> {
+  return Promise.all(Array.from({ length: count }, (_, i) => player(arena, `${prefix} ${i + 1}`)));
+}
+
+/** A group made by `owner` with `members`; returns its id. */
+export async function group(arena: TestApp, owner: Player, members: Player[], title = 'Crew'): Promise<string> {
+  const response = await arena
+    .http()
+    .post('/conversations')
+    .set(owner.auth)
+    .send({ title, memberIds: members.map((m) => m.userId) })
+    .expect(201);
+  return response.body.id;
+}
+
+/** Collects every payload of `event` on a socket, in arrival order. */
+export function collect<T = any>(socket: Socket, event: string): T[] {
+  const seen: T[] = [];
+  socket.on(event, (payload: T) => seen.push(payload));
+  return seen;
+}
+
+/** Resolves once `predicate` holds, polling briefly; rejects after `timeoutMs`. */
+export async function until(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
