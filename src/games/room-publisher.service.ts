@@ -5,6 +5,7 @@ import {
   type RoomCreated,
   type RoomMemberJoined,
   type RoomMemberLeft,
+  type RoomChannelsChanged,
   type RoomPhaseChanged,
 } from '../common/events/arena-events';
 import { SocketEmitter, userRoom } from '../realtime/socket-emitter.service';
@@ -126,6 +127,32 @@ export class RoomPublisher {
       const changed: RoomPhaseChanged = { roomId: after.roomId, gameId: after.gameId, phase };
       this.bus.emit(ArenaEvents.roomPhaseChanged, changed);
     }
+    this.publishPrivateChannels(before, after);
+  }
+
+  /** Tells chat who is in the game's private channels (Mafia's mafia and dead) whenever that changes. */
+  private publishPrivateChannels(before: RoomState | null, after: RoomState): void {
+    const engine = this.registry.get(after.gameId);
+    if (!engine?.privateChannels) return;
+    const then = before ? this.channelUsers(before) : {};
+    const now = this.channelUsers(after);
+    for (const channel of Object.keys(then)) now[channel] ??= []; // back in the lobby: emptied
+    if (JSON.stringify(now) === JSON.stringify(then)) return;
+    const phase = phaseLabel(after, this.registry.lookup);
+    const changed: RoomChannelsChanged = { roomId: after.roomId, gameId: after.gameId, phase, channels: now };
+    this.bus.emit(ArenaEvents.roomChannelsChanged, changed);
+  }
+
+  /** The users in each private channel of the room's game; none in the lobby. */
+  private channelUsers(state: RoomState): Record<string, string[]> {
+    const engine = this.registry.get(state.gameId);
+    if (!engine?.privateChannels || state.game === null) return {};
+    const userOf = new Map(state.seats.map((seat) => [seat.seat, seat.userId]));
+    const channels: Record<string, string[]> = {};
+    for (const [channel, seats] of Object.entries(engine.privateChannels(state.game))) {
+      channels[channel] = seats.map((seat) => userOf.get(seat)).filter((userId): userId is string => typeof userId === 'string').sort();
+    }
+    return channels;
   }
 
   /** Spectators of a room receive its updates (public rooms, or private ones with the invite code). */

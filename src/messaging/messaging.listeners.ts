@@ -4,6 +4,7 @@ import {
   ArenaEvents,
   type RoomCreated,
   type RoomMemberJoined,
+  type RoomChannelsChanged,
   type RoomMemberLeft,
   type RoomPhaseChanged,
   type TeamCreated,
@@ -40,6 +41,11 @@ export class MessagingListeners {
   @OnEvent(ArenaEvents.roomPhaseChanged)
   async roomPhaseChanged(event: RoomPhaseChanged): Promise<void> {
     await this.guard('rooms.phase-changed', () => this.messaging.roomPhaseChanged(event.roomId, event.gameId, event.phase));
+  }
+
+  @OnEvent(ArenaEvents.roomChannelsChanged)
+  async roomChannelsChanged(event: RoomChannelsChanged): Promise<void> {
+    await this.guard('rooms.channels-changed', () => this.messaging.roomChannelsChanged(event.roomId, event.gameId, event.phase, event.channels));
   }
 
   @OnEvent(ArenaEvents.teamCreated)

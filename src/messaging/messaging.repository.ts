@@ -265,6 +265,16 @@ export class MessagingRepository {
     return rows[0]?.id ?? null;
   }
 
+  async isLiveRoomChannelMember(roomId: string, channel: RoomChannel, userId: string): Promise<boolean> {
+    const rows: unknown[] = await this.tx.manager.query(
+      `SELECT 1 FROM conversations c
+       JOIN conversation_members m ON m.conversation_id = c.id AND m.user_id = $3 AND m.left_at IS NULL
+       WHERE c.room_id = $1 AND c.channel = $2`,
+      [roomId, channel, userId],
+    );
+    return rows.length > 0;
+  }
+
   async setRoomPhase(roomId: string, gameId: string, phase: string): Promise<void> {
     await this.tx.manager.query(`UPDATE conversations SET game_id = $2, phase = $3 WHERE room_id = $1`, [roomId, gameId, phase]);
   }

@@ -6,7 +6,7 @@ import { SanctionsPort } from '../common/ports/sanctions.port';
 import type { Caller } from '../identity/caller';
 import { checkBody } from './domain/body';
 import type { ChannelAccess } from './domain/channel-rules';
-import { directKey, membershipIsManaged, type MemberRole, type RoomChannel } from './domain/conversation';
+import { directKey, isRoomChannel, membershipIsManaged, type MemberRole, type RoomChannel } from './domain/conversation';
 import { DeliveryOrder } from './domain/delivery-order';
 import { SenderOrder } from './domain/sender-order';
 import { HISTORY_MAX_LIMIT, isEmptyRange, planHistory, toHistoryPage, type HistoryRequest } from './domain/history';
@@ -106,7 +106,7 @@ export class MessagingService {
       if (first) return first;
       throw notAMember(input.conversationId);
     }
-    if (!this.roomAccess(access, caller).write) {
+    if (!(await this.roomAccess(access, caller)).write) {
       const first = await this.firstCopy(caller, input);
       if (first) return first;
       throw messagingError('CHANNEL_CLOSED', 'This channel is closed to you right now', { conversationId: input.conversationId, channel: access.conversation.channel });
@@ -197,7 +197,7 @@ export class MessagingService {
       const access = accesses.get(id);
       if (!access) refused.push({ conversationId: id, code: 'CONVERSATION_NOT_FOUND' });
       else if (!access.member) refused.push({ conversationId: id, code: 'NOT_A_MEMBER' });
-      else if (access.conversation.kind === 'room' && !this.roomAccess(access, caller).read) refused.push({ conversationId: id, code: 'CHANNEL_CLOSED' });
+      else if (access.conversation.kind === 'room' && !(await this.roomAccess(access, caller)).read) refused.push({ conversationId: id, code: 'CHANNEL_CLOSED' });
       else readable.push({ conversationId: id, afterSeq: cursor.afterSeq });
     }
     const messages = await this.repository.messagesSince(caller.userId, readable, limit + 1);
@@ -408,6 +408,15 @@ export class MessagingService {
     await this.syncMembers(() => this.ensureRoomChannel(roomId, channel, null), userIds, role);
   }
 
+  /** The game's private channels (Mafia's mafia and dead) now hold exactly these users. */
+  async roomChannelsChanged(roomId: string, gameId: string, phase: string, channels: Record<string, string[]>): Promise<void> {
+    for (const [channel, userIds] of Object.entries(channels)) {
+      if (!isRoomChannel(channel) || channel === 'room') continue;
+      await this.syncMembers(() => this.ensureRoomChannel(roomId, channel, gameId), userIds, 'seat');
+    }
+    await this.repository.setRoomPhase(roomId, gameId, phase);
+  }
+
   /** A team's conversation with exactly these members (idempotent); for the teams module. */
   async setTeamMembers(teamId: string, userIds: string[], title: string | null = null): Promise<string> {
     return this.syncMembers(() => this.repository.ensureTeamConversation(teamId, title), userIds, 'member');
@@ -446,21 +455,25 @@ export class MessagingService {
     const access = await this.repository.access(conversationId, caller.userId);
     if (!access) throw conversationNotFound(conversationId);
     if (!access.member) throw notAMember(conversationId);
-    if (access.conversation.kind === 'room' && !this.roomAccess(access, caller).read) {
+    if (access.conversation.kind === 'room' && !(await this.roomAccess(access, caller)).read) {
       throw messagingError('CHANNEL_CLOSED', 'This channel is closed to you right now', { conversationId, channel: access.conversation.channel });
     }
     return access;
   }
 
-  private roomAccess(access: ConversationAccess, caller: Asker): ChannelAccess {
+  private async roomAccess(access: ConversationAccess, caller: Asker): Promise<ChannelAccess> {
     const { conversation, member } = access;
+    const roomId = conversation.roomId!;
+    // Only games with a dead channel need to know whether the asker is dead (one more lookup).
+    const dead = conversation.gameId === 'mafia' ? await this.repository.isLiveRoomChannelMember(roomId, 'dead', caller.userId) : false;
     return this.rules.access({
-      roomId: conversation.roomId!,
+      roomId,
       channel: conversation.channel!,
       gameId: conversation.gameId,
       phase: conversation.phase,
       userId: caller.userId,
       role: member!.role,
+      dead,
     });
   }
 

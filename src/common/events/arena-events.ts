@@ -12,6 +12,8 @@ export const ArenaEvents = {
   roomMemberLeft: 'rooms.member-left',
   /** A room's phase changed; chat channel rules may have changed with it (payload RoomPhaseChanged). */
   roomPhaseChanged: 'rooms.phase-changed',
+  /** Who is in a game's private chat channels changed (payload RoomChannelsChanged). */
+  roomChannelsChanged: 'rooms.channels-changed',
   /** A user was sanctioned; live sockets must act at once (payload UserSanctioned). */
   userSanctioned: 'moderation.user-sanctioned',
   /** A team was formed (payload TeamCreated); chat makes its team conversation. */
@@ -44,6 +46,14 @@ export interface RoomPhaseChanged {
   roomId: string;
   gameId: string;
   phase: string;
+}
+
+export interface RoomChannelsChanged {
+  roomId: string;
+  gameId: string;
+  phase: string;
+  /** Channel name -> the users in it (bots have no user and never chat). Channels absent are unchanged. */
+  channels: Record<string, string[]>;
 }
 
 export interface UserSanctioned {

@@ -114,6 +114,12 @@ export interface GameEngine<S, O extends object = Record<string, unknown>> {
   /** A bot's next action from its own view and short memory, or null when it has nothing to do. */
   botAction(view: Record<string, unknown>, seat: number, memory: BotMemory, ctx: GameContext): GameAction | null;
 
+  /**
+   * The game's private chat channels and the seats in each (e.g. Mafia's `mafia` and `dead`), so the
+   * chat module can keep their membership without ever seeing roles. Games without any omit it.
+   */
+  privateChannels?(state: S): Record<string, number[]>;
+
   /** What a bot should remember of this view after acting (one entry per round), or null. */
   botMemoryEntry?(view: Record<string, unknown>, seat: number): Record<string, unknown> | null;
 }

@@ -14,6 +14,8 @@ export interface RoomChannelContext {
   phase: string | null;
   userId: string;
   role: 'seat' | 'spectator' | 'member' | 'owner';
+  /** In a game with a dead channel: whether the asker is among the dead. */
+  dead: boolean;
 }
 
 export type RoomChannelRule = (context: RoomChannelContext) => ChannelAccess;
@@ -22,8 +24,22 @@ export const OPEN: ChannelAccess = { read: true, write: true };
 export const CLOSED: ChannelAccess = { read: false, write: false };
 export const READ_ONLY: ChannelAccess = { read: true, write: false };
 
-/** Until a game installs its own rule: the room channel is open to its members, every other channel is closed. */
-export const defaultRoomChannelRule: RoomChannelRule = (context) => (context.channel === 'room' ? OPEN : CLOSED);
+/** Games without channel rules: the room channel is open to its members, every other channel is closed. */
+export const openRoomChannelRule: RoomChannelRule = (context) => (context.channel === 'room' ? OPEN : CLOSED);
+
+/**
+ * The rules by game. Membership of a private channel (mafia, dead) is kept by the games module, so
+ * being a member of the mafia channel means being mafia.
+ */
+export const defaultRoomChannelRule: RoomChannelRule = (context) =>
+  context.gameId === 'mafia'
+    ? mafiaChannelAccess(context.channel, {
+        phase: context.phase,
+        spectator: context.role === 'spectator',
+        mafia: context.channel === 'mafia',
+        alive: !context.dead,
+      })
+    : openRoomChannelRule(context);
 
 /** What Mafia knows about the asking member; the games module supplies it from the room's hidden state. */
 export interface MafiaMemberFacts {

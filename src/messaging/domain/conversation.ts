@@ -6,6 +6,8 @@ export type ConversationKind = (typeof CONVERSATION_KINDS)[number];
 export const ROOM_CHANNELS = ['room', 'mafia', 'dead'] as const;
 export type RoomChannel = (typeof ROOM_CHANNELS)[number];
 
+export const isRoomChannel = (name: string): name is RoomChannel => (ROOM_CHANNELS as readonly string[]).includes(name);
+
 export const MEMBER_ROLES = ['owner', 'member', 'seat', 'spectator'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 

@@ -102,12 +102,22 @@ describe('conversations', () => {
 });
 
 describe('room channel rules', () => {
-  const context = { roomId: 'r', gameId: null, phase: null, userId: 'u', role: 'seat' as const };
+  const context = { roomId: 'r', gameId: null, phase: null, userId: 'u', role: 'seat' as const, dead: false };
 
-  it('by default opens the room channel only', () => {
+  it('opens the room channel only, in games without channel rules', () => {
     expect(defaultRoomChannelRule({ ...context, channel: 'room' })).toEqual({ read: true, write: true });
     expect(defaultRoomChannelRule({ ...context, channel: 'mafia' })).toEqual({ read: false, write: false });
     expect(defaultRoomChannelRule({ ...context, channel: 'dead' })).toEqual({ read: false, write: false });
+  });
+
+  it('applies Mafia\'s rules in Mafia rooms: at night the town cannot write, the mafia can in its channel, the dead only among the dead', () => {
+    const mafia = { ...context, gameId: 'mafia', phase: 'night' };
+    expect(defaultRoomChannelRule({ ...mafia, channel: 'room' })).toEqual({ read: true, write: false });
+    expect(defaultRoomChannelRule({ ...mafia, channel: 'mafia' })).toEqual({ read: true, write: true });
+    expect(defaultRoomChannelRule({ ...mafia, phase: 'discussion', channel: 'room' })).toEqual({ read: true, write: true });
+    expect(defaultRoomChannelRule({ ...mafia, phase: 'discussion', channel: 'room', dead: true })).toEqual({ read: true, write: false });
+    expect(defaultRoomChannelRule({ ...mafia, phase: 'discussion', channel: 'dead', dead: true })).toEqual({ read: true, write: true });
+    expect(defaultRoomChannelRule({ ...mafia, channel: 'dead' })).toEqual({ read: false, write: false });
   });
 
   const living = { spectator: false, mafia: false, alive: true };

@@ -59,4 +59,14 @@ export const mafiaEngine: GameEngine<MafiaState, MafiaOptions> = {
   result: mafiaResult,
   botAction: mafiaBotAction,
   botMemoryEntry: mafiaBotMemoryEntry,
+  privateChannels: mafiaPrivateChannels,
 };
+
+/** The mafia channel holds every mafia seat (the dead read it, only the living write); the dead channel the dead. */
+export function mafiaPrivateChannels(state: MafiaState): Record<string, number[]> {
+  const seats = state.seats.map((seat) => seat.seat);
+  return {
+    mafia: seats.filter((seat) => state.roles[seat] === 'mafia'),
+    dead: state.phase === 'lobby' ? [] : seats.filter((seat) => !state.alive.includes(seat)),
+  };
+}
