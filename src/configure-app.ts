@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { AppConfig } from './config/app-config';
 import { ArenaIoAdapter } from './realtime/arena-io.adapter';
@@ -22,7 +23,9 @@ export function configureApp(app: INestApplication, config: AppConfig): NestExpr
   );
   express.enableCors({ origin: config.corsOrigins, credentials: true });
   express.useWebSocketAdapter(new ArenaIoAdapter(app, config));
-  express.useStaticAssets(join(__dirname, '..', '..', 'public'), { index: 'index.html' });
+  // The web client: public/ at the project root, from src/ (tests, watch mode) or dist/src/ (npm start).
+  const webClient = [join(__dirname, '..', 'public'), join(__dirname, '..', '..', 'public')].find(existsSync);
+  if (webClient) express.useStaticAssets(webClient, { index: 'index.html' });
 
   const openApi = new DocumentBuilder()
     .setTitle('Arena')
