@@ -125,5 +125,11 @@ export interface GameEngine<S, O extends object = Record<string, unknown>> {
 }
 
 export const reject = (code: string, message: string): Rejection => ({ ok: false, code, message });
+
+/** An event every seat and spectator may see. */
+export const toAll = (type: string, payload: Record<string, unknown>): GameEvent => ({ type, payload, audience: 'all' });
+
+/** An accepted action's next state and its events. */
+export const transition = <S>(state: S, events: GameEvent[]): Transition<S> => ({ ok: true, state, events });
 export const isRejection = <S>(outcome: Outcome<S> | unknown): outcome is Rejection =>
   typeof outcome === 'object' && outcome !== null && (outcome as Rejection).ok === false;

@@ -1,5 +1,7 @@
 import {
   reject,
+  toAll,
+  transition,
   type Actor,
   type GameAction,
   type GameContext,
@@ -13,8 +15,7 @@ import type { MafiaFinishReason, MafiaOptions, MafiaRole, MafiaState } from './m
 type MafiaStep = Transition<MafiaState>;
 type TimedPhase = 'night' | 'discussion' | 'voting';
 
-const toAll = (type: string, payload: Record<string, unknown>): GameEvent => ({ type, payload, audience: 'all' });
-const step = (state: MafiaState, events: GameEvent[]): MafiaStep => ({ ok: true, state, events });
+const step = (state: MafiaState, events: GameEvent[]) => transition(state, events);
 
 export const mafiaCount = (seatCount: number): number => Math.max(1, Math.floor(seatCount / 4));
 

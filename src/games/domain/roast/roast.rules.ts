@@ -1,5 +1,7 @@
 import {
   reject,
+  toAll,
+  transition,
   type Actor,
   type GameAction,
   type GameContext,
@@ -14,8 +16,7 @@ import type { RoastDecision, RoastOptions, RoastRoundRecord, RoastState, RoastTe
 type RoastStep = Transition<RoastState>;
 type TimedPhase = 'round' | 'voting' | 'intermission';
 
-const toAll = (type: string, payload: Record<string, unknown>): GameEvent => ({ type, payload, audience: 'all' });
-const step = (state: RoastState, events: GameEvent[]): RoastStep => ({ ok: true, state, events });
+const step = (state: RoastState, events: GameEvent[]) => transition(state, events);
 
 export const allowEveryRoast: RoastTextCheck = () => ({ allowed: true });
 

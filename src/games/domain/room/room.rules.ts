@@ -1,4 +1,4 @@
-import { isRejection, type GameContext, type GameEngine, type GameEvent, type SeatInfo, type Viewer } from '../engine';
+import { isRejection, toAll, type GameContext, type GameEngine, type GameEvent, type SeatInfo, type Viewer } from '../engine';
 import { seededRandom } from '../random';
 import type {
   BotMove,
@@ -27,7 +27,6 @@ type Engine = GameEngine<unknown, object>;
 type Accepted = Extract<RoomOutcome, { ok: true }>;
 
 const refuse = (code: string, message: string): RoomRejection => ({ ok: false, code, message });
-const toAll = (type: string, payload: Record<string, unknown>): GameEvent => ({ type, payload, audience: 'all' });
 
 /** The random source for the event with this sequence number: the same seed and seq always draw the same. */
 export function roomRandom(seed: number, seq: number) {
