@@ -17,6 +17,7 @@ import { GamesModule } from './games/games.module';
 import { HealthModule } from './health/health.module';
 import { AuthGuard } from './identity/auth.guard';
 import { IdentityModule } from './identity/identity.module';
+import { ModerationModule } from './moderation/moderation.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
@@ -64,6 +65,7 @@ export class AppModule implements NestModule {
         IdentityModule,
         RealtimeModule,
         GamesModule,
+        ModerationModule,
         HealthModule,
       ],
       providers: [

@@ -130,6 +130,24 @@ export class EnvironmentVariables {
 
   @Transform(toInt) @IsInt() @Min(1)
   BOT_BRAIN_TIMEOUT_MS = 1_000;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  REPORT_THROTTLE_LIMIT = 10;
+
+  @Transform(toInt) @IsInt() @Min(1000)
+  REPORT_THROTTLE_TTL_MS = 10 * 60_000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(525_600)
+  KICK_DEFAULT_MINUTES = 15;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(60_000)
+  SANCTION_CACHE_MS = 2_000;
+
+  @Transform(toInt) @IsInt() @Min(100)
+  POLICY_REFRESH_MS = 5_000;
+
+  @Transform(toInt) @IsInt() @Min(100)
+  POLICY_COUNTER_FLUSH_MS = 5_000;
 }
 
 /** The typed, validated configuration every module reads (never `process.env`). */
@@ -161,6 +179,13 @@ export interface AppConfig {
     deadlineLeaseMs: number;
     botDelayMs: number;
     botBrainTimeoutMs: number;
+  };
+  moderation: {
+    reportThrottle: { limit: number; ttlMs: number };
+    kickDefaultMs: number;
+    sanctionCacheMs: number;
+    policyRefreshMs: number;
+    counterFlushMs: number;
   };
 }
 
@@ -223,6 +248,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       deadlineLeaseMs: vars.DEADLINE_LEASE_MS,
       botDelayMs: vars.BOT_DELAY_MS,
       botBrainTimeoutMs: vars.BOT_BRAIN_TIMEOUT_MS,
+    },
+    moderation: {
+      reportThrottle: { limit: vars.REPORT_THROTTLE_LIMIT, ttlMs: vars.REPORT_THROTTLE_TTL_MS },
+      kickDefaultMs: vars.KICK_DEFAULT_MINUTES * 60_000,
+      sanctionCacheMs: vars.SANCTION_CACHE_MS,
+      policyRefreshMs: vars.POLICY_REFRESH_MS,
+      counterFlushMs: vars.POLICY_COUNTER_FLUSH_MS,
     },
   };
 }

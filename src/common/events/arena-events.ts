@@ -41,6 +41,8 @@ export interface RoomPhaseChanged {
 }
 
 export interface UserSanctioned {
+  /** The sanction's id: listeners may use it as an idempotency key. */
+  sanctionId?: string;
   userId: string;
   kind: 'ban' | 'mute' | 'kick' | 'warn';
   expiresAt: string | null;
