@@ -215,6 +215,12 @@ function toRuleSet(row: RuleSetRecord): StoredRuleSet {
   };
 }
 
+/** TypeORM answers UPDATE and DELETE with `[rows, rowCount]`, everything else with the rows. */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  return result as T[];
+}
+
 const SANCTION_ACTIVE = `revoked_at IS NULL AND (expires_at IS NULL OR expires_at > now())`;
 
 /** All of the moderation module's SQL but the audit log's: reports, sanctions, rule sets, counters, context. */
@@ -222,8 +228,8 @@ const SANCTION_ACTIVE = `revoked_at IS NULL AND (expires_at IS NULL OR expires_a
 export class ModerationRepository {
   constructor(private readonly tx: TransactionHost) {}
 
-  private query<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {
-    return this.tx.manager.query(sql, parameters) as Promise<T[]>;
+  private async query<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {
+    return rowsOf<T>(await this.tx.manager.query(sql, parameters));
   }
 
   // Reports
