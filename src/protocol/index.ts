@@ -1,5 +1,6 @@
 import type { ErrorBody } from '../common/errors/app-error';
 import type { IdentityClientEvents, IdentityServerEvents } from './identity.protocol';
+import type { ModerationServerEvents } from './moderation.protocol';
 import type { RoomsClientEvents, RoomsServerEvents } from './rooms.protocol';
 
 export type { Ack, AckReply } from './ack';
@@ -11,7 +12,8 @@ export type { Ack, AckReply } from './ack';
 export type ClientToServerEvents = IdentityClientEvents & RoomsClientEvents;
 
 export type ServerToClientEvents = IdentityServerEvents &
-  RoomsServerEvents & {
+  RoomsServerEvents &
+  ModerationServerEvents & {
   /** The server is draining; reconnect after the delay. */
   'server:shutdown': (payload: { reason: string; reconnectAfterMs: number }) => void;
   /** A refused event that had no ack callback. */
