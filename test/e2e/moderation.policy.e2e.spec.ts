@@ -3,6 +3,7 @@ import { ContentPolicyPort } from '../../src/common/ports/content-policy.port';
 import { DEFAULT_RULE_SET } from '../../src/moderation/domain/default-rule-set';
 import { canaryBucket } from '../../src/moderation/domain/rollout';
 import type { RuleSet } from '../../src/moderation/domain/rule-set';
+import type { BucketCounters } from '../../src/moderation/policy.service';
 import { account, bearer, sql, type Account } from '../support/moderation';
 import { aid, ok } from '../support/rooms';
 import { ask, createTestApp, type TestApp } from '../support/test-app';
@@ -48,8 +49,8 @@ describe('moderation: the content policy in force, its staged rollout, counters,
     (await arena.http().post('/admin/policy/check').set(bearer(moderator.token)).send({ text, surface, roomId }).expect(200)).body;
   const adminPost = (path: string, body: Record<string, unknown> = {}) => arena.http().post(path).set(bearer(admin.token)).send(body);
   const counters = async () => (await arena.http().get('/admin/rollout').set(bearer(moderator.token)).expect(200)).body;
-  const bucketOf = (body: { buckets: Array<{ ruleSetVersion: string; bucket: number | null }> }, version: string, bucket: number | null) =>
-    body.buckets.find((b) => b.ruleSetVersion === version && b.bucket === bucket) ?? { decisions: 0, allowed: 0, blocked: {} as Record<string, number> };
+  const bucketOf = (body: { buckets: BucketCounters[] }, version: string, bucket: number | null): Partial<BucketCounters> & { decisions: number; allowed: number } =>
+    body.buckets.find((b) => b.ruleSetVersion === version && b.bucket === bucket) ?? { decisions: 0, allowed: 0, blocked: {} };
 
   describe('the real policy guards names', () => {
     it.each([
