@@ -18,6 +18,7 @@ import { HealthModule } from './health/health.module';
 import { AuthGuard } from './identity/auth.guard';
 import { IdentityModule } from './identity/identity.module';
 import { MessagingModule } from './messaging/messaging.module';
+import { ModerationModule } from './moderation/moderation.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
@@ -66,6 +67,7 @@ export class AppModule implements NestModule {
         RealtimeModule,
         GamesModule,
         MessagingModule,
+        ModerationModule,
         HealthModule,
       ],
       providers: [

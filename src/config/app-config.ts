@@ -142,6 +142,24 @@ export class EnvironmentVariables {
 
   @Transform(toInt) @IsInt() @Min(2) @Max(10_000)
   CHAT_MAX_GROUP_MEMBERS = 500;
+
+  @Transform(toInt) @IsInt() @Min(1)
+  REPORT_THROTTLE_LIMIT = 10;
+
+  @Transform(toInt) @IsInt() @Min(1000)
+  REPORT_THROTTLE_TTL_MS = 10 * 60_000;
+
+  @Transform(toInt) @IsInt() @Min(1) @Max(525_600)
+  KICK_DEFAULT_MINUTES = 15;
+
+  @Transform(toInt) @IsInt() @Min(0) @Max(60_000)
+  SANCTION_CACHE_MS = 2_000;
+
+  @Transform(toInt) @IsInt() @Min(100)
+  POLICY_REFRESH_MS = 5_000;
+
+  @Transform(toInt) @IsInt() @Min(100)
+  POLICY_COUNTER_FLUSH_MS = 5_000;
 }
 
 /** The typed, validated configuration every module reads (never `process.env`). */
@@ -175,6 +193,13 @@ export interface AppConfig {
     botBrainTimeoutMs: number;
   };
   chat: { welcomeGraceMs: number; maxBodyChars: number; welcomeMessages: number; maxGroupMembers: number };
+  moderation: {
+    reportThrottle: { limit: number; ttlMs: number };
+    kickDefaultMs: number;
+    sanctionCacheMs: number;
+    policyRefreshMs: number;
+    counterFlushMs: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -242,6 +267,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxBodyChars: vars.CHAT_MAX_BODY,
       welcomeMessages: vars.CHAT_WELCOME_MESSAGES,
       maxGroupMembers: vars.CHAT_MAX_GROUP_MEMBERS,
+    },
+    moderation: {
+      reportThrottle: { limit: vars.REPORT_THROTTLE_LIMIT, ttlMs: vars.REPORT_THROTTLE_TTL_MS },
+      kickDefaultMs: vars.KICK_DEFAULT_MINUTES * 60_000,
+      sanctionCacheMs: vars.SANCTION_CACHE_MS,
+      policyRefreshMs: vars.POLICY_REFRESH_MS,
+      counterFlushMs: vars.POLICY_COUNTER_FLUSH_MS,
     },
   };
 }

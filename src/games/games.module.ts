@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { BotDriver } from './bots/bot-driver.service';
 import { DeadlineSweeper } from './deadline-sweeper.service';
 import { EngineRegistry } from './engine-registry';
+import { ModerationKickListener } from './moderation-kick.listener';
 import { RoomPublisher } from './room-publisher.service';
 import { RoomRuntime } from './room-runtime.service';
 import { RoomsController } from './rooms.controller';
@@ -12,7 +13,7 @@ import { RoomsService } from './rooms.service';
 /** The lobby, rooms and seats, the engine registry, the room runtime, durable deadlines and bots. */
 @Module({
   controllers: [RoomsController],
-  providers: [EngineRegistry, RoomsRepository, RoomPublisher, BotDriver, RoomRuntime, DeadlineSweeper, RoomsService, RoomsGateway],
+  providers: [EngineRegistry, RoomsRepository, RoomPublisher, BotDriver, RoomRuntime, DeadlineSweeper, RoomsService, RoomsGateway, ModerationKickListener],
   exports: [RoomsService, EngineRegistry],
 })
 export class GamesModule {}

@@ -198,6 +198,7 @@ export class RoomsService {
     const seat = seatOfUser(room, caller.userId);
     if (seat) return this.viewFor(room, caller.userId);
     if (room.visibility === 'private') await this.requireInvite(roomId, inviteCode);
+    await this.sanctions.assertNotKicked(caller.userId, roomId);
     this.publisher.watch(caller.userId, roomId);
     return roomView(room, this.registry.get(room.gameId), 'spectator');
   }
@@ -222,6 +223,7 @@ export class RoomsService {
       }
     } else {
       if (room.visibility === 'private') await this.requireInvite(roomId, inviteCode);
+      await this.sanctions.assertNotKicked(caller.userId, roomId);
       this.publisher.watch(caller.userId, roomId);
     }
     const viewer: RoomViewer = seat ? seat.seat : 'spectator';
@@ -251,6 +253,18 @@ export class RoomsService {
     const events = await this.repository.eventsAfter(roomId, 0, 1_000_000);
     if (events.length === 0) throw roomError('ROOM_NOT_FOUND', 'No such room');
     return foldRoom(events, this.registry.replayLookup);
+  }
+
+  /**
+   * A moderator's kick: the user loses its seat, or stops watching. The room adds no ban of its own
+   * (banMs 0): the moderation sanction keeps the user out until it expires or is revoked.
+   */
+  async removeSanctioned(roomId: string, userId: string, sanctionId: string | null): Promise<void> {
+    const room = await this.runtime.current(roomId);
+    if (!room) return;
+    const seat = seatOfUser(room, userId);
+    if (!seat) return this.publisher.unwatch(userId, roomId);
+    await this.runtime.submit(roomId, { type: 'seat.kick', seat: seat.seat, banMs: 0 }, { kind: 'system' }, sanctionId ? `moderation:${sanctionId}` : null);
   }
 
   lobbyEntry(state: RoomState): LobbyRoom {

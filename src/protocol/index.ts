@@ -1,6 +1,7 @@
 import type { ErrorBody } from '../common/errors/app-error';
 import type { ChatClientEvents, ChatServerEvents } from './chat.protocol';
 import type { IdentityClientEvents, IdentityServerEvents } from './identity.protocol';
+import type { ModerationServerEvents } from './moderation.protocol';
 import type { RoomsClientEvents, RoomsServerEvents } from './rooms.protocol';
 
 export type { Ack, AckReply } from './ack';
@@ -13,7 +14,8 @@ export type ClientToServerEvents = IdentityClientEvents & RoomsClientEvents & Ch
 
 export type ServerToClientEvents = IdentityServerEvents &
   RoomsServerEvents &
-  ChatServerEvents & {
+  ChatServerEvents &
+  ModerationServerEvents & {
   /** The server is draining; reconnect after the delay. */
   'server:shutdown': (payload: { reason: string; reconnectAfterMs: number }) => void;
   /** A refused event that had no ack callback. */

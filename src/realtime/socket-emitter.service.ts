@@ -66,6 +66,16 @@ export class SocketEmitter {
     setTimeout(() => server.in(rooms).disconnectSockets(true), 25).unref();
   }
 
+  /** Tells every socket of this user why, then closes them (across processes with the Redis adapter). */
+  disconnectUser(userId: string, event: string, payload: unknown): void {
+    if (!this.server) return;
+    const room = userRoom(userId);
+    const server = this.server;
+    server.to(room).emit(event, payload);
+    // A moment for the notice to leave before the transport closes.
+    setTimeout(() => server.in(room).disconnectSockets(true), 25).unref();
+  }
+
   disconnectAll(): void {
     this.server?.disconnectSockets(true);
   }

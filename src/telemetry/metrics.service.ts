@@ -62,6 +62,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly policyDecisions = new Counter({
+    name: 'arena_moderation_decisions_total',
+    help: 'Content policy decisions made by this process, by rule set, rollout arm (active or candidate), canary bucket (none: no room) and outcome (allowed or the blocking category)',
+    labelNames: ['rule_set', 'arm', 'bucket', 'outcome'] as const,
+    registers: [this.registry],
+  });
+
+  readonly sanctionsApplied = new Counter({
+    name: 'arena_moderation_sanctions_total',
+    help: 'Sanctions recorded by this process, by kind (warn, mute, ban, kick)',
+    labelNames: ['kind'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'arena_' });
   }

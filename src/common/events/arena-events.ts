@@ -57,6 +57,8 @@ export interface RoomChannelsChanged {
 }
 
 export interface UserSanctioned {
+  /** The sanction's id: listeners may use it as an idempotency key. */
+  sanctionId?: string;
   userId: string;
   kind: 'ban' | 'mute' | 'kick' | 'warn';
   expiresAt: string | null;

@@ -11,10 +11,15 @@ const AUTH_THROTTLE = 'arena:auth-throttle';
 /** Sign-in routes: an extra, stricter per-address limit against password guessing. */
 export const AuthThrottle = () => SetMetadata(AUTH_THROTTLE, true);
 
+const REPORT_THROTTLE = 'arena:report-throttle';
+/** Player reports: an extra per-user limit (REPORT_THROTTLE_LIMIT per REPORT_THROTTLE_TTL_MS) against report floods. */
+export const ReportThrottle = () => SetMetadata(REPORT_THROTTLE, true);
+
 /** Operations endpoints (/health, /metrics) are never throttled: probes must always get through. */
-export const NoThrottle = () => SkipThrottle({ ip: true, user: true, auth: true });
+export const NoThrottle = () => SkipThrottle({ ip: true, user: true, auth: true, report: true });
 
 const isAuthRoute = (context: ExecutionContext) => Reflect.getMetadata(AUTH_THROTTLE, context.getHandler()) === true;
+const isReportRoute = (context: ExecutionContext) => Reflect.getMetadata(REPORT_THROTTLE, context.getHandler()) === true;
 
 @Module({
   imports: [
@@ -36,6 +41,13 @@ const isAuthRoute = (context: ExecutionContext) => Reflect.getMetadata(AUTH_THRO
             limit: config.throttle.authLimit,
             getTracker: (req) => (req as ThrottleSubject).ip,
             skipIf: (context) => !isAuthRoute(context),
+          },
+          {
+            name: 'report',
+            ttl: config.moderation.reportThrottle.ttlMs,
+            limit: config.moderation.reportThrottle.limit,
+            getTracker: (req) => (req as ThrottleSubject).caller?.userId ?? (req as ThrottleSubject).ip,
+            skipIf: (context) => !isReportRoute(context),
           },
         ],
         storage: redis ? new RedisThrottlerStorage(redis) : new MemoryThrottlerStorage(),

@@ -220,7 +220,7 @@ function applyToRoom(state: RoomState, command: RoomCommand, actor: RoomActor, c
       return accept(replaceSeat(state, next), [toAll('seat_expired', { seat: seat.seat, control: next.control })], { seat: seat.seat }, true);
     }
     case 'seat.kick':
-      return requireHost(state, actor) ?? kick(state, command.seat, actor, ctx);
+      return requireHost(state, actor) ?? kick(state, command.seat, actor, ctx, command.banMs);
     case 'bots.add':
     case 'bots.fill': {
       const denied = requireHost(state, actor);
@@ -297,11 +297,11 @@ function vacate(state: RoomState, seat: RoomSeat, eventType: string, ctx: GameCo
   return accept({ ...state, seats, hostUserId }, [toAll(eventType, { seat: seat.seat, host: seats.find((s) => s.userId === hostUserId)?.seat ?? null })], { seat: seat.seat, userId: seat.userId }, true);
 }
 
-function kick(state: RoomState, seatNo: number, actor: RoomActor, ctx: GameContext): RoomOutcome {
+function kick(state: RoomState, seatNo: number, actor: RoomActor, ctx: GameContext, banMs = state.settings.kickBanMs): RoomOutcome {
   const seat = state.seats.find((candidate) => candidate.seat === seatNo);
   if (!seat || (seat.userId === null && seat.kind !== 'bot')) return refuse('INVALID_TARGET', `Seat ${seatNo} has nobody to kick`);
   if (actor.kind === 'user' && seat.userId === actor.userId) return refuse('SELF_TARGET', 'The host cannot kick itself');
-  const bans = seat.userId === null ? state.bans : [...state.bans.filter((ban) => ban.until > ctx.now && ban.userId !== seat.userId), { userId: seat.userId, until: ctx.now + state.settings.kickBanMs }];
+  const bans = seat.userId === null ? state.bans : [...state.bans.filter((ban) => ban.until > ctx.now && ban.userId !== seat.userId), { userId: seat.userId, until: ctx.now + banMs }];
   const vacated = vacate({ ...state, bans }, seat, 'seat_kicked', ctx);
   return vacated.ok ? { ...vacated, result: { seat: seatNo, userId: seat.userId } } : vacated;
 }

@@ -91,7 +91,8 @@ export type RoomCommand =
   | { type: 'seat.drop' }
   | { type: 'seat.return' }
   | { type: 'seat.expire'; seat: number; since: number }
-  | { type: 'seat.kick'; seat: number }
+  /** `banMs` (set by the system for a moderator's kick) overrides the room's kickBanMs. */
+  | { type: 'seat.kick'; seat: number; banMs?: number }
   | { type: 'bots.add'; count: number }
   | { type: 'bots.fill'; upTo: number }
   | { type: 'room.configure'; settings: Partial<Pick<RoomSettings, 'seatCount' | 'botFill' | 'reconnectWindowMs'>> & { game?: Record<string, unknown> } }
