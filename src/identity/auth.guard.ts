@@ -1,8 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import type { Socket } from 'socket.io';
 import { AppError } from '../common/errors/app-error';
+import { HandlerMetadataReflector } from '../common/metadata/handler-metadata';
 import type { Caller, Role, WithCaller } from './caller';
 import { PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators';
 import { IdentityService } from './identity.service';
@@ -13,10 +13,10 @@ import { IdentityService } from './identity.service';
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
-  constructor(
-    private readonly identity: IdentityService,
-    private readonly reflector: Reflector,
-  ) {}
+  /** Public and role metadata, read once per handler. */
+  private readonly reflector = new HandlerMetadataReflector();
+
+  constructor(private readonly identity: IdentityService) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]);

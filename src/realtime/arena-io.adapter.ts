@@ -1,8 +1,10 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import type { MessageMappingProperties } from '@nestjs/websockets';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
-import type { Server, ServerOptions } from 'socket.io';
+import { isObservable, type Observable } from 'rxjs';
+import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { AppConfig } from '../config/app-config';
 
 /**
@@ -38,6 +40,38 @@ export class ArenaIoAdapter extends IoAdapter {
       server.adapter(createAdapter(pub, sub, { key: 'arena:sio' }));
     }
     return server;
+  }
+
+  /**
+   * The same contract as IoAdapter's (each handler's result, once settled and not nil, is the ack, or an
+   * `{ event, data }` emit; nothing goes to a socket that has disconnected; a failure is logged, never
+   * thrown), with a plain listener per event instead of an rxjs pipeline (fromEvent, mergeMap, defer,
+   * filter, map, catchError, takeUntil), which cost several subscriptions per incoming packet.
+   */
+  override bindMessageHandlers(socket: Socket, handlers: MessageMappingProperties[], _transform: (data: unknown) => Observable<unknown>): void {
+    for (const { message, callback, isAckHandledManually } of handlers) {
+      socket.on(message as string, (...args: unknown[]) => {
+        const { data, ack } = this.mapPayload(args.length > 1 ? args : args[0]);
+        const reply = (response: unknown) => {
+          if (response === null || response === undefined || !socket.connected) return;
+          const asEvent = response as { event?: string; data?: unknown };
+          if (asEvent.event) return void socket.emit(asEvent.event, asEvent.data);
+          if (!isAckHandledManually && typeof ack === 'function') ack(response);
+        };
+        const failed = (error: unknown) => this.logger.error(error);
+        let result: unknown;
+        try {
+          result = callback(data, ack);
+        } catch (error) {
+          return failed(error);
+        }
+        Promise.resolve(result).then((settled) => {
+          // A stream (Nest's interceptor chain returns one): each value, as Nest's own transform would.
+          if (isObservable(settled)) return void settled.subscribe({ next: reply, error: failed });
+          reply(settled);
+        }, failed);
+      });
+    }
   }
 
   override async close(server: Server): Promise<void> {

@@ -28,6 +28,8 @@ const ACTION_KEYS = ['actionId', 'clientMsgId'] as const;
  */
 @Injectable()
 export class SocketReplyInterceptor implements NestInterceptor {
+  private readonly ownIdempotency = new WeakMap<object, boolean>();
+
   constructor(
     private readonly idempotency: IdempotencyService,
     private readonly lifecycle: LifecycleService,
@@ -39,7 +41,7 @@ export class SocketReplyInterceptor implements NestInterceptor {
     const payload = context.switchToWs().getData<Record<string, unknown> | undefined>();
     const event = context.getArgByIndex<string>(3);
     const caller = socket.data.caller as Caller;
-    const ownIdempotency = this.reflector.get<boolean>(OWN_IDEMPOTENCY, context.getHandler()) === true;
+    const ownIdempotency = this.ownsIdempotency(context.getHandler());
     const key = ownIdempotency
       ? undefined
       : (ACTION_KEYS.map((name) => payload?.[name]).find((value) => typeof value === 'string') as string | undefined);
@@ -59,5 +61,12 @@ export class SocketReplyInterceptor implements NestInterceptor {
       }
     };
     return from(run());
+  }
+
+  /** Read once per handler: metadata does not change after start, and this runs on every event. */
+  private ownsIdempotency(handler: ReturnType<ExecutionContext['getHandler']>): boolean {
+    let owns = this.ownIdempotency.get(handler);
+    if (owns === undefined) this.ownIdempotency.set(handler, (owns = this.reflector.get<boolean>(OWN_IDEMPOTENCY, handler) === true));
+    return owns;
   }
 }

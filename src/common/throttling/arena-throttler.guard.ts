@@ -3,6 +3,7 @@ import { ThrottlerGuard, type ThrottlerLimitDetail } from '@nestjs/throttler';
 import type { Response } from 'express';
 import type { Socket } from 'socket.io';
 import { AppError } from '../errors/app-error';
+import { HandlerMetadataReflector } from '../metadata/handler-metadata';
 import type { Caller } from '../../identity/caller';
 
 /** What the throttlers read of a request: the same shape for an HTTP request and a socket event. */
@@ -19,6 +20,12 @@ export interface ThrottleSubject {
  */
 @Injectable()
 export class ArenaThrottlerGuard extends ThrottlerGuard {
+  override async onModuleInit(): Promise<void> {
+    await super.onModuleInit();
+    // Each named throttler reads six metadata keys per event; they are fixed per handler, so read once.
+    Object.assign(this, { reflector: new HandlerMetadataReflector() });
+  }
+
   protected override getRequestResponse(context: ExecutionContext): { req: Record<string, any>; res: Record<string, any> } {
     if (context.getType() === 'ws') {
       const socket = context.switchToWs().getClient<Socket>();
