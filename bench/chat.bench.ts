@@ -170,7 +170,7 @@ async function closedLoop(members: Member[], tracker: DeliveryTracker, run: numb
     while (!stop) {
       const clientMsgId = `t${run}-${member.userId.slice(0, 8)}-${counter++}`;
       tracker.sent(clientMsgId, member);
-      const message = await ack<ChatMessage>(member.socket.timeout(30_000).emitWithAck('chat:send', { conversationId: member.conversationId, clientMsgId, body: `throughput ${clientMsgId}` }));
+      const message = await ack<ChatMessage>(member.socket.timeout(30_000).emitWithAck('chat:send', { conversationId: member.conversationId, clientMsgId, body: 'a throughput message' }));
       tracker.acked(message, member);
       if (measuring) acked++;
     }
@@ -204,7 +204,7 @@ async function openLoop(members: Member[], tracker: DeliveryTracker, run: number
         tracker.sent(clientMsgId, member);
         sent++;
         pending.push(
-          ack<ChatMessage>(member.socket.timeout(30_000).emitWithAck('chat:send', { conversationId: member.conversationId, clientMsgId, body: `latency ${clientMsgId}` })).then((m) =>
+          ack<ChatMessage>(member.socket.timeout(30_000).emitWithAck('chat:send', { conversationId: member.conversationId, clientMsgId, body: 'a latency message' })).then((m) =>
             tracker.acked(m, member),
           ),
         );

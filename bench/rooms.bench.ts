@@ -108,9 +108,10 @@ async function setUpArena(url: string): Promise<Player[]> {
       Array.from({ length: Math.min(10, ROOMS - r) }, async () => {
         const sockets: BenchSocket[] = [];
         for (let p = 0; p < PLAYERS; p += 1) {
-          const response = await fetch(`${url}/auth/guest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: `Bench ${r}-${p}-${counter++}` }) });
-          const { token } = (await response.json()) as { token: string };
-          sockets.push(await connect(url, token));
+          const response = await fetch(`${url}/auth/guest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: `Bench ${counter++}` }) });
+          const signedIn = (await response.json()) as { token: string };
+          if (!response.ok) throw new Error(`sign-in failed: ${JSON.stringify(signedIn)}`);
+          sockets.push(await connect(url, signedIn.token));
         }
         const room = await call<{ roomId: string }>(sockets[0], 'room:create', { actionId: actionId(), gameId: 'bench', seatCount: PLAYERS });
         for (const socket of sockets.slice(1)) await call(socket, 'room:join', { actionId: actionId(), roomId: room.roomId });
