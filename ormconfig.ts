@@ -10,5 +10,12 @@ import { dataSourceOptions } from './src/database/data-source-options';
  */
 export default (async () => {
   const database = await openDatabaseServer(loadConfig());
-  return new DataSource(dataSourceOptions(database.url, 2));
+  const dataSource = new DataSource(dataSourceOptions(database.url, 2));
+  // The CLI destroys the data source when its command is done; an embedded server stops with it.
+  const destroy = dataSource.destroy.bind(dataSource);
+  dataSource.destroy = async () => {
+    await destroy();
+    await database.embedded?.stop();
+  };
+  return dataSource;
 })();
