@@ -87,6 +87,8 @@ describe('room and team conversations', () => {
     await join(roomId, town, 'seat', 1);
     await arena.app.get(MessagingService).setRoomChannelMembers(roomId, 'mafia', [mafioso.userId]);
     const townSocket = await arena.socket(town.token);
+    // As a client does after every connect: sync, which also joins the live rooms before answering.
+    await ask(townSocket, 'chat:sync', { cursors: [] });
     const left = collect(townSocket, 'chat:member-left');
     await Promise.all([1, 2, 3].map(() => emit(ArenaEvents.roomMemberLeft, { roomId, userId: mafioso.userId })));
     expect(await members((await channelId(roomId))!)).toEqual([{ user_id: town.userId, role: 'seat' }]);
