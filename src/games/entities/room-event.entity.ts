@@ -1,12 +1,21 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
+import type { Relation } from 'typeorm';
+import { Room } from './room.entity';
 
 /** One accepted command of a room with its sequence number, output events (each with its audience) and result. */
 @Entity({ name: 'room_events' })
+@Unique('uq_room_events_action_id', ['roomId', 'actionId'])
+@Check('chk_room_events_seq', `seq >= 1`)
+@Check('chk_room_events_payload', `jsonb_typeof(payload) = 'object' AND payload ? 'command' AND payload ? 'events'`)
 export class RoomEvent {
-  @PrimaryColumn({ name: 'room_id', type: 'uuid' })
+  @PrimaryColumn({ name: 'room_id', type: 'uuid', primaryKeyConstraintName: 'pk_room_events' })
   roomId: string;
 
-  @PrimaryColumn({ type: 'int' })
+  @ManyToOne(() => Room, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'room_id', foreignKeyConstraintName: 'fk_room_events_room_id' })
+  room?: Relation<Room>;
+
+  @PrimaryColumn({ type: 'int', primaryKeyConstraintName: 'pk_room_events' })
   seq: number;
 
   @Column({ type: 'text' })

@@ -1,8 +1,24 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
+import { User } from '../../identity/entities/user.entity';
 import type { RoomPhase, RoomState, RoomVisibility } from '../domain/room/room.types';
 
 /** A room: lobby columns for listing, the state snapshot with its version, and the next stored deadline. */
 @Entity({ name: 'rooms' })
+@Check('chk_rooms_visibility', `visibility IN ('public', 'private')`)
+@Check('chk_rooms_invite_code', `(visibility = 'private') = (invite_code IS NOT NULL)`)
+@Check('chk_rooms_phase', `phase IN ('lobby', 'playing', 'finished')`)
+@Check('chk_rooms_seat_count', `seat_count BETWEEN 1 AND 64`)
+@Check('chk_rooms_seated', `seated BETWEEN 0 AND seat_count`)
+@Check('chk_rooms_version', `version >= 1`)
+@Check('chk_rooms_deadline', `(next_deadline_at IS NULL) = (next_deadline_id IS NULL)`)
+@Check('chk_rooms_name', `length(name) BETWEEN 1 AND 64`)
+@Unique('uq_rooms_create_action', ['hostUserId', 'createActionId'])
+@Index('idx_rooms_next_deadline_at', ['nextDeadlineAt'], { where: 'next_deadline_at IS NOT NULL' })
+// The migration orders `seated DESC` (fullest open rooms first); @Index cannot declare a column's order.
+@Index('idx_rooms_open', ['gameId', 'seated', 'createdAt'], {
+  where: `visibility = 'public'::text AND phase = 'lobby'::text`,
+})
+@Index('uq_rooms_invite_code', ['inviteCode'], { unique: true, where: 'invite_code IS NOT NULL' })
 export class Room {
   @PrimaryColumn({ type: 'uuid' })
   id: string;
@@ -15,6 +31,10 @@ export class Room {
 
   @Column({ name: 'host_user_id', type: 'uuid' })
   hostUserId: string;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'host_user_id', foreignKeyConstraintName: 'fk_rooms_host_user_id' })
+  host?: User;
 
   @Column({ type: 'text' })
   visibility: RoomVisibility;
@@ -49,9 +69,9 @@ export class Room {
   @Column({ name: 'create_action_id', type: 'text', nullable: true })
   createActionId: string | null;
 
-  @Column({ name: 'created_at', type: 'timestamptz' })
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' })
   createdAt: Date;
 
-  @Column({ name: 'updated_at', type: 'timestamptz' })
+  @Column({ name: 'updated_at', type: 'timestamptz', default: () => 'now()' })
   updatedAt: Date;
 }
