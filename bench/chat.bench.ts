@@ -17,7 +17,6 @@ import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { Client } from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../src/app.module';
@@ -26,6 +25,7 @@ import { configureApp } from '../src/configure-app';
 import { runMigrations } from '../src/database/migrate';
 import type { ClientToServerEvents, ServerToClientEvents } from '../src/protocol';
 import type { ChatMessage } from '../src/protocol/chat.protocol';
+import { adminQuery, withDatabase } from '../src/database/admin-sql';
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -79,8 +79,8 @@ async function serve(): Promise<void> {
 async function main(): Promise<void> {
   const database = `arena_bench_${process.pid}`;
   const databaseUrl = withDatabase(ADMIN_URL, database);
-  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin(`CREATE DATABASE ${database}`);
+  await adminQuery(ADMIN_URL, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await adminQuery(ADMIN_URL, `CREATE DATABASE ${database}`);
   let server: ChildProcess | undefined;
   const members: Member[] = [];
   try {
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
   } finally {
     for (const member of members) member.socket.disconnect();
     if (server) await stopServer(server);
-    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+    await adminQuery(ADMIN_URL, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   }
 }
 
@@ -340,21 +340,7 @@ async function inBatches<T>(count: number, width: number, work: (i: number) => P
   return results;
 }
 
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;

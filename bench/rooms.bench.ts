@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import type { ClientToServerEvents } from '../src/protocol';
 import { LeanSocket } from './lean-client';
+import { adminQuery, withDatabase } from '../src/database/admin-sql';
 
 /**
  * `npm run bench:rooms`: Arena's room runtime against a bare Socket.IO server, over real sockets.
@@ -49,21 +49,7 @@ const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN :
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const ms = (ns: bigint) => Number(ns) / 1e6;
 
-async function admin(sql: string): Promise<void> {
-  const client = new Client({ connectionString: ADMIN_URL });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
 
-function withDatabase(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
 
 async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
@@ -208,8 +194,8 @@ const fmt = (phase: Phase) => `${phase.rate.toFixed(0).padStart(6)} actions/s  a
 
 async function main(): Promise<void> {
   const database = `arena_bench_${process.pid}`;
-  await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await admin(`CREATE DATABASE ${database}`);
+  await adminQuery(ADMIN_URL, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+  await adminQuery(ADMIN_URL, `CREATE DATABASE ${database}`);
   const children: ChildProcess[] = [];
   const sockets: BenchSocket[] = [];
   try {
@@ -268,7 +254,7 @@ async function main(): Promise<void> {
       child.kill('SIGTERM');
       await Promise.race([once(child, 'exit'), sleep(15_000)]);
     }
-    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+    await adminQuery(ADMIN_URL, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
   }
 }
 

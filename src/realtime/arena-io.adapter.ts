@@ -36,6 +36,7 @@ export class ArenaIoAdapter extends IoAdapter {
       const pub = new Redis(this.config.redisUrl, { maxRetriesPerRequest: null });
       const sub = pub.duplicate();
       for (const client of [pub, sub]) client.on('error', () => undefined); // ioredis reconnects; /health reports it
+      markSubscriptionsHandled(sub);
       this.redisClients.push(pub, sub);
       server.adapter(createAdapter(pub, sub, { key: 'arena:sio' }));
     }
@@ -80,5 +81,21 @@ export class ArenaIoAdapter extends IoAdapter {
     await Promise.all(
       this.redisClients.splice(0).map((client) => (client.status === 'ready' ? client.quit().catch(() => client.disconnect()) : client.disconnect())),
     );
+  }
+}
+
+/**
+ * The Redis adapter subscribes without awaiting; if the connection is closed before Redis ever answered
+ * (shutdown while Redis is unreachable), those promises reject with nobody listening, which Node treats
+ * as fatal. Their callers still see the rejection; only the unhandled report is prevented.
+ */
+function markSubscriptionsHandled(client: Redis): void {
+  for (const method of ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe'] as const) {
+    const original = client[method].bind(client) as (...args: unknown[]) => unknown;
+    (client as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+      const result = original(...args);
+      if (result instanceof Promise) result.catch(() => undefined);
+      return result;
+    };
   }
 }
