@@ -178,44 +178,27 @@ export class AuditQueryDto {
   limit?: number;
 }
 
-export class ProposeRuleSetDto {
-  @ApiProperty({ description: 'A rule set (see docs/moderation.md): { version, lists?, categories }', type: 'object', additionalProperties: true })
-  @IsObject()
-  ruleSet: Record<string, unknown>;
-
-  @ApiProperty({ minimum: 0, maximum: 100, description: 'Share of rooms (canary buckets below it) that use the candidate' })
-  @IsInt()
-  @Min(0)
-  @Max(100)
-  percent: number;
-
-  @ApiPropertyOptional({ maxLength: 1000 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
-  reason?: string;
-}
-
-export class RolloutPercentDto {
-  @ApiProperty({ minimum: 0, maximum: 100 })
-  @IsInt()
-  @Min(0)
-  @Max(100)
-  percent: number;
-
-  @ApiPropertyOptional({ maxLength: 1000 })
-  @IsOptional()
-  @IsString()
-  @MaxLength(1000)
-  reason?: string;
-}
-
+/** Every rollout change may say why; the reason goes to the audit log. */
 export class RolloutDecisionDto {
   @ApiPropertyOptional({ maxLength: 1000 })
   @IsOptional()
   @IsString()
   @MaxLength(1000)
   reason?: string;
+}
+
+export class RolloutPercentDto extends RolloutDecisionDto {
+  @ApiProperty({ minimum: 0, maximum: 100, description: 'Share of rooms (canary buckets below it) that use the candidate' })
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  percent: number;
+}
+
+export class ProposeRuleSetDto extends RolloutPercentDto {
+  @ApiProperty({ description: 'A rule set (see docs/moderation.md): { version, lists?, categories }', type: 'object', additionalProperties: true })
+  @IsObject()
+  ruleSet: Record<string, unknown>;
 }
 
 export class PolicyCheckDto {
