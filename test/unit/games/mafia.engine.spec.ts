@@ -4,7 +4,7 @@ import { mafiaEngine, parseMafiaOptions } from '../../../src/games/domain/mafia/
 import { mafiaCount } from '../../../src/games/domain/mafia/mafia.rules';
 import type { MafiaOptions, MafiaState, MafiaView } from '../../../src/games/domain/mafia/mafia.types';
 import { mafiaChatChannels } from '../../../src/games/domain/mafia/mafia.view';
-import { canSee, contextAt, fireDeadline, mustApply, seatsOf } from '../../../src/games/domain/testing/engine-harness';
+import { canSee, contextAt, fireDeadline, mustApply, seatsOf } from '../../support/engine-harness';
 
 const T0 = 1_000_000;
 const fast: MafiaOptions = { ...mafiaEngine.defaultOptions, nightMs: 70, discussionMs: 50, votingMs: 70 };

@@ -4,7 +4,7 @@ import { seededRandom } from '../../../src/games/domain/random';
 import { mafiaEngine } from '../../../src/games/domain/mafia/mafia.engine';
 import { livingMafia, mafiaCount } from '../../../src/games/domain/mafia/mafia.rules';
 import type { MafiaOptions, MafiaRole, MafiaState } from '../../../src/games/domain/mafia/mafia.types';
-import { canSee, contextAt, playWithBots, seatsOf } from '../../../src/games/domain/testing/engine-harness';
+import { canSee, contextAt, playWithBots, seatsOf } from '../../support/engine-harness';
 
 const T0 = 1_000_000;
 const timers = { nightMs: 70, discussionMs: 50, votingMs: 70 };

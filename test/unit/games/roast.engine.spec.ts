@@ -4,7 +4,7 @@ import { createRoastEngine, parseRoastOptions, roastEngine } from '../../../src/
 import { ROAST_THEMES } from '../../../src/games/domain/roast/roast.themes';
 import type { RoastOptions, RoastState, RoastView } from '../../../src/games/domain/roast/roast.types';
 import { roastChatChannels } from '../../../src/games/domain/roast/roast.view';
-import { contextAt, fireDeadline, mustApply, seatsOf } from '../../../src/games/domain/testing/engine-harness';
+import { contextAt, fireDeadline, mustApply, seatsOf } from '../../support/engine-harness';
 
 const T0 = 1_000_000;
 const fast: RoastOptions = { ...roastEngine.defaultOptions, roundMs: 600, votingMs: 200, intermissionMs: 20 };

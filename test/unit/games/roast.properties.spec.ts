@@ -4,7 +4,7 @@ import { seededRandom } from '../../../src/games/domain/random';
 import { roastEngine } from '../../../src/games/domain/roast/roast.engine';
 import { mayVote, voteTargets } from '../../../src/games/domain/roast/roast.rules';
 import type { RoastOptions, RoastState } from '../../../src/games/domain/roast/roast.types';
-import { canSee, contextAt, playWithBots, seatsOf } from '../../../src/games/domain/testing/engine-harness';
+import { canSee, contextAt, playWithBots, seatsOf } from '../../support/engine-harness';
 
 const T0 = 1_000_000;
 

@@ -9,8 +9,8 @@ import {
   type SeatInfo,
   type Transition,
   type Viewer,
-} from '../engine';
-import { seededRandom } from '../random';
+} from '../../src/games/domain/engine';
+import { seededRandom } from '../../src/games/domain/random';
 
 /**
  * Test helpers shared by the game rule tests: seats, a hand-moved clock, and a driver that plays a game
