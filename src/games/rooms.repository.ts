@@ -200,6 +200,15 @@ export class RoomsRepository {
     return rows[0] ? toStored(rows[0]) : null;
   }
 
+  /** The sequence number at which this user last took a seat in the room (created it, joined, quick match). */
+  async seatTakenAt(roomId: string, userId: string): Promise<number> {
+    const rows: Array<{ seq: string | null }> = await this.dataSource.query(
+      `SELECT max(seq) AS seq FROM room_events WHERE room_id = $1 AND actor = $2 AND type IN ('room.create', 'seat.take')`,
+      [roomId, userId],
+    );
+    return Number(rows[0]?.seq ?? Number.MAX_SAFE_INTEGER);
+  }
+
   async eventsAfter(roomId: string, afterSeq: number, limit: number): Promise<StoredRoomEvent[]> {
     const rows: EventRow[] = await this.dataSource.query(
       `SELECT seq, type, actor, payload, action_id, at FROM room_events WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,

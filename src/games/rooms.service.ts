@@ -126,6 +126,9 @@ export class RoomsService {
     const inviteCode = input.private ? randomBytes(6).toString('base64url') : null;
     const stored = await this.repository.createRoom(outcome.state, event, inviteCode, actionId);
     if (!stored.created) {
+      // A retry of this create: the first answer, unless the same actionId now asks for another room.
+      const first = await this.repository.findEventByAction(stored.roomId, event.actionId!);
+      if (first && first.fingerprint !== event.fingerprint) throw roomError('IDEMPOTENCY_KEY_REUSED', 'This actionId was used for a different action');
       const existing = await this.loadedRoom(stored.roomId);
       const loaded = await this.repository.loadRoom(stored.roomId);
       return { roomId: stored.roomId, seat: seatOfUser(existing, caller.userId)?.seat ?? null, inviteCode: loaded?.inviteCode ?? null, view: this.viewFor(existing, caller.userId) };
@@ -204,7 +207,9 @@ export class RoomsService {
   }
 
   async unwatch(caller: Caller, roomId: string): Promise<{ roomId: string }> {
-    this.publisher.unwatch(caller.userId, roomId);
+    // A seated player keeps its seat's updates and the room's chat; only spectators stop watching.
+    const room = await this.runtime.current(roomId);
+    if (!room || !seatOfUser(room, caller.userId)) this.publisher.unwatch(caller.userId, roomId);
     return { roomId };
   }
 
@@ -228,7 +233,8 @@ export class RoomsService {
     }
     const viewer: RoomViewer = seat ? seat.seat : 'spectator';
     const missed = lastSeq >= room.seq ? [] : await this.repository.eventsAfter(roomId, lastSeq, MAX_MISSED_EVENTS + 1);
-    const events = missed.length > MAX_MISSED_EVENTS ? null : missed.map((event) => eventView(event, viewer));
+    const asViewer = await this.historyViewer(roomId, caller.userId, seat?.seat ?? null);
+    const events = missed.length > MAX_MISSED_EVENTS ? null : missed.map((event) => eventView(event, asViewer(event.seq)));
     return { seat: seat?.seat ?? null, view: roomView(room, this.registry.get(room.gameId), viewer), events };
   }
 
@@ -245,7 +251,20 @@ export class RoomsService {
     const seat = seatOfUser(room, caller.userId);
     if (!seat && room.visibility === 'private') await this.requireInvite(roomId, inviteCode);
     const stored = await this.repository.eventsAfter(roomId, afterSeq, limit);
-    return { roomId, events: stored.map((event) => eventView(event, seat ? seat.seat : 'spectator')) };
+    const asViewer = await this.historyViewer(roomId, caller.userId, seat?.seat ?? null);
+    return { roomId, events: stored.map((event) => eventView(event, asViewer(event.seq))) };
+  }
+
+  /**
+   * Whose eyes a past event is seen through. Seat audiences are seat numbers, and a seat may have had
+   * other holders before the caller (in an earlier game, or before a reset): events from before the
+   * caller took its seat are shown as a spectator saw them, so a new holder never reads its predecessor's
+   * role or choices.
+   */
+  private async historyViewer(roomId: string, userId: string, seat: number | null): Promise<(seq: number) => RoomViewer> {
+    if (seat === null) return () => 'spectator';
+    const since = await this.repository.seatTakenAt(roomId, userId);
+    return (seq) => (seq >= since ? seat : 'spectator');
   }
 
   /** Rebuilds the room from its stored events alone (audit, replay, and the proof that state = fold of events). */

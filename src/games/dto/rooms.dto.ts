@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
 
 const GAME_IDS = ['roast', 'mafia', 'bench'];
 
@@ -126,7 +126,7 @@ export class RoomSettingsDto {
 }
 
 export class ConfigureRoomDto extends HostCommandDto {
-  @ValidateNested() @Type(() => RoomSettingsDto)
+  @IsDefined() @IsObject() @ValidateNested() @Type(() => RoomSettingsDto)
   settings: RoomSettingsDto;
 }
 

@@ -428,16 +428,24 @@ export function roomView(state: RoomState, engine: Engine | undefined, viewer: R
 const visibleTo = (event: GameEvent, viewer: RoomViewer) =>
   event.audience === 'all' || (viewer !== 'spectator' && event.audience.includes(viewer));
 
+/**
+ * Moves inside a game are anonymous to everyone but their author: who acted, and whether a bot did, can
+ * reveal a hidden role (only the mafia act at night). What a move made public is in its game events.
+ */
+const SECRET_AUTHOR = new Set<RoomEventView['type']>(['game.act', 'bot.turn']);
+
 /** One stored event as this viewer may see it. */
 export function eventView(stored: StoredRoomEvent, viewer: RoomViewer): RoomEventView {
+  const own = viewer !== 'spectator' && stored.actorSeat === viewer;
+  const secret = SECRET_AUTHOR.has(stored.type) && !own;
   const view: RoomEventView = {
     seq: stored.seq,
-    type: stored.type,
+    type: secret ? 'game.act' : stored.type,
     at: stored.at,
-    actorSeat: stored.actorSeat,
+    actorSeat: secret ? null : stored.actorSeat,
     events: stored.events.filter((event) => visibleTo(event, viewer)).map(({ type, payload }) => ({ type, payload })),
   };
-  if (stored.command.type === 'game.act' && viewer !== 'spectator' && stored.actorSeat === viewer) view.action = stored.command.action;
+  if (stored.command.type === 'game.act' && own) view.action = stored.command.action;
   return view;
 }
 
