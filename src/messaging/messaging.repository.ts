@@ -29,6 +29,16 @@ interface ConversationRow {
 const CONVERSATION_COLUMNS = 'c.id, c.kind, c.title, c.room_id, c.channel, c.team_id, c.last_seq, c.created_at';
 const MESSAGE_COLUMNS = 'id, conversation_id, seq, sender_id, client_msg_id, body, created_at';
 
+/**
+ * A game's private channels (mafia, dead) live as long as the room, but a member reads only what was
+ * said since it last joined: the next game's mafia never read the last game's. (Unqualified columns are
+ * the messages row's.)
+ */
+const VISIBLE_TO_READER = (readerParam: string) => `NOT EXISTS (
+  SELECT 1 FROM conversations pc
+  JOIN conversation_members pm ON pm.conversation_id = pc.id AND pm.user_id = ${readerParam}
+  WHERE pc.id = messages.conversation_id AND pc.kind = 'room' AND pc.channel <> 'room' AND messages.created_at < pm.joined_at)`;
+
 export type SendOutcome =
   | { outcome: 'sent' | 'duplicate'; message: ChatMessage }
   | { outcome: 'not_found' | 'not_member' | 'needs_rule' };
@@ -138,13 +148,13 @@ export class MessagingRepository {
     };
   }
 
-  async history(conversationId: string, plan: HistoryPlan): Promise<ChatMessage[]> {
+  async history(conversationId: string, plan: HistoryPlan, readerId: string): Promise<ChatMessage[]> {
     const rows: MessageRow[] = await this.tx.manager.query(
       `SELECT ${MESSAGE_COLUMNS} FROM messages
-       WHERE conversation_id = $1 AND seq > $2 AND ($3::bigint IS NULL OR seq < $3)
+       WHERE conversation_id = $1 AND seq > $2 AND ($3::bigint IS NULL OR seq < $3) AND ${VISIBLE_TO_READER('$5')}
        ORDER BY seq ${plan.order === 'asc' ? 'ASC' : 'DESC'}
        LIMIT $4`,
-      [conversationId, plan.after, plan.before, plan.fetch],
+      [conversationId, plan.after, plan.before, plan.fetch, readerId],
     );
     return rows.map(toMessage);
   }
@@ -157,7 +167,7 @@ export class MessagingRepository {
        JOIN conversation_members m ON m.conversation_id = k.conversation_id AND m.user_id = $1 AND m.left_at IS NULL
        CROSS JOIN LATERAL (
          SELECT ${MESSAGE_COLUMNS} FROM messages
-         WHERE conversation_id = k.conversation_id AND seq > k.after_seq
+         WHERE conversation_id = k.conversation_id AND seq > k.after_seq AND ${VISIBLE_TO_READER('$1')}
          ORDER BY seq LIMIT $4
        ) x
        ORDER BY x.conversation_id, x.seq`,
@@ -183,11 +193,11 @@ export class MessagingRepository {
     }));
   }
 
-  async lastMessages(conversationId: string, count: number): Promise<ChatMessage[]> {
+  async lastMessages(conversationId: string, count: number, readerId: string): Promise<ChatMessage[]> {
     if (count === 0) return [];
     const rows: MessageRow[] = await this.tx.manager.query(
-      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 ORDER BY seq DESC LIMIT $2`,
-      [conversationId, count],
+      `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE conversation_id = $1 AND ${VISIBLE_TO_READER('$3')} ORDER BY seq DESC LIMIT $2`,
+      [conversationId, count, readerId],
     );
     return rows.map(toMessage).reverse();
   }

@@ -179,7 +179,7 @@ export class MessagingService {
   async history(caller: Caller, conversationId: string, request: HistoryRequest): Promise<HistoryView> {
     const access = await this.readable(caller, conversationId);
     const plan = planHistory(request);
-    const rows = isEmptyRange(plan) ? [] : await this.repository.history(conversationId, plan);
+    const rows = isEmptyRange(plan) ? [] : await this.repository.history(conversationId, plan, caller.userId);
     const page = toHistoryPage(rows, plan);
     return { conversationId, messages: page.messages, hasMore: page.hasMore, lastSeq: access.conversation.lastSeq };
   }
@@ -333,7 +333,7 @@ export class MessagingService {
       const view: WelcomePackageView = {
         conversation,
         members: await this.repository.members(conversationId),
-        messages: await this.repository.lastMessages(conversationId, this.config.chat.welcomeMessages),
+        messages: await this.repository.lastMessages(conversationId, this.config.chat.welcomeMessages, caller.userId),
         readSeq: access.member!.readSeq,
         state: 'fetched',
         fetchedAt: fetchedAt.toISOString(),

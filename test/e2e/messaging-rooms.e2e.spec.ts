@@ -36,6 +36,26 @@ describe('room and team conversations', () => {
   const say = (who: Player, conversationId: string, body: string) =>
     arena.http().post(`/conversations/${conversationId}/messages`).set(who.auth).send({ clientMsgId: randomUUID(), body });
 
+  it("a game's private channel shows each member only what was said since it joined: the next game's mafia never reads the last game's", async () => {
+    const roomId = randomUUID();
+    const [first, second] = await players(arena, 2, 'Games');
+    const reveal = { roomId, gameId: 'mafia', phase: 'night' };
+    await emit(ArenaEvents.roomChannelsChanged, { ...reveal, channels: { mafia: [first.userId], dead: [] } });
+    const mafia = (await channelId(roomId, 'mafia'))!;
+    await say(first, mafia, 'the plan for game one').expect(201);
+
+    // Back to the lobby, then a new game whose mafia is someone else.
+    await emit(ArenaEvents.roomChannelsChanged, { ...reveal, phase: 'lobby', channels: { mafia: [], dead: [] } });
+    await emit(ArenaEvents.roomChannelsChanged, { ...reveal, channels: { mafia: [second.userId], dead: [] } });
+    const history = await arena.http().get(`/conversations/${mafia}/messages`).set(second.auth).expect(200);
+    expect(history.body.messages).toEqual([]);
+    const welcome = await arena.http().get(`/conversations/${mafia}/welcome`).set(second.auth).expect(200);
+    expect(welcome.body.messages).toEqual([]);
+    const mine = await say(second, mafia, 'the plan for game two').expect(201);
+    const after = await arena.http().get(`/conversations/${mafia}/messages`).set(second.auth).expect(200);
+    expect(after.body.messages.map((m: { id: string }) => m.id)).toEqual([mine.body.id]);
+  });
+
   it('makes one room conversation per room, however often rooms.created is seen', async () => {
     const roomId = randomUUID();
     const [host] = await players(arena, 1, 'Host');
