@@ -133,11 +133,14 @@ export class ModerationService {
   /** Ends a sanction early (a mistake, an appeal). */
   async revokeSanction(caller: Caller, sanctionId: string, reason: string): Promise<Sanction> {
     return this.tx.transaction(async () => {
+      const existing = await this.repository.findSanction(sanctionId);
+      if (!existing) throw moderationError('SANCTION_NOT_FOUND', 'No such sanction');
+      // The same rule as for imposing one: nobody lifts their own, and only an admin lifts a moderator's.
+      await this.assertMaySanction(caller, existing.userId);
       const revoked = await this.repository.revokeSanction(sanctionId, caller.userId);
       if (!revoked) {
-        const existing = await this.repository.findSanction(sanctionId);
-        if (!existing) throw moderationError('SANCTION_NOT_FOUND', 'No such sanction');
-        throw moderationError('SANCTION_ALREADY_REVOKED', 'This sanction was revoked already', { revokedAt: existing.revokedAt });
+        const current = await this.repository.findSanction(sanctionId);
+        throw moderationError('SANCTION_ALREADY_REVOKED', 'This sanction was revoked already', { revokedAt: current?.revokedAt ?? null });
       }
       await this.audit.append({
         actorId: caller.userId,
@@ -161,14 +164,20 @@ export class ModerationService {
     return this.audit.search({ ...filter, limit: filter.limit ?? 100 });
   }
 
-  /** Checks a sanction before anything is written: its target, its terms, and that staff are not sanctioned by peers. */
-  private async plan(caller: Caller, userId: string | null, kind: SanctionKind, terms: SanctionTerms): Promise<PlannedSanction> {
+  /** Who may impose or lift a sanction on this user: not on oneself, not on an admin, a moderator only by an admin. */
+  private async assertMaySanction(caller: Caller, userId: string | null) {
     const user = userId === null ? null : await this.repository.findUser(userId);
     if (!user) throw moderationError('SANCTION_TARGET_NOT_FOUND', 'There is no user to sanction');
-    if (user.id === caller.userId) throw moderationError('SANCTION_INVALID', 'You cannot sanction yourself');
+    if (user.id === caller.userId) throw moderationError('SANCTION_INVALID', 'You cannot sanction yourself or lift your own sanction');
     if (user.role === 'admin' || (user.role === 'moderator' && caller.role !== 'admin')) {
       throw moderationError('CANNOT_SANCTION_STAFF', `A ${user.role} cannot be sanctioned by a ${caller.role}`);
     }
+    return user;
+  }
+
+  /** Checks a sanction before anything is written: its target, its terms, and that staff are not sanctioned by peers. */
+  private async plan(caller: Caller, userId: string | null, kind: SanctionKind, terms: SanctionTerms): Promise<PlannedSanction> {
+    const user = await this.assertMaySanction(caller, userId);
     const { durationSeconds, permanent = false, roomId } = terms;
     switch (kind) {
       case 'warn':

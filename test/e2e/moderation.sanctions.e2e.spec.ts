@@ -58,6 +58,17 @@ describe('moderation: sanctions act at once on live sockets, and end by themselv
     expect(socket.connected).toBe(true);
   });
 
+  it("nobody lifts their own sanction, and only an admin lifts a moderator's", async () => {
+    const admin = await account(arena, 'admin', 'boss');
+    const peer = await account(arena, 'moderator', 'peer');
+    const muted = (await arena.http().post('/admin/sanctions').set(bearer(admin.token)).send({ reason: 'cool off', userId: peer.userId, kind: 'mute', durationSeconds: 600 }).expect(201)).body.sanction;
+    const self = await arena.http().post(`/admin/sanctions/${muted.id}/revoke`).set(bearer(peer.token)).send({ reason: 'mine' }).expect(400);
+    expect(self.body.code).toBe('SANCTION_INVALID');
+    const other = await arena.http().post(`/admin/sanctions/${muted.id}/revoke`).set(bearer(moderator.token)).send({ reason: 'a colleague' }).expect(403);
+    expect(other.body.code).toBe('CANNOT_SANCTION_STAFF');
+    await arena.http().post(`/admin/sanctions/${muted.id}/revoke`).set(bearer(admin.token)).send({ reason: 'done' }).expect(200);
+  });
+
   it('a revoked ban lifts at once', async () => {
     const target = await account(arena);
     const ban = await sanction({ userId: target.userId, kind: 'ban', durationSeconds: 3600 });
