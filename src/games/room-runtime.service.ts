@@ -247,7 +247,7 @@ export class RoomRuntime implements OnApplicationShutdown {
       const parts: BatchPart[] = [];
       for (const slot of this.ready) {
         this.ready.delete(slot);
-        const part = this.prepare(slot);
+        const part = this.prepareSafely(slot);
         if (part) parts.push(part);
         if (parts.length >= MAX_ROOMS_PER_BATCH) break;
       }
@@ -264,6 +264,22 @@ export class RoomRuntime implements OnApplicationShutdown {
 
   private notifyIdle(): void {
     if (this.inFlight === 0 && !this.scheduled) for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  /**
+   * A bug in a game's rules must cost one room's queued actions an INTERNAL_ERROR, not the process
+   * (this runs from setImmediate, where a throw would be uncaught).
+   */
+  private prepareSafely(slot: RoomSlot): BatchPart | null {
+    try {
+      return this.prepare(slot);
+    } catch (error) {
+      this.logger.error({ err: error, roomId: slot.roomId }, 'applying queued room work failed');
+      for (const work of slot.queue.splice(0)) if (work.kind === 'command') work.reject(roomError('INTERNAL_ERROR', 'The room could not apply this action'));
+      slot.state = null; // reload from the database before anything else is applied
+      slot.busy = false;
+      return null;
+    }
   }
 
   /** Applies a room's queued work to its cached state; the room stays busy until its part commits. */
