@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { IdempotencyService } from '../../src/common/idempotency/idempotency.service';
-import { ask, createTestApp, type TestApp } from '../support/test-app';
+import { ask, createTestApp, type TestApp, UNTHROTTLED } from '../support/test-app';
 
 describe('exactly once (Invariant 2)', () => {
   let arena: TestApp;
@@ -8,7 +8,7 @@ describe('exactly once (Invariant 2)', () => {
   let owner: { token: string; userId: string };
 
   beforeAll(async () => {
-    arena = await createTestApp({ THROTTLE_USER_LIMIT: '100000', THROTTLE_IP_LIMIT: '100000' });
+    arena = await createTestApp({ ...UNTHROTTLED });
     db = new Client({ connectionString: arena.databaseUrl });
     await db.connect();
     const registered = await arena.http().post('/auth/register').send({ username: 'owner', password: 'owner password', displayName: 'Owner' }).expect(201);

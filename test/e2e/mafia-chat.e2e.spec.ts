@@ -1,8 +1,7 @@
 import type { Socket } from 'socket.io-client';
-import { ask, createTestApp, type TestApp } from '../support/test-app';
+import { ask, createTestApp, FAST_ROOMS, type TestApp } from '../support/test-app';
 import { aid, ok, UpdateLog } from '../support/rooms';
 
-const FAST = { DEADLINE_SWEEP_INTERVAL_MS: '25', BOT_DELAY_MS: '5', THROTTLE_USER_LIMIT: '100000', THROTTLE_IP_LIMIT: '100000' };
 
 interface Player {
   token: string;
@@ -34,7 +33,7 @@ describe("Mafia's chat channels follow the game", () => {
   let arena: TestApp;
 
   beforeAll(async () => {
-    arena = await createTestApp(FAST);
+    arena = await createTestApp(FAST_ROOMS);
   });
   afterAll(() => arena.close());
 

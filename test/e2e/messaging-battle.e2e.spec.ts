@@ -3,7 +3,7 @@ import { IdempotencyService } from '../../src/common/idempotency/idempotency.ser
 import { TransactionHost } from '../../src/database/transaction-host';
 import { MessagingRepository } from '../../src/messaging/messaging.repository';
 import { collect, group, players, until } from '../support/chat';
-import { ask, createTestApp, type TestApp } from '../support/test-app';
+import { ask, createTestApp, type TestApp, UNTHROTTLED } from '../support/test-app';
 
 /** The chat battle tests: many concurrent copies over the real API on real PostgreSQL. */
 describe('chat under concurrency', () => {
@@ -11,7 +11,7 @@ describe('chat under concurrency', () => {
   let db: Client;
 
   beforeAll(async () => {
-    arena = await createTestApp({ THROTTLE_USER_LIMIT: '100000', THROTTLE_IP_LIMIT: '100000', THROTTLE_AUTH_LIMIT: '100000' });
+    arena = await createTestApp({ ...UNTHROTTLED });
     db = new Client({ connectionString: arena.databaseUrl });
     await db.connect();
   });

@@ -7,7 +7,7 @@ import { defaultRoomChannelRule, mafiaChannelAccess } from '../../src/messaging/
 import { MessagingService } from '../../src/messaging/messaging.service';
 import { RoomChannelRules } from '../../src/messaging/room-channel-rules.port';
 import { collect, players, until, type Player } from '../support/chat';
-import { ask, createTestApp, nextEvent, type TestApp } from '../support/test-app';
+import { ask, createTestApp, nextEvent, type TestApp, UNTHROTTLED } from '../support/test-app';
 
 describe('room and team conversations', () => {
   let arena: TestApp;
@@ -15,7 +15,7 @@ describe('room and team conversations', () => {
   let events: EventEmitter2;
 
   beforeAll(async () => {
-    arena = await createTestApp({ THROTTLE_USER_LIMIT: '100000', THROTTLE_IP_LIMIT: '100000', THROTTLE_AUTH_LIMIT: '100000' });
+    arena = await createTestApp({ ...UNTHROTTLED });
     db = new Client({ connectionString: arena.databaseUrl });
     await db.connect();
     events = arena.app.get(EventEmitter2);

@@ -3,14 +3,14 @@ import { Client } from 'pg';
 import { ContentPolicyPort } from '../../src/common/ports/content-policy.port';
 import { SanctionsPort } from '../../src/common/ports/sanctions.port';
 import { collect, group, player, players, until, type Player } from '../support/chat';
-import { ask, createTestApp, nextEvent, type TestApp } from '../support/test-app';
+import { ask, createTestApp, nextEvent, type TestApp, UNTHROTTLED } from '../support/test-app';
 
 describe('chat over REST and Socket.IO', () => {
   let arena: TestApp;
   let db: Client;
 
   beforeAll(async () => {
-    arena = await createTestApp({ THROTTLE_USER_LIMIT: '100000', THROTTLE_IP_LIMIT: '100000', THROTTLE_AUTH_LIMIT: '100000' });
+    arena = await createTestApp({ ...UNTHROTTLED });
     db = new Client({ connectionString: arena.databaseUrl });
     await db.connect();
   });

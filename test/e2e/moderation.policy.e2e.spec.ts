@@ -6,7 +6,7 @@ import type { RuleSet } from '../../src/moderation/domain/rule-set';
 import type { BucketCounters } from '../../src/moderation/policy.service';
 import { account, bearer, sql, type Account } from '../support/moderation';
 import { aid, ok } from '../support/rooms';
-import { ask, createTestApp, type TestApp } from '../support/test-app';
+import { ask, createTestApp, type TestApp, UNTHROTTLED } from '../support/test-app';
 
 /** The built-in rules plus one harmless word, so the candidate's effect is easy to see. */
 function candidate(version: string, extraSexualTerm?: string): RuleSet {
@@ -39,7 +39,7 @@ describe('moderation: the content policy in force, its staged rollout, counters,
   let moderator: Account;
 
   beforeAll(async () => {
-    arena = await createTestApp({ THROTTLE_AUTH_LIMIT: '100000', THROTTLE_IP_LIMIT: '100000', THROTTLE_USER_LIMIT: '100000', POLICY_REFRESH_MS: '100' });
+    arena = await createTestApp({ ...UNTHROTTLED, POLICY_REFRESH_MS: '100' });
     admin = await account(arena, 'admin', 'admin');
     moderator = await account(arena, 'moderator', 'mod');
   });

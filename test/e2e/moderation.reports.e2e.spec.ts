@@ -1,6 +1,6 @@
 import { aid, ok } from '../support/rooms';
 import { account, bearer, guestAccount, sql, type Account } from '../support/moderation';
-import { createTestApp, type TestApp } from '../support/test-app';
+import { createTestApp, type TestApp, UNTHROTTLED } from '../support/test-app';
 
 describe('moderation: reports, resolution, audit log and the admin API', () => {
   let arena: TestApp;
@@ -9,7 +9,7 @@ describe('moderation: reports, resolution, audit log and the admin API', () => {
   let player: Account;
 
   beforeAll(async () => {
-    arena = await createTestApp({ REPORT_THROTTLE_LIMIT: '5', THROTTLE_AUTH_LIMIT: '100000', THROTTLE_IP_LIMIT: '100000', THROTTLE_USER_LIMIT: '100000' });
+    arena = await createTestApp({ ...UNTHROTTLED, REPORT_THROTTLE_LIMIT: '5' });
     moderator = await account(arena, 'moderator', 'mod');
     admin = await account(arena, 'admin', 'admin');
     player = await account(arena, 'player', 'player');

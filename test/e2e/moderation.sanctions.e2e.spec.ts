@@ -1,14 +1,14 @@
 import { SanctionsPort } from '../../src/common/ports/sanctions.port';
 import { account, bearer, disconnected, guestAccount, pastTime, refusedHandshake, sql, type Account } from '../support/moderation';
 import { aid, ok } from '../support/rooms';
-import { ask, createTestApp, nextEvent, type TestApp } from '../support/test-app';
+import { ask, createTestApp, nextEvent, type TestApp, UNTHROTTLED } from '../support/test-app';
 
 describe('moderation: sanctions act at once on live sockets, and end by themselves', () => {
   let arena: TestApp;
   let moderator: Account;
 
   beforeAll(async () => {
-    arena = await createTestApp({ THROTTLE_AUTH_LIMIT: '100000', THROTTLE_IP_LIMIT: '100000', THROTTLE_USER_LIMIT: '100000' });
+    arena = await createTestApp({ ...UNTHROTTLED });
     moderator = await account(arena, 'moderator', 'mod');
   });
   afterAll(() => arena.close());

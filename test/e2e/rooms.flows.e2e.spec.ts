@@ -1,9 +1,8 @@
 import { Client } from 'pg';
 import type { Socket } from 'socket.io-client';
-import { ask, createTestApp, nextEvent, type TestApp } from '../support/test-app';
+import { ask, createTestApp, FAST_ROOMS, nextEvent, type TestApp } from '../support/test-app';
 import { aid, ok, UpdateLog } from '../support/rooms';
 
-const FAST = { DEADLINE_SWEEP_INTERVAL_MS: '25', DEADLINE_LEASE_MS: '1000', BOT_DELAY_MS: '5', THROTTLE_USER_LIMIT: '100000', THROTTLE_IP_LIMIT: '100000' };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('rooms over Socket.IO', () => {
@@ -11,7 +10,7 @@ describe('rooms over Socket.IO', () => {
   let db: Client;
 
   beforeAll(async () => {
-    arena = await createTestApp(FAST);
+    arena = await createTestApp(FAST_ROOMS);
     db = new Client({ connectionString: arena.databaseUrl });
     await db.connect();
   });

@@ -1,13 +1,12 @@
-import { ask, createTestApp, type TestApp } from '../support/test-app';
+import { ask, createTestApp, FAST_ROOMS, type TestApp } from '../support/test-app';
 import { aid, ok, UpdateLog } from '../support/rooms';
 
-const FAST = { DEADLINE_SWEEP_INTERVAL_MS: '25', BOT_DELAY_MS: '5', THROTTLE_USER_LIMIT: '100000', THROTTLE_IP_LIMIT: '100000' };
 
 describe('what a room never tells', () => {
   let arena: TestApp;
 
   beforeAll(async () => {
-    arena = await createTestApp(FAST);
+    arena = await createTestApp(FAST_ROOMS);
   });
   afterAll(() => arena.close());
 

@@ -7,6 +7,12 @@ import { loadConfig, type AppConfig } from '../../src/config/app-config';
 import { configureApp } from '../../src/configure-app';
 import { testDatabaseUrl } from './per-file-database';
 
+/** Limits no test of these files means to hit: tests that exercise throttling set their own. */
+export const UNTHROTTLED = { THROTTLE_USER_LIMIT: '100000', THROTTLE_IP_LIMIT: '100000', THROTTLE_AUTH_LIMIT: '100000' };
+
+/** Short room timers for tests that play games to the end. */
+export const FAST_ROOMS = { ...UNTHROTTLED, DEADLINE_SWEEP_INTERVAL_MS: '25', DEADLINE_LEASE_MS: '1000', BOT_DELAY_MS: '5' };
+
 export interface TestApp {
   app: INestApplication;
   config: AppConfig;
