@@ -1,6 +1,7 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 import { AppError } from './app-error';
+import { FastValidationPipe } from './fast-validation';
 
 export interface FieldError {
   field: string;
@@ -18,6 +19,9 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
 type Storage = ReturnType<typeof getMetadataStorage>;
 type ValidationMetadatas = ReturnType<Storage['getTargetValidationMetadatas']>;
 
+/** Counts the rules registered after the first lookup: whatever was derived from the rules before is stale. */
+let ruleEpoch = 0;
+
 /**
  * class-validator looks up a class's rules on every validation by scanning every class that has
  * rules (an `instanceof` per DTO in the app), and again for Nest's binary-value check: a large share
@@ -31,6 +35,7 @@ function rememberRuleLookups(storage: Storage): void {
   let lookups = new Map<unknown, Map<string, ValidationMetadatas>>();
   let groupings = new WeakMap<ValidationMetadatas, ReturnType<Storage['groupByPropertyName']>>();
   const forget = () => {
+    ruleEpoch += 1;
     lookups = new Map();
     groupings = new WeakMap();
   };
@@ -61,18 +66,21 @@ function rememberRuleLookups(storage: Storage): void {
   };
 }
 
+/** The pipe's options: unknown properties are refused, DTOs are built, errors become VALIDATION_FAILED with every field's messages. */
+export const VALIDATION_OPTIONS: ConstructorParameters<typeof ValidationPipe>[0] = {
+  whitelist: true,
+  forbidNonWhitelisted: true,
+  transform: true,
+  forbidUnknownValues: true,
+  exceptionFactory: (errors) => {
+    const details = flatten(errors);
+    const summary = details.map((d) => d.errors[0]).slice(0, 3).join('; ');
+    return new AppError('VALIDATION_FAILED', summary || 'The request is not valid', details);
+  },
+};
+
 /** The one validation pipe, for REST bodies, queries and params and for socket payloads alike. */
 export function createValidationPipe(): ValidationPipe {
   rememberRuleLookups(getMetadataStorage());
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    transform: true,
-    forbidUnknownValues: true,
-    exceptionFactory: (errors) => {
-      const details = flatten(errors);
-      const summary = details.map((d) => d.errors[0]).slice(0, 3).join('; ');
-      return new AppError('VALIDATION_FAILED', summary || 'The request is not valid', details);
-    },
-  });
+  return new FastValidationPipe(VALIDATION_OPTIONS, () => ruleEpoch);
 }
