@@ -143,6 +143,9 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(2) @Max(10_000)
   CHAT_MAX_GROUP_MEMBERS = 500;
 
+  @Transform(toInt) @IsInt() @Min(1) @Max(16)
+  CHAT_COMMIT_CONCURRENCY = 2;
+
   @Transform(toInt) @IsInt() @Min(1)
   REPORT_THROTTLE_LIMIT = 10;
 
@@ -192,7 +195,7 @@ export interface AppConfig {
     botDelayMs: number;
     botBrainTimeoutMs: number;
   };
-  chat: { welcomeGraceMs: number; maxBodyChars: number; welcomeMessages: number; maxGroupMembers: number };
+  chat: { welcomeGraceMs: number; maxBodyChars: number; welcomeMessages: number; maxGroupMembers: number; commitConcurrency: number };
   moderation: {
     reportThrottle: { limit: number; ttlMs: number };
     kickDefaultMs: number;
@@ -267,6 +270,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxBodyChars: vars.CHAT_MAX_BODY,
       welcomeMessages: vars.CHAT_WELCOME_MESSAGES,
       maxGroupMembers: vars.CHAT_MAX_GROUP_MEMBERS,
+      commitConcurrency: vars.CHAT_COMMIT_CONCURRENCY,
     },
     moderation: {
       reportThrottle: { limit: vars.REPORT_THROTTLE_LIMIT, ttlMs: vars.REPORT_THROTTLE_TTL_MS },

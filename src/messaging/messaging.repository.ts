@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
 import { TransactionHost } from '../database/transaction-host';
 import type { ConversationKind, MemberRole, RoomChannel } from './domain/conversation';
 import type { HistoryPlan } from './domain/history';
@@ -39,6 +41,15 @@ const VISIBLE_TO_READER = (readerParam: string) => `NOT EXISTS (
   JOIN conversation_members pm ON pm.conversation_id = pc.id AND pm.user_id = ${readerParam}
   WHERE pc.id = messages.conversation_id AND pc.kind = 'room' AND pc.channel <> 'room' AND messages.created_at < pm.joined_at)`;
 
+export interface NewMessage {
+  conversationId: string;
+  senderId: string;
+  clientMsgId: string;
+  body: string;
+  /** Room channels are only written once the channel rule (which needs the room's context) allowed it. */
+  roomRuleChecked: boolean;
+}
+
 export type SendOutcome =
   | { outcome: 'sent' | 'duplicate'; message: ChatMessage }
   | { outcome: 'not_found' | 'not_member' | 'needs_rule' };
@@ -64,7 +75,10 @@ export interface WelcomeRow {
  */
 @Injectable()
 export class MessagingRepository {
-  constructor(private readonly tx: TransactionHost) {}
+  constructor(
+    private readonly tx: TransactionHost,
+    @InjectDataSource() private readonly dataSource: DataSource,
+  ) {}
 
   /** True inside an enclosing transaction (a REST request with an Idempotency-Key): results are final only at its commit. */
   inTransaction(): boolean {
@@ -81,7 +95,7 @@ export class MessagingRepository {
    * violates UNIQUE (sender_id, client_msg_id) and its whole statement, seq included, rolls back; run
    * again, it finds the first message. So seqs stay gapless.
    */
-  async send(input: { conversationId: string; senderId: string; clientMsgId: string; body: string; roomRuleChecked: boolean }): Promise<SendOutcome> {
+  async send(input: NewMessage): Promise<SendOutcome> {
     const params = [input.conversationId, input.senderId, input.clientMsgId, input.body, input.roomRuleChecked];
     const rows = await this.retryOnDuplicate(() =>
       this.tx.manager.query(
@@ -115,11 +129,76 @@ export class MessagingRepository {
         params,
       ),
     );
-    const row = (rows as Array<MessageRow & { outcome: 'sent' | 'duplicate' | null; kind: string | null; is_member: boolean | null }>)[0];
-    if (row.outcome) return { outcome: row.outcome, message: toMessage(row) };
-    if (row.kind === null) return { outcome: 'not_found' };
-    if (!row.is_member) return { outcome: 'not_member' };
-    return { outcome: 'needs_rule' };
+    return toOutcome((rows as SendRow[])[0]);
+  }
+
+  /**
+   * Appends many messages, to any conversations, in one statement and one commit (outside any enclosing
+   * transaction): the group commit behind socket sends. Each input gets the outcome `send` would give it.
+   * Messages to one conversation take consecutive seqs in input order. The conversations are locked in id
+   * order, as by every statement that locks several of them, so they cannot deadlock each other; with FOR
+   * NO KEY UPDATE (what an UPDATE of last_seq takes anyway), members can be added meanwhile. The inputs
+   * must not repeat a (sender, clientMsgId). Any failure fails the whole batch and changes nothing (a copy
+   * of one of its messages committed by a racing statement, for instance): the caller then sends them one
+   * by one with `send`.
+   */
+  async sendBatch(inputs: NewMessage[]): Promise<SendOutcome[]> {
+    const rows: SendRow[] = await this.dataSource.query(
+      `WITH input AS (
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::boolean[])
+           WITH ORDINALITY AS i (conversation_id, sender_id, client_msg_id, body, rule_checked, ord)
+       ),
+       existing AS (
+         SELECT i.ord, m.id, m.conversation_id, m.seq, m.sender_id, m.client_msg_id, m.body, m.created_at
+         FROM input i JOIN messages m ON m.sender_id = i.sender_id AND m.client_msg_id = i.client_msg_id
+       ),
+       target AS (
+         SELECT i.ord, c.kind,
+                EXISTS (SELECT 1 FROM conversation_members m
+                        WHERE m.conversation_id = c.id AND m.user_id = i.sender_id AND m.left_at IS NULL) AS is_member
+         FROM input i LEFT JOIN conversations c ON c.id = i.conversation_id
+       ),
+       admitted AS (
+         SELECT i.*, row_number() OVER (PARTITION BY i.conversation_id ORDER BY i.ord) AS k
+         FROM input i JOIN target t ON t.ord = i.ord
+         WHERE t.is_member AND (i.rule_checked OR t.kind <> 'room') AND NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = i.ord)
+       ),
+       counts AS (
+         SELECT conversation_id, count(*) AS n FROM admitted GROUP BY conversation_id
+       ),
+       locked AS (
+         SELECT c.id FROM conversations c WHERE c.id IN (SELECT conversation_id FROM counts) ORDER BY c.id FOR NO KEY UPDATE
+       ),
+       bumped AS (
+         UPDATE conversations c SET last_seq = c.last_seq + n.n
+         FROM (SELECT l.id, counts.n FROM locked l JOIN counts ON counts.conversation_id = l.id) n
+         WHERE c.id = n.id
+         RETURNING c.id, c.last_seq - n.n AS base
+       ),
+       inserted AS (
+         INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body)
+         SELECT a.conversation_id, b.base + a.k, a.sender_id, a.client_msg_id, a.body
+         FROM admitted a JOIN bumped b ON b.id = a.conversation_id
+         RETURNING ${MESSAGE_COLUMNS}
+       ),
+       result AS (
+         SELECT 'sent' AS outcome, a.ord, ins.id, ins.conversation_id, ins.seq, ins.sender_id, ins.client_msg_id, ins.body, ins.created_at
+         FROM inserted ins JOIN admitted a ON a.sender_id = ins.sender_id AND a.client_msg_id = ins.client_msg_id
+         UNION ALL
+         SELECT 'duplicate' AS outcome, e.* FROM existing e
+       )
+       SELECT t.ord, t.kind, t.is_member, r.outcome, r.id, r.conversation_id, r.seq, r.sender_id, r.client_msg_id, r.body, r.created_at
+       FROM target t LEFT JOIN result r ON r.ord = t.ord
+       ORDER BY t.ord`,
+      [
+        inputs.map((i) => i.conversationId),
+        inputs.map((i) => i.senderId),
+        inputs.map((i) => i.clientMsgId),
+        inputs.map((i) => i.body),
+        inputs.map((i) => i.roomRuleChecked),
+      ],
+    );
+    return rows.map(toOutcome);
   }
 
   async findMessageByClientMsgId(senderId: string, clientMsgId: string): Promise<ChatMessage | null> {
@@ -285,8 +364,13 @@ export class MessagingRepository {
     return rows.length > 0;
   }
 
+  /** Locks the room's channels in id order, as group commits do: the two cannot deadlock. */
   async setRoomPhase(roomId: string, gameId: string, phase: string): Promise<void> {
-    await this.tx.manager.query(`UPDATE conversations SET game_id = $2, phase = $3 WHERE room_id = $1`, [roomId, gameId, phase]);
+    await this.tx.manager.query(
+      `UPDATE conversations SET game_id = $2, phase = $3
+       WHERE id IN (SELECT id FROM conversations WHERE room_id = $1 ORDER BY id FOR NO KEY UPDATE)`,
+      [roomId, gameId, phase],
+    );
   }
 
   /**
@@ -479,6 +563,15 @@ function isClientMsgIdRace(error: unknown): boolean {
 export function isForeignKeyViolation(error: unknown, constraint: string): boolean {
   const e = error as { code?: string; constraint?: string; driverError?: { code?: string; constraint?: string } };
   return (e.code ?? e.driverError?.code) === '23503' && (e.constraint ?? e.driverError?.constraint) === constraint;
+}
+
+type SendRow = MessageRow & { outcome: 'sent' | 'duplicate' | null; kind: string | null; is_member: boolean | null };
+
+function toOutcome(row: SendRow): SendOutcome {
+  if (row.outcome) return { outcome: row.outcome, message: toMessage(row) };
+  if (row.kind === null) return { outcome: 'not_found' };
+  if (!row.is_member) return { outcome: 'not_member' };
+  return { outcome: 'needs_rule' };
 }
 
 export function toMessage(row: MessageRow): ChatMessage {

@@ -4,6 +4,7 @@ import { TransactionHost } from '../database/transaction-host';
 import { ContentPolicyPort } from '../common/ports/content-policy.port';
 import { SanctionsPort } from '../common/ports/sanctions.port';
 import type { Caller } from '../identity/caller';
+import { MetricsService } from '../telemetry/metrics.service';
 import { checkBody } from './domain/body';
 import type { ChannelAccess } from './domain/channel-rules';
 import { directKey, isRoomChannel, membershipIsManaged, type MemberRole, type RoomChannel } from './domain/conversation';
@@ -19,7 +20,8 @@ import {
   notAMember,
   welcomeRefused,
 } from './messaging.errors';
-import { isForeignKeyViolation, MessagingRepository, type ConversationAccess } from './messaging.repository';
+import { isForeignKeyViolation, MessagingRepository, type ConversationAccess, type SendOutcome } from './messaging.repository';
+import { SendBatcher } from './send-batcher';
 import { RoomChannelRules } from './room-channel-rules.port';
 import type {
   ChatMessage,
@@ -66,6 +68,7 @@ export class MessagingService {
   private readonly senderOrder = new SenderOrder();
   /** Room channels seen (a conversation's kind never changes), so their sends go straight to the channel rules. */
   private readonly roomChannels = new Set<string>();
+  private readonly batcher: SendBatcher;
 
   constructor(
     private readonly repository: MessagingRepository,
@@ -75,7 +78,13 @@ export class MessagingService {
     private readonly sanctions: SanctionsPort,
     private readonly rules: RoomChannelRules,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
+    metrics: MetricsService,
+  ) {
+    this.batcher = new SendBatcher(repository, config.chat.commitConcurrency, {
+      committed: (size) => metrics.chatCommits.observe(size),
+      fellBack: () => metrics.chatCommitFallbacks.inc(),
+    });
+  }
 
   // ---- sending ----
 
@@ -140,7 +149,9 @@ export class MessagingService {
     const ticket = this.repository.inTransaction() ? null : this.delivery.begin(input.conversationId);
     let delivered: ChatMessage | null = null;
     try {
-      const result = await this.repository.send({ ...input, senderId: caller.userId, roomRuleChecked });
+      const stored = { ...input, senderId: caller.userId, roomRuleChecked };
+      // Outside a transaction, sends share group commits; inside one, the send is part of it.
+      const result: SendOutcome = ticket === null ? await this.repository.send(stored) : await this.batcher.submit(stored);
       if (!('message' in result)) {
         if (result.outcome === 'not_found') throw conversationNotFound(input.conversationId);
         if (result.outcome === 'not_member') throw notAMember(input.conversationId);

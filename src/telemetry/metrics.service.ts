@@ -62,6 +62,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly chatCommits = new Histogram({
+    name: 'arena_chat_commit_batch_size',
+    help: 'Chat messages per group commit',
+    buckets: [1, 2, 5, 10, 25, 50, 100, 256],
+    registers: [this.registry],
+  });
+
+  readonly chatCommitFallbacks = new Counter({
+    name: 'arena_chat_commit_fallbacks_total',
+    help: 'Group commits of chat messages that failed as a whole (e.g. a racing copy from another process) and were resent one by one',
+    registers: [this.registry],
+  });
+
   readonly policyDecisions = new Counter({
     name: 'arena_moderation_decisions_total',
     help: 'Content policy decisions made by this process, by rule set, rollout arm (active or candidate), canary bucket (none: no room) and outcome (allowed or the blocking category)',

@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { IdempotencyService } from '../../src/common/idempotency/idempotency.service';
 import { TransactionHost } from '../../src/database/transaction-host';
 import { MessagingRepository } from '../../src/messaging/messaging.repository';
-import { collect, group, players, until } from '../support/chat';
+import { collect, group, players, until, waitForLockWaiters } from '../support/chat';
 import { ask, createTestApp, type TestApp, UNTHROTTLED } from '../support/test-app';
 
 /** The chat battle tests: many concurrent copies over the real API on real PostgreSQL. */
@@ -63,13 +63,7 @@ describe('chat under concurrency', () => {
     await db.query('BEGIN');
     await db.query('UPDATE conversations SET last_seq = last_seq WHERE id = $1', [conversationId]);
     const racing = Array.from({ length: copies }, () => (inTransaction ? tx.transaction(() => repository.send(input)) : repository.send(input)));
-    const probe = new Client({ connectionString: arena.databaseUrl });
-    await probe.connect();
-    const waiting = async () =>
-      Number((await probe.query(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].count);
-    const deadline = Date.now() + 5000;
-    while ((await waiting()) < copies && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-    await probe.end();
+    await waitForLockWaiters(arena.databaseUrl, copies);
     await db.query('COMMIT');
     return Promise.all(racing);
   }

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import type { Socket } from 'socket.io-client';
 import type { TestApp } from './test-app';
 
@@ -41,5 +42,26 @@ export async function until(predicate: () => boolean, timeoutMs = 5000, what = '
   while (!predicate()) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/**
+ * Resolves once `count` statements in the database are waiting on a lock (so that a test can release
+ * them together); rejects after `timeoutMs`. Reads from a connection of its own: within the test's open
+ * transaction, pg_stat_activity would not change.
+ */
+export async function waitForLockWaiters(databaseUrl: string, count: number, timeoutMs = 5000): Promise<void> {
+  const probe = new Client({ connectionString: databaseUrl });
+  await probe.connect();
+  try {
+    const deadline = Date.now() + timeoutMs;
+    const waiting = async () =>
+      Number((await probe.query(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].count);
+    while ((await waiting()) < count) {
+      if (Date.now() > deadline) throw new Error(`fewer than ${count} statements waiting on a lock`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  } finally {
+    await probe.end();
   }
 }

@@ -1,0 +1,156 @@
+import { Client } from 'pg';
+import { MessagingRepository, type NewMessage, type SendOutcome } from '../../src/messaging/messaging.repository';
+import { SendBatcher } from '../../src/messaging/send-batcher';
+import { group, players, waitForLockWaiters } from '../support/chat';
+import { ask, createTestApp, type TestApp, UNTHROTTLED } from '../support/test-app';
+
+/** Group commit: many sends, to many conversations, in one statement on real PostgreSQL. */
+describe('chat group commit', () => {
+  let arena: TestApp;
+  let db: Client;
+  let repository: MessagingRepository;
+
+  beforeAll(async () => {
+    arena = await createTestApp({ ...UNTHROTTLED });
+    db = new Client({ connectionString: arena.databaseUrl });
+    await db.connect();
+    repository = arena.app.get(MessagingRepository);
+  });
+  afterAll(async () => {
+    await db.end();
+    await arena.close();
+  });
+
+  const seqs = async (conversationId: string) =>
+    (await db.query('SELECT seq, client_msg_id FROM messages WHERE conversation_id = $1 ORDER BY seq', [conversationId])).rows.map((r) => [Number(r.seq), r.client_msg_id]);
+  const message = (outcome: SendOutcome) => ('message' in outcome ? outcome.message : null);
+  const send = (conversationId: string, senderId: string, clientMsgId: string, roomRuleChecked = false): NewMessage => ({
+    conversationId,
+    senderId,
+    clientMsgId,
+    body: `body of ${clientMsgId}`,
+    roomRuleChecked,
+  });
+
+  it('gives every send in one batch the outcome it would have alone, and consecutive seqs in input order', async () => {
+    const [ada, bob, eve] = await players(arena, 3, 'Batch');
+    const first = await group(arena, ada, [bob]);
+    const second = await group(arena, bob, []);
+    const roomChannel = (await db.query(`INSERT INTO conversations (kind, room_id, channel) VALUES ('room', gen_random_uuid(), 'room') RETURNING id`)).rows[0].id;
+    await db.query(`INSERT INTO conversation_members (conversation_id, user_id, role) VALUES ($1, $2, 'seat')`, [roomChannel, ada.userId]);
+    const earlier = message(await repository.send(send(first, ada.userId, 'earlier')))!;
+
+    const outcomes = await repository.sendBatch([
+      send(first, ada.userId, 'a1'),
+      send(second, bob.userId, 'b1'),
+      send(first, bob.userId, 'b2'),
+      send(first, ada.userId, 'earlier'), // a retry: the first message, no new seq
+      send('00000000-0000-4000-8000-000000000000', ada.userId, 'nowhere'),
+      send(first, eve.userId, 'intruder'),
+      send(roomChannel, ada.userId, 'unruled'),
+      send(first, ada.userId, 'a3'),
+    ]);
+
+    expect(outcomes.map((o) => o.outcome)).toEqual(['sent', 'sent', 'sent', 'duplicate', 'not_found', 'not_member', 'needs_rule', 'sent']);
+    expect(message(outcomes[3])).toEqual(earlier);
+    expect(outcomes.map((o) => message(o)?.seq ?? null)).toEqual([2, 1, 3, 1, null, null, null, 4]);
+    expect(await seqs(first)).toEqual([[1, 'earlier'], [2, 'a1'], [3, 'b2'], [4, 'a3']]);
+    expect(await seqs(second)).toEqual([[1, 'b1']]);
+    expect(await seqs(roomChannel)).toEqual([]);
+    const lastSeqs = (await db.query('SELECT id, last_seq FROM conversations WHERE id = ANY($1::uuid[])', [[first, second, roomChannel]])).rows;
+    expect(Object.fromEntries(lastSeqs.map((r) => [r.id, Number(r.last_seq)]))).toEqual({ [first]: 4, [second]: 1, [roomChannel]: 0 });
+  });
+
+  it('runs batches over the same conversations, listed in opposite orders, side by side: all stored, seqs gapless', async () => {
+    const [ada, ...others] = await players(arena, 4, 'Overlap');
+    const conversations = await Promise.all([0, 1, 2, 3].map(() => group(arena, ada, others)));
+    const senders = [ada, ...others];
+    const batches = Array.from({ length: 24 }, (_, b) => {
+      const order = b % 2 === 0 ? conversations : [...conversations].reverse();
+      return order.flatMap((conversationId, c) => senders.map((s, k) => send(conversationId, s.userId, `o-${b}-${c}-${k}`)));
+    });
+    const results = await Promise.all(batches.map((batch) => repository.sendBatch(batch)));
+    expect(results.flat().every((o) => o.outcome === 'sent')).toBe(true);
+    for (const conversationId of conversations) {
+      expect((await seqs(conversationId)).map(([seq]) => seq)).toEqual(Array.from({ length: 24 * senders.length }, (_, i) => i + 1));
+    }
+  });
+
+  it('commits to a room\'s channels and the room\'s phase changes run side by side without a deadlock', async () => {
+    // The room channel's id sorts before the dead channel's, the reverse of their names: a phase update that
+    // locked by name and a batch that locks by id would cross.
+    const [ada] = await players(arena, 1, 'Phase');
+    const roomId = (await db.query('SELECT gen_random_uuid() AS id')).rows[0].id;
+    const ids = { room: '00000000-0000-4000-8000-00000000000a', dead: 'ffffffff-ffff-4fff-8fff-fffffffffff0' };
+    for (const [channel, id] of Object.entries(ids)) {
+      await db.query(`INSERT INTO conversations (id, kind, room_id, channel, game_id) VALUES ($1, 'room', $2, $3, 'mafia')`, [id, roomId, channel]);
+      await db.query(`INSERT INTO conversation_members (conversation_id, user_id, role) VALUES ($1, $2, 'seat')`, [id, ada.userId]);
+    }
+    const rounds = Array.from({ length: 20 }, (_, i) => [
+      repository.sendBatch([send(ids.room, ada.userId, `r-${i}`, true), send(ids.dead, ada.userId, `d-${i}`, true)]),
+      repository.setRoomPhase(roomId, 'mafia', i % 2 === 0 ? 'night' : 'day'),
+    ]);
+    const settled = await Promise.allSettled(rounds.flat());
+    expect(settled.filter((s) => s.status === 'rejected').map((s) => String((s as PromiseRejectedResult).reason))).toEqual([]);
+    expect((await seqs(ids.room)).map(([seq]) => seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    const phases = (await db.query('SELECT DISTINCT phase FROM conversations WHERE room_id = $1', [roomId])).rows;
+    expect(phases).toHaveLength(1);
+  });
+
+  it('when a racing copy of one message commits first, the batch falls back to single sends: one message, the same id, no burnt seq', async () => {
+    const [ada, bob] = await players(arena, 2, 'Fallback');
+    const id = await group(arena, ada, [bob]);
+    const batchFailures: string[] = [];
+    const batcher = new SendBatcher(
+      {
+        sendBatch: async (inputs) => {
+          try {
+            return await repository.sendBatch(inputs);
+          } catch (error) {
+            batchFailures.push((error as { code?: string }).code ?? 'unknown');
+            throw error;
+          }
+        },
+        send: (input) => repository.send(input),
+      },
+      2,
+    );
+
+    // Another process's send of ada's 'raced', not yet committed: the batch cannot see it and queues on the conversation's row.
+    await db.query('BEGIN');
+    await db.query('UPDATE conversations SET last_seq = last_seq + 1 WHERE id = $1', [id]);
+    const racer = (
+      await db.query(`INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body) VALUES ($1, 1, $2, 'raced', 'body of raced') RETURNING id`, [id, ada.userId])
+    ).rows[0].id;
+    const batched = Promise.all([batcher.submit(send(id, bob.userId, 'bystander')), batcher.submit(send(id, ada.userId, 'raced'))]);
+    await waitForLockWaiters(arena.databaseUrl, 1);
+    await db.query('COMMIT');
+
+    const [bystander, raced] = await batched;
+    expect(batchFailures).toEqual(['23505']); // the batch met the committed copy on the unique key and was resent one by one
+    expect(raced.outcome).toBe('duplicate');
+    expect(message(raced)!.id).toBe(racer);
+    expect(bystander.outcome).toBe('sent');
+    expect(await seqs(id)).toEqual([[1, 'raced'], [2, 'bystander']]);
+  });
+
+  it('stores socket sends through group commits, counted on /metrics', async () => {
+    const senders = await players(arena, 6, 'Shared');
+    const [owner, ...rest] = senders;
+    const id = await group(arena, owner, rest);
+    const sockets = await Promise.all(senders.map((p) => arena.socket(p.token)));
+    const metric = async (name: string) => {
+      const text = (await arena.http().get('/metrics').expect(200)).text;
+      return Number(text.match(new RegExp(`^${name} (\\d+)$`, 'm'))?.[1] ?? 0);
+    };
+    const messagesBefore = await metric('arena_chat_commit_batch_size_sum');
+
+    const acks = await Promise.all(sockets.map((socket, i) => ask(socket, 'chat:send', { conversationId: id, clientMsgId: `shared-${i}`, body: `from ${i}` })));
+
+    expect(acks.every((a) => a.ok)).toBe(true);
+    expect(acks.map((a) => a.data.seq).sort()).toEqual([1, 2, 3, 4, 5, 6]);
+    // Every one of them went through a group commit (how many commits they shared depends on timing).
+    expect((await metric('arena_chat_commit_batch_size_sum')) - messagesBefore).toBe(6);
+    await Promise.all(sockets.map((s) => s.disconnect()));
+  });
+});

@@ -1,0 +1,104 @@
+import type { NewMessage, SendOutcome } from '../../../src/messaging/messaging.repository';
+import { MAX_SENDS_PER_BATCH, SendBatcher, type SendStore } from '../../../src/messaging/send-batcher';
+
+/** An in-memory store that records how it was called; batches finish when the test says so. */
+class RecordingStore implements SendStore {
+  readonly batches: string[][] = [];
+  readonly singles: string[] = [];
+  failBatches = false;
+  private readonly gates: Array<() => void> = [];
+
+  async sendBatch(inputs: NewMessage[]): Promise<SendOutcome[]> {
+    this.batches.push(inputs.map((i) => i.clientMsgId));
+    await new Promise<void>((resolve) => this.gates.push(resolve));
+    if (this.failBatches) throw new Error('a racing copy committed first');
+    return inputs.map((i) => this.outcome(i));
+  }
+
+  async send(input: NewMessage): Promise<SendOutcome> {
+    this.singles.push(input.clientMsgId);
+    if (input.clientMsgId.startsWith('bad')) throw new Error(`refused ${input.clientMsgId}`);
+    return this.outcome(input);
+  }
+
+  /** Lets every batch started so far finish. */
+  release(): void {
+    for (const open of this.gates.splice(0)) open();
+  }
+
+  private outcome(input: NewMessage): SendOutcome {
+    return {
+      outcome: 'sent',
+      message: { id: input.clientMsgId, conversationId: input.conversationId, seq: 1, senderId: input.senderId, clientMsgId: input.clientMsgId, body: input.body, sentAt: '' },
+    };
+  }
+}
+
+const input = (clientMsgId: string, senderId = 'ada'): NewMessage => ({ conversationId: 'c', senderId, clientMsgId, body: 'hi', roomRuleChecked: false });
+/** Past the batcher's next scheduling point (it schedules from setImmediate, after promise callbacks). */
+const turn = async () => {
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+};
+
+describe('SendBatcher', () => {
+  it('stores the sends of one event-loop turn in one batch, and answers each with its own outcome', async () => {
+    const store = new RecordingStore();
+    const batcher = new SendBatcher(store, 2);
+    const answers = Promise.all(['m1', 'm2', 'm3'].map((id) => batcher.submit(input(id))));
+    await turn();
+    store.release();
+    expect((await answers).map((o) => ('message' in o ? o.message.id : null))).toEqual(['m1', 'm2', 'm3']);
+    expect(store.batches).toEqual([['m1', 'm2', 'm3']]);
+  });
+
+  it('keeps at most `concurrency` batches in flight; what arrives meanwhile goes into the next batch', async () => {
+    const store = new RecordingStore();
+    const batcher = new SendBatcher(store, 1);
+    const first = batcher.submit(input('m1'));
+    await turn();
+    const later = [batcher.submit(input('m2')), batcher.submit(input('m3'))];
+    await turn();
+    expect(store.batches).toEqual([['m1']]);
+    expect(batcher.batchesInFlight).toBe(1);
+    store.release();
+    await first;
+    await turn();
+    expect(store.batches).toEqual([['m1'], ['m2', 'm3']]);
+    store.release();
+    await Promise.all(later);
+  });
+
+  it('puts a repeat of a (sender, clientMsgId) already in the batch into the next one', async () => {
+    const store = new RecordingStore();
+    const batcher = new SendBatcher(store, 1);
+    const all = Promise.all([batcher.submit(input('same')), batcher.submit(input('same', 'bob')), batcher.submit(input('same'))]);
+    await turn();
+    store.release();
+    await turn();
+    store.release();
+    await all;
+    expect(store.batches).toEqual([['same', 'same'], ['same']]);
+  });
+
+  it(`splits more than ${MAX_SENDS_PER_BATCH} sends into several batches`, async () => {
+    const store = new RecordingStore();
+    const batcher = new SendBatcher(store, 4);
+    const all = Promise.all(Array.from({ length: MAX_SENDS_PER_BATCH + 1 }, (_, i) => batcher.submit(input(`m${i}`))));
+    await turn();
+    store.release();
+    await all;
+    expect(store.batches.map((b) => b.length)).toEqual([MAX_SENDS_PER_BATCH, 1]);
+  });
+
+  it('when a batch fails as a whole, sends each on its own, in arrival order: every caller gets its own answer or its own error', async () => {
+    const store = new RecordingStore();
+    store.failBatches = true;
+    const batcher = new SendBatcher(store, 2);
+    const answers = ['m1', 'bad', 'm3'].map((id) => batcher.submit(input(id)).then((o) => o.outcome, (e: Error) => e.message));
+    await turn();
+    store.release();
+    expect(await Promise.all(answers)).toEqual(['sent', 'refused bad', 'sent']);
+    expect(store.singles).toEqual(['m1', 'bad', 'm3']);
+  });
+});
