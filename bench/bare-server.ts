@@ -1,10 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
+import type { ChatMessage } from '../src/protocol/chat.protocol';
 
 /**
- * The benchmark's yardstick: a bare Socket.IO server doing the same room broadcast as Arena's bench
- * game, in memory (no database, no framework): ack the action, then send each seat its own view and
- * the spectators theirs. Run as its own process: `node dist/bench/bare-server.js <port>`.
+ * The benchmarks' yardstick: a bare Socket.IO server doing in memory (no database, no framework) what
+ * Arena does on the wire. Rooms: the same room broadcast as Arena's bench game (ack the action, then
+ * send each seat its own view and the spectators theirs). Chat: a relay (ack the sender with the
+ * message, send it as chat:message to every other member of the conversation).
+ * Run as its own process: `node dist/bench/bare-server.js <port>`; when forked with an IPC channel it
+ * also answers the chat bench's { cpu } and { stop } messages, as Arena's bench process does.
  */
 interface BareRoom {
   seq: number;
@@ -16,6 +21,7 @@ interface BareRoom {
 
 const port = Number(process.argv[2] ?? 0);
 const rooms = new Map<string, BareRoom>();
+const chatSeqs = new Map<string, number>(); // conversation -> last seq
 const httpServer = createServer();
 const io = new Server(httpServer, { transports: ['websocket'], maxHttpBufferSize: 1e6 });
 
@@ -54,11 +60,40 @@ io.on('connection', (socket) => {
     for (const s of room.seats) io.to(`room:${payload.roomId}:seat:${s}`).emit('room:update', { roomId: payload.roomId, seq: room.seq, view: view(payload.roomId, room, s), events: [event] });
     io.to(`room:${payload.roomId}:watch`).emit('room:update', { roomId: payload.roomId, seq: room.seq, view: view(payload.roomId, room, 'spectator'), events: [event] });
   });
+  // The sender's user id comes with the join so messages carry a sender id of Arena's size.
+  socket.on('bare:chat-join', (payload: { conversationId: string; userId: string }, ack: (reply: unknown) => void) => {
+    socket.data.userId = payload.userId;
+    void socket.join(`conv:${payload.conversationId}`);
+    ack({ ok: true, data: { conversationId: payload.conversationId } });
+  });
+  socket.on('chat:send', (payload: { conversationId: string; clientMsgId: string; body: string }, ack: (reply: unknown) => void) => {
+    const seq = (chatSeqs.get(payload.conversationId) ?? 0) + 1;
+    chatSeqs.set(payload.conversationId, seq);
+    const message: ChatMessage = {
+      id: randomUUID(),
+      conversationId: payload.conversationId,
+      seq,
+      senderId: socket.data.userId,
+      clientMsgId: payload.clientMsgId,
+      body: payload.body,
+      sentAt: new Date().toISOString(),
+    };
+    ack({ ok: true, data: message });
+    socket.to(`conv:${payload.conversationId}`).emit('chat:message', message);
+  });
 });
 
 httpServer.listen(port, '127.0.0.1', () => {
   const address = httpServer.address() as { port: number };
-  process.stdout.write(`BARE_READY ${address.port}\n`);
+  // Ready on the channel the parent listens to: IPC when forked (chat bench), stdout otherwise (rooms bench).
+  if (process.send) process.send({ port: address.port });
+  else process.stdout.write(`BARE_READY ${address.port}\n`);
+});
+process.on('message', (message: { stop?: boolean; cpu?: boolean }) => {
+  if (message.cpu) process.send!({ cpu: process.cpuUsage() });
+  if (!message.stop) return;
+  io.close();
+  process.exit(0);
 });
 process.on('SIGTERM', () => {
   io.close();

@@ -4,30 +4,42 @@
  * Starts Arena in a child process on a fresh database of the PostgreSQL named by DATABASE_URL (default
  * postgres://postgres@127.0.0.1:5432/postgres; the database is dropped afterwards), signs in
  * CONVERSATIONS x MEMBERS guests, puts each group of MEMBERS in a conversation and connects every
- * member over a real Socket.IO websocket. Then, RUNS times:
+ * member over a real Socket.IO websocket. As a yardstick, the same number of sockets join the same
+ * conversations on the bare relay of bench/bare-server.ts (Socket.IO alone, in memory), in another child
+ * process. Then, RUNS times, for Arena and then for the bare relay (never both at once, so the two
+ * servers do not compete for the cores):
  *  - throughput: a closed loop (SENDERS sockets each send, wait for the ack, send again) for SECONDS;
- *    durable messages/s = messages acknowledged (acks come after commit) per second;
+ *    durable messages/s = messages acknowledged (Arena acks after commit) per second;
  *  - latency: an open loop at RATE messages/s for SECONDS; send-to-delivery time at every other member.
- * Prints each run and the medians. Every message is checked to reach every member once (the sender in its ack), in seq order.
+ * Prints each run and the medians, with the ratio Arena/bare. Every message is checked to reach every
+ * member once (the sender in its ack), in seq order. The load runs here on LeanSocket, which decodes
+ * only the chat messages, because it shares the machine with both servers and PostgreSQL.
+ *
+ * Where `perf stat` counts instructions, each server's instructions per message in the closed loop are
+ * printed too: CPU time here moves by tens of percent with the host's load, instruction counts hardly.
  *
  * Knobs (environment): BENCH_CONVERSATIONS=100 BENCH_MEMBERS=10 BENCH_SENDERS=200 BENCH_SECONDS=10
- * BENCH_RATE=1000 BENCH_RUNS=3 BENCH_POOL=20.
+ * BENCH_RATE=1000 BENCH_RUNS=3 BENCH_POOL=20 BENCH_BARE=1 (0: Arena only) BENCH_PERF=1 (0: no perf);
+ * CHAT_COMMIT_CONCURRENCY, when set, goes to Arena.
  */
 import 'reflect-metadata';
-import { fork, type ChildProcess } from 'node:child_process';
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { io, type Socket } from 'socket.io-client';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../src/app.module';
 import { loadConfig } from '../src/config/app-config';
 import { configureApp } from '../src/configure-app';
 import { runMigrations } from '../src/database/migrate';
-import type { ClientToServerEvents, ServerToClientEvents } from '../src/protocol';
+import type { ClientToServerEvents } from '../src/protocol';
 import type { ChatMessage } from '../src/protocol/chat.protocol';
 import { adminQuery, withDatabase } from '../src/database/admin-sql';
+import { LeanSocket } from './lean-client';
 
-type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+/** The events this benchmark sends, from the shared protocol map, and the bare relay's join. */
+type BenchEvent = keyof ClientToServerEvents | 'bare:chat-join';
 
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const CONVERSATIONS = env('BENCH_CONVERSATIONS', 100);
@@ -37,13 +49,36 @@ const SECONDS = env('BENCH_SECONDS', 10);
 const RATE = env('BENCH_RATE', 1000);
 const RUNS = env('BENCH_RUNS', 3);
 const POOL = env('BENCH_POOL', 20);
+const BARE = env('BENCH_BARE', 1) !== 0;
+/** Whether `perf stat` can count instructions here (BENCH_PERF=0 turns it off). */
+const PERF = env('BENCH_PERF', 1) !== 0 && /instructions/.test(spawnSync('perf', ['stat', '-x', ',', '-e', 'instructions', 'true'], { encoding: 'utf8' }).stderr ?? '');
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface Member {
   userId: string;
-  token: string;
   conversationId: string;
-  socket: ChatSocket;
+  socket: LeanSocket;
+}
+
+/** A server under load: Arena or the bare relay, its child process and its connected members. */
+interface Target {
+  name: 'Arena' | 'bare';
+  child: ChildProcess;
+  members: Member[];
+  tracker: DeliveryTracker;
+}
+
+/** One run's figures for one target. */
+interface Measured {
+  throughput: number;
+  serverUs: number;
+  loadUs: number;
+  /** Per message, from perf; null where perf cannot count instructions. */
+  serverInstructions: number | null;
+  p50: number;
+  p99: number;
+  samples: number;
+  sent: number;
 }
 
 // ---------------------------------------------------------------- the server (child process)
@@ -60,6 +95,7 @@ async function serve(): Promise<void> {
     THROTTLE_AUTH_LIMIT: '100000000',
     // Every bench socket shares one address; the in-memory throttler's cost grows with the hits in its window.
     THROTTLE_TTL_MS: '1000',
+    ...(process.env.CHAT_COMMIT_CONCURRENCY ? { CHAT_COMMIT_CONCURRENCY: process.env.CHAT_COMMIT_CONCURRENCY } : {}),
   });
   const app = await NestFactory.create(AppModule.forRoot({ config, databaseUrl }), { bodyParser: false, logger: false });
   configureApp(app, config);
@@ -81,51 +117,122 @@ async function main(): Promise<void> {
   const databaseUrl = withDatabase(ADMIN_URL, database);
   await adminQuery(ADMIN_URL, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   await adminQuery(ADMIN_URL, `CREATE DATABASE ${database}`);
-  let server: ChildProcess | undefined;
-  const members: Member[] = [];
+  const children: ChildProcess[] = [];
+  const targets: Target[] = [];
   try {
     await runMigrations(databaseUrl);
-    const started = await startServer(databaseUrl);
-    server = started.child;
-    const child = started.child;
-    const url = `http://127.0.0.1:${started.port}`;
-    log(`Arena on ${url}, database ${database}; ${CONVERSATIONS} conversations x ${MEMBERS} members, ${SENDERS} closed-loop senders, ${RATE} msg/s open loop, ${SECONDS} s x ${RUNS} runs`);
+    // Arena runs with the node flags `npm start` gives it (package.json's config.nodeFlags, set by npm run),
+    // plus BENCH_SERVER_NODE_ARGS (e.g. --cpu-prof), for Arena's node only.
+    const serverNodeArgs = `${process.env.npm_package_config_nodeFlags ?? ''} ${process.env.BENCH_SERVER_NODE_ARGS ?? ''}`.split(' ').filter(Boolean);
+    const arena = await startServer(__filename, ['--serve'], { BENCH_DATABASE_URL: databaseUrl }, serverNodeArgs);
+    children.push(arena.child);
+    const bare = BARE ? await startServer(join(__dirname, 'bare-server.js'), ['0'], {}, []) : undefined;
+    if (bare) children.push(bare.child);
+    log(
+      `Arena on http://127.0.0.1:${arena.port}, database ${database}${bare ? `; bare relay on http://127.0.0.1:${bare.port}` : ''}; ` +
+        `${CONVERSATIONS} conversations x ${MEMBERS} members, ${SENDERS} closed-loop senders, ${RATE} msg/s open loop, ${SECONDS} s x ${RUNS} runs`,
+    );
 
-    members.push(...(await setUp(url)));
-    const tracker = new DeliveryTracker(members);
-    const throughputs: number[] = [];
-    const p50s: number[] = [];
-    const p99s: number[] = [];
-    const cpuPerMessage: number[] = [];
+    targets.push(target('Arena', arena.child, await setUpArena(`http://127.0.0.1:${arena.port}`)));
+    if (bare) targets.push(target('bare', bare.child, await setUpBare(`http://127.0.0.1:${bare.port}`)));
+    const results = targets.map((): Measured[] => []);
     for (let run = 1; run <= RUNS; run++) {
-      const [serverBefore, loadBefore, countBefore] = [await serverCpu(child), process.cpuUsage(), tracker.total];
-      const throughput = await closedLoop(members, tracker, run);
-      const [serverAfter, loadAfter] = [await serverCpu(child), process.cpuUsage(loadBefore)];
-      const messages = tracker.total - countBefore;
-      const serverUs = (serverAfter - serverBefore) / messages;
-      cpuPerMessage.push(serverUs);
-      throughputs.push(throughput);
-      const latency = await openLoop(members, tracker, run);
-      p50s.push(latency.p50);
-      p99s.push(latency.p99);
-      log(
-        `run ${run}: ${throughput.toFixed(0)} durable msg/s (CPU per message: server ${serverUs.toFixed(0)} us, load generator ${((loadAfter.user + loadAfter.system) / messages).toFixed(0)} us); ` +
-          `at ${RATE} msg/s delivery p50 ${latency.p50.toFixed(1)} ms, p99 ${latency.p99.toFixed(1)} ms (${latency.samples} deliveries, ${latency.sent} sent)`,
-      );
+      // One server at a time: the other one's sockets stay connected but idle.
+      for (const [i, t] of targets.entries()) {
+        const measured = await measure(t, run);
+        results[i].push(measured);
+        const ratio = i > 0 ? `; Arena/bare ${(results[0][run - 1].throughput / measured.throughput).toFixed(2)}x` : '';
+        log(`run ${run}: ${describe(t, measured)}${ratio}`);
+      }
     }
-    const problems = await tracker.verify();
-    log(`median of ${RUNS}: ${median(throughputs).toFixed(0)} durable msg/s; delivery p50 ${median(p50s).toFixed(1)} ms, p99 ${median(p99s).toFixed(1)} ms; server CPU ${median(cpuPerMessage).toFixed(0)} us per message`);
+    const problems = await Promise.all(targets.map((t) => t.tracker.verify()));
+    printMedians(results);
     log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-    log(`checked ${tracker.total} messages: ${problems.length === 0 ? 'every one reached every member once (the sender in its ack), in seq order' : problems.slice(0, 5).join('; ')}`);
-    if (problems.length > 0) process.exitCode = 1;
+    for (const [i, t] of targets.entries()) {
+      const found = problems[i];
+      log(`${t.name}: checked ${t.tracker.total} messages: ${found.length === 0 ? 'every one reached every member once (the sender in its ack), in seq order' : found.slice(0, 5).join('; ')}`);
+      if (found.length > 0) process.exitCode = 1;
+    }
   } finally {
-    for (const member of members) member.socket.disconnect();
-    if (server) await stopServer(server);
+    for (const t of targets) for (const member of t.members) member.socket.close();
+    for (const child of children) await stopServer(child);
     await adminQuery(ADMIN_URL, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
   }
 }
 
-async function setUp(url: string): Promise<Member[]> {
+function target(name: Target['name'], child: ChildProcess, members: Member[]): Target {
+  return { name, child, members, tracker: new DeliveryTracker(members) };
+}
+
+/** The closed loop, with the CPU each side spent on it, then the open loop. */
+async function measure(t: Target, run: number): Promise<Measured> {
+  const [serverBefore, loadBefore, countBefore] = [await serverCpu(t.child), process.cpuUsage(), t.tracker.total];
+  const counting = countInstructions(t.child.pid!);
+  const throughput = await closedLoop(t.members, t.tracker, run);
+  const [serverAfter, load, instructions] = [await serverCpu(t.child), process.cpuUsage(loadBefore), await counting?.stop()];
+  const messages = t.tracker.total - countBefore;
+  const latency = await openLoop(t.members, t.tracker, run);
+  return {
+    throughput,
+    serverUs: (serverAfter - serverBefore) / messages,
+    loadUs: (load.user + load.system) / messages,
+    serverInstructions: instructions ? instructions / messages : null,
+    ...latency,
+  };
+}
+
+/**
+ * The server's instructions (user and kernel) while `stop` is pending, from `perf stat`, where the
+ * machine has it: unlike CPU time, an instruction count hardly moves with what else the host is doing,
+ * so it tells whether a change made the server do less. Null without perf.
+ */
+function countInstructions(pid: number): { stop: () => Promise<number | null> } | null {
+  if (!PERF) return null;
+  const perf = spawn('perf', ['stat', '-x', ',', '-e', 'instructions', '-p', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let output = '';
+  perf.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return {
+    stop: () =>
+      new Promise((resolve) => {
+        perf.once('exit', () => {
+          const count = Number(output.split('\n').find((line) => line.includes(',instructions'))?.split(',')[0]);
+          resolve(Number.isFinite(count) && count > 0 ? count : null);
+        });
+        perf.kill('SIGINT');
+      }),
+  };
+}
+
+const rateUnit = (t: Target) => (t.name === 'Arena' ? 'durable msg/s' : 'msg/s');
+
+function describe(t: Target, m: Measured): string {
+  return (
+    `${t.name.padEnd(5)} ${m.throughput.toFixed(0)} ${rateUnit(t)} (CPU per message: server ${m.serverUs.toFixed(0)} us${instructions(m)}, load generator ${m.loadUs.toFixed(0)} us); ` +
+    `at ${RATE} msg/s delivery p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms (${m.samples} deliveries, ${m.sent} sent)`
+  );
+}
+
+const instructions = (m: Measured) => (m.serverInstructions === null ? '' : ` / ${(m.serverInstructions / 1000).toFixed(0)}k instructions`);
+
+/** Medians of each figure, Arena's next to the issue's targets; results[0] is Arena's, results[1] the bare relay's if it ran. */
+function printMedians([arena, bare]: Measured[][]): void {
+  const pick = (runs: Measured[], f: (m: Measured) => number) => median(runs.map(f));
+  const ratio = bare ? `, Arena/bare ${median(arena.map((m, run) => m.throughput / bare[run].throughput)).toFixed(2)}x (median of the runs' ratios)` : '';
+  log(
+    `median of ${RUNS}: Arena ${pick(arena, (m) => m.throughput).toFixed(0)} durable msg/s (target >= 4000)` +
+      (bare ? `, bare ${pick(bare, (m) => m.throughput).toFixed(0)} msg/s${ratio}` : ''),
+  );
+  log(
+    `  at ${RATE} msg/s delivery: Arena p50 ${pick(arena, (m) => m.p50).toFixed(1)} ms, p99 ${pick(arena, (m) => m.p99).toFixed(1)} ms (target p99 <= 50 ms at 1000 msg/s)` +
+      (bare ? `; bare p50 ${pick(bare, (m) => m.p50).toFixed(1)} ms, p99 ${pick(bare, (m) => m.p99).toFixed(1)} ms` : ''),
+  );
+  log(
+    `  CPU per message: Arena server ${pick(arena, (m) => m.serverUs).toFixed(0)} us${PERF ? ` / ${(pick(arena, (m) => m.serverInstructions ?? 0) / 1000).toFixed(0)}k instructions` : ''}, load generator ${pick(arena, (m) => m.loadUs).toFixed(0)} us` +
+      (bare ? `; bare server ${pick(bare, (m) => m.serverUs).toFixed(0)} us${PERF ? ` / ${(pick(bare, (m) => m.serverInstructions ?? 0) / 1000).toFixed(0)}k instructions` : ''}, load generator ${pick(bare, (m) => m.loadUs).toFixed(0)} us` : ''),
+  );
+}
+
+async function setUpArena(url: string): Promise<Member[]> {
   const t0 = performance.now();
   const users = await inBatches(CONVERSATIONS * MEMBERS, 50, async (i) => {
     const response = await fetch(`${url}/auth/guest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: `Bench ${i}` }) });
@@ -144,17 +251,27 @@ async function setUp(url: string): Promise<Member[]> {
     if (!response.ok) throw new Error(`create failed: ${JSON.stringify(body)}`);
     return body.id;
   });
-  const members = await inBatches(users.length, 100, async (i) => {
-    const socket: ChatSocket = io(url, { auth: { token: users[i].token }, transports: ['websocket'], reconnection: false, forceNew: true });
-    await new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('connect_error', reject);
-    });
-    return { ...users[i], conversationId: conversationIds[Math.floor(i / MEMBERS)], socket };
-  });
+  const members = await inBatches(users.length, 100, async (i) => ({
+    userId: users[i].userId,
+    conversationId: conversationIds[Math.floor(i / MEMBERS)],
+    socket: await LeanSocket.connect(url, { token: users[i].token }),
+  }));
   // Connected sockets join their conversation's room on connect; a sync makes sure it has happened.
-  await inBatches(members.length, 100, (i) => ack(members[i].socket.timeout(10_000).emitWithAck('chat:sync', { cursors: [] })));
-  log(`set up ${members.length} members in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  await inBatches(members.length, 100, (i) => call(members[i].socket, 'chat:sync', { cursors: [] }));
+  log(`set up ${members.length} Arena members in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  return members;
+}
+
+/** The same sockets on the bare relay: each joins its conversation's room; ids are UUIDs as in Arena. */
+async function setUpBare(url: string): Promise<Member[]> {
+  const t0 = performance.now();
+  const conversationIds = Array.from({ length: CONVERSATIONS }, () => randomUUID());
+  const members = await inBatches(CONVERSATIONS * MEMBERS, 100, async (i) => {
+    const member = { userId: randomUUID(), conversationId: conversationIds[Math.floor(i / MEMBERS)], socket: await LeanSocket.connect(url) };
+    await call(member.socket, 'bare:chat-join', { conversationId: member.conversationId, userId: member.userId });
+    return member;
+  });
+  log(`set up ${members.length} bare members in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   return members;
 }
 
@@ -170,7 +287,7 @@ async function closedLoop(members: Member[], tracker: DeliveryTracker, run: numb
     while (!stop) {
       const clientMsgId = `t${run}-${member.userId.slice(0, 8)}-${counter++}`;
       tracker.sent(clientMsgId, member);
-      const message = await ack<ChatMessage>(member.socket.timeout(30_000).emitWithAck('chat:send', { conversationId: member.conversationId, clientMsgId, body: 'a throughput message' }));
+      const message = await call<ChatMessage>(member.socket, 'chat:send', { conversationId: member.conversationId, clientMsgId, body: 'a throughput message' });
       tracker.acked(message, member);
       if (measuring) acked++;
     }
@@ -204,9 +321,7 @@ async function openLoop(members: Member[], tracker: DeliveryTracker, run: number
         tracker.sent(clientMsgId, member);
         sent++;
         pending.push(
-          ack<ChatMessage>(member.socket.timeout(30_000).emitWithAck('chat:send', { conversationId: member.conversationId, clientMsgId, body: 'a latency message' })).then((m) =>
-            tracker.acked(m, member),
-          ),
+          call<ChatMessage>(member.socket, 'chat:send', { conversationId: member.conversationId, clientMsgId, body: 'a latency message' }).then((m) => tracker.acked(m, member)),
         );
       }
       if (sent >= RATE * SECONDS) {
@@ -224,14 +339,15 @@ async function openLoop(members: Member[], tracker: DeliveryTracker, run: number
 
 /**
  * Records what was sent and what each member got: latency at the other members, and that every socket
- * saw every seq exactly once (its own messages in the ack, the others as chat:message, those in order).
+ * saw every seq exactly once (its own messages in the ack, the others as chat:message or in a
+ * chat:messages batch, those in order).
  */
 class DeliveryTracker {
   onDelivery?: (latencyMs: number) => void;
   total = 0;
   private readonly sentAt = new Map<string, { at: number; senderId: string }>();
   private readonly lastSeq = new Map<string, number>(); // conversation -> last acked seq
-  private readonly seen = new Map<ChatSocket, { count: number; lastEvent: number }>();
+  private readonly seen = new Map<LeanSocket, { count: number; lastEvent: number }>();
   private readonly problems: string[] = [];
   private deliveries = 0;
   private expectedDeliveries = 0;
@@ -240,6 +356,10 @@ class DeliveryTracker {
     for (const member of members) {
       this.seen.set(member.socket, { count: 0, lastEvent: 0 });
       member.socket.on('chat:message', (message: ChatMessage) => this.received(member, message));
+      // A batch the server may send instead (a conversation's messages of one tick): each is one delivery.
+      member.socket.on('chat:messages', (batch: { messages: ChatMessage[] }) => {
+        for (const message of batch.messages) this.received(member, message);
+      });
     }
   }
 
@@ -285,13 +405,12 @@ class DeliveryTracker {
 
 // ---------------------------------------------------------------- helpers
 
-function startServer(databaseUrl: string): Promise<{ child: ChildProcess; port: number }> {
-  // BENCH_SERVER_NODE_ARGS (e.g. --cpu-prof) go to the server's node only.
-  const execArgv = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = fork(__filename, ['--serve'], { env: { ...process.env, BENCH_DATABASE_URL: databaseUrl }, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** Forks a server (Arena's bench process or the bare relay), which reports its port over IPC. */
+function startServer(script: string, args: string[], extraEnv: Record<string, string>, execArgv: string[]): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(script, args, { env: { ...process.env, ...extraEnv }, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('message', (message: { port: number }) => resolve({ child, port: message.port }));
-    child.once('exit', (code) => reject(new Error(`the server exited with ${code}`)));
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
 }
 
@@ -320,8 +439,8 @@ function stopServer(child: ChildProcess): Promise<void> {
   });
 }
 
-async function ack<T>(reply: Promise<unknown>): Promise<T> {
-  const answer = (await reply) as { ok: true; data: T } | { ok: false; error: { code: string; message: string } };
+async function call<T>(socket: LeanSocket, event: BenchEvent, payload: unknown): Promise<T> {
+  const answer = await socket.emitWithAck<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }>(event, payload);
   if (!answer.ok) throw new Error(`${answer.error.code}: ${answer.error.message}`);
   return answer.data;
 }
@@ -339,8 +458,6 @@ async function inBatches<T>(count: number, width: number, work: (i: number) => P
   );
   return results;
 }
-
-
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;

@@ -62,7 +62,9 @@ async function freePort(): Promise<number> {
 }
 
 function startProcess(script: string, args: string[], extraEnv: Record<string, string>, readyPattern: RegExp): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...(process.env.BENCH_NODE_ARGS && script.endsWith('main.js') ? process.env.BENCH_NODE_ARGS.split(' ') : []), script, ...args], { env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
+  // Arena runs with the node flags `npm start` gives it (package.json's config.nodeFlags, set by npm run), plus BENCH_NODE_ARGS.
+  const arenaArgs = `${process.env.npm_package_config_nodeFlags ?? ''} ${process.env.BENCH_NODE_ARGS ?? ''}`.split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...(script.endsWith('main.js') ? arenaArgs : []), script, ...args], { env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
