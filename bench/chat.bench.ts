@@ -51,7 +51,7 @@ const RUNS = env('BENCH_RUNS', 3);
 const POOL = env('BENCH_POOL', 20);
 const BARE = env('BENCH_BARE', 1) !== 0;
 /** Whether `perf stat` can count instructions here (BENCH_PERF=0 turns it off). */
-const PERF = env('BENCH_PERF', 1) !== 0 && /instructions/.test(spawnSync('perf', ['stat', '-x', ',', '-e', 'instructions', 'true'], { encoding: 'utf8' }).stderr ?? '');
+const PERF = env('BENCH_PERF', 1) !== 0 && /^\d+,/.test(spawnSync('perf', ['stat', '-x', ',', '-e', 'instructions', 'true'], { encoding: 'utf8' }).stderr ?? '');
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface Member {
@@ -72,6 +72,8 @@ interface Target {
 interface Measured {
   throughput: number;
   serverUs: number;
+  /** The part of serverUs spent in the kernel: mostly the socket writes, one per delivery. */
+  serverSysUs: number;
   loadUs: number;
   /** Per message, from perf; null where perf cannot count instructions. */
   serverInstructions: number | null;
@@ -87,7 +89,7 @@ async function serve(): Promise<void> {
   const databaseUrl = process.env.BENCH_DATABASE_URL!;
   const config = loadConfig({
     NODE_ENV: 'development',
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: String(POOL),
     THROTTLE_IP_LIMIT: '100000000',
@@ -174,7 +176,8 @@ async function measure(t: Target, run: number): Promise<Measured> {
   const latency = await openLoop(t.members, t.tracker, run);
   return {
     throughput,
-    serverUs: (serverAfter - serverBefore) / messages,
+    serverUs: (serverAfter.total - serverBefore.total) / messages,
+    serverSysUs: (serverAfter.system - serverBefore.system) / messages,
     loadUs: (load.user + load.system) / messages,
     serverInstructions: instructions ? instructions / messages : null,
     ...latency,
@@ -207,7 +210,7 @@ const rateUnit = (t: Target) => (t.name === 'Arena' ? 'durable msg/s' : 'msg/s')
 
 function describe(t: Target, m: Measured): string {
   return (
-    `${t.name.padEnd(5)} ${m.throughput.toFixed(0)} ${rateUnit(t)} (CPU per message: server ${m.serverUs.toFixed(0)} us${instructions(m)}, load generator ${m.loadUs.toFixed(0)} us); ` +
+    `${t.name.padEnd(5)} ${m.throughput.toFixed(0)} ${rateUnit(t)} (CPU per message: server ${m.serverUs.toFixed(0)} us, ${m.serverSysUs.toFixed(0)} of them in the kernel${instructions(m)}, load generator ${m.loadUs.toFixed(0)} us); ` +
     `at ${RATE} msg/s delivery p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms (${m.samples} deliveries, ${m.sent} sent)`
   );
 }
@@ -227,8 +230,8 @@ function printMedians([arena, bare]: Measured[][]): void {
       (bare ? `; bare p50 ${pick(bare, (m) => m.p50).toFixed(1)} ms, p99 ${pick(bare, (m) => m.p99).toFixed(1)} ms` : ''),
   );
   log(
-    `  CPU per message: Arena server ${pick(arena, (m) => m.serverUs).toFixed(0)} us${PERF ? ` / ${(pick(arena, (m) => m.serverInstructions ?? 0) / 1000).toFixed(0)}k instructions` : ''}, load generator ${pick(arena, (m) => m.loadUs).toFixed(0)} us` +
-      (bare ? `; bare server ${pick(bare, (m) => m.serverUs).toFixed(0)} us${PERF ? ` / ${(pick(bare, (m) => m.serverInstructions ?? 0) / 1000).toFixed(0)}k instructions` : ''}, load generator ${pick(bare, (m) => m.loadUs).toFixed(0)} us` : ''),
+    `  CPU per message: Arena server ${pick(arena, (m) => m.serverUs).toFixed(0)} us (kernel ${pick(arena, (m) => m.serverSysUs).toFixed(0)})${PERF ? ` / ${(pick(arena, (m) => m.serverInstructions ?? 0) / 1000).toFixed(0)}k instructions` : ''}, load generator ${pick(arena, (m) => m.loadUs).toFixed(0)} us` +
+      (bare ? `; bare server ${pick(bare, (m) => m.serverUs).toFixed(0)} us (kernel ${pick(bare, (m) => m.serverSysUs).toFixed(0)})${PERF ? ` / ${(pick(bare, (m) => m.serverInstructions ?? 0) / 1000).toFixed(0)}k instructions` : ''}, load generator ${pick(bare, (m) => m.loadUs).toFixed(0)} us` : ''),
   );
 }
 
@@ -414,14 +417,13 @@ function startServer(script: string, args: string[], extraEnv: Record<string, st
   });
 }
 
-/** The server process's CPU time so far, in microseconds. */
-function serverCpu(child: ChildProcess): Promise<number> {
+/** The server process's CPU time so far, in microseconds: all of it, and the kernel's part. */
+function serverCpu(child: ChildProcess): Promise<{ total: number; system: number }> {
   return new Promise((resolve) => {
     const listener = (message: { cpu?: NodeJS.CpuUsage }) => {
       if (!message.cpu) return;
       child.off('message', listener);
-      if (process.env.BENCH_CPU_SPLIT) log(`server cpu user ${message.cpu.user} us, system ${message.cpu.system} us`);
-      resolve(message.cpu.user + message.cpu.system);
+      resolve({ total: message.cpu.user + message.cpu.system, system: message.cpu.system });
     };
     child.on('message', listener);
     child.send({ cpu: true });
