@@ -3,9 +3,10 @@ import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { MessageMappingProperties } from '@nestjs/websockets';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
-import { isObservable, type Observable } from 'rxjs';
+import type { Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { AppConfig } from '../config/app-config';
+import { SocketDispatcher } from './socket-dispatcher';
 
 /**
  * Socket.IO with Arena's transport settings: heartbeats, a hard frame cap, CORS from configuration,
@@ -13,12 +14,13 @@ import type { AppConfig } from '../config/app-config';
  */
 export class ArenaIoAdapter extends IoAdapter {
   private redisClients: Redis[] = [];
+  private dispatcher: SocketDispatcher | undefined;
 
   constructor(
-    app: INestApplicationContext,
+    private readonly context: INestApplicationContext,
     private readonly config: AppConfig,
   ) {
-    super(app);
+    super(context);
   }
 
   override createIOServer(port: number, options?: Partial<ServerOptions>): Server {
@@ -44,33 +46,17 @@ export class ArenaIoAdapter extends IoAdapter {
   }
 
   /**
-   * The same contract as IoAdapter's (each handler's result, once settled and not nil, is the ack, or an
-   * `{ event, data }` emit; nothing goes to a socket that has disconnected; a failure is logged, never
-   * thrown), with a plain listener per event instead of an rxjs pipeline (fromEvent, mergeMap, defer,
-   * filter, map, catchError, takeUntil), which cost several subscriptions per incoming packet.
+   * Each event Nest maps to a gateway handler runs through Arena's SocketDispatcher (guards, exactly-once,
+   * validation, handler, ack) with a plain listener; Nest's own per-event callback is not used.
    */
   override bindMessageHandlers(socket: Socket, handlers: MessageMappingProperties[], _transform: (data: unknown) => Observable<unknown>): void {
-    for (const { message, callback, isAckHandledManually } of handlers) {
-      socket.on(message as string, (...args: unknown[]) => {
+    const dispatcher = (this.dispatcher ??= this.context.get(SocketDispatcher, { strict: false }) ?? undefined);
+    if (!dispatcher) throw new Error('SocketDispatcher is not registered (RealtimeModule)');
+    for (const { message } of handlers) {
+      const route = dispatcher.route(message as string);
+      socket.on(route.event, (...args: unknown[]) => {
         const { data, ack } = this.mapPayload(args.length > 1 ? args : args[0]);
-        const reply = (response: unknown) => {
-          if (response === null || response === undefined || !socket.connected) return;
-          const asEvent = response as { event?: string; data?: unknown };
-          if (asEvent.event) return void socket.emit(asEvent.event, asEvent.data);
-          if (!isAckHandledManually && typeof ack === 'function') ack(response);
-        };
-        const failed = (error: unknown) => this.logger.error(error);
-        let result: unknown;
-        try {
-          result = callback(data, ack);
-        } catch (error) {
-          return failed(error);
-        }
-        Promise.resolve(result).then((settled) => {
-          // A stream (Nest's interceptor chain returns one): each value, as Nest's own transform would.
-          if (isObservable(settled)) return void settled.subscribe({ next: reply, error: failed });
-          reply(settled);
-        }, failed);
+        void dispatcher.dispatch(route, socket, data, typeof ack === 'function' ? (ack as (reply: unknown) => void) : undefined);
       });
     }
   }

@@ -1,14 +1,15 @@
 import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { IdentityModule } from '../identity/identity.module';
 import { RealtimeGateway } from './realtime.gateway';
 import { ShutdownCoordinator } from './shutdown.coordinator';
 import { SocketEmitter } from './socket-emitter.service';
-import { SocketReplyInterceptor } from './socket-reply.interceptor';
+import { SocketDispatcher } from './socket-dispatcher';
 
 @Global()
 @Module({
-  imports: [IdentityModule],
-  providers: [RealtimeGateway, SocketEmitter, ShutdownCoordinator, SocketReplyInterceptor],
-  exports: [SocketEmitter, SocketReplyInterceptor],
+  imports: [IdentityModule, DiscoveryModule],
+  providers: [RealtimeGateway, SocketEmitter, ShutdownCoordinator, SocketDispatcher],
+  exports: [SocketEmitter],
 })
 export class RealtimeModule {}
