@@ -9,11 +9,11 @@ import {
 } from '@nestjs/common/constants';
 import { ApplicationConfig, DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-host';
-import { WsException } from '@nestjs/websockets';
 import { GATEWAY_METADATA, MESSAGE_MAPPING_METADATA, MESSAGE_METADATA } from '@nestjs/websockets/constants';
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { Socket } from 'socket.io';
 import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter';
+import { AppError } from '../common/errors/app-error';
 import { IdempotencyService, canonicalJson } from '../common/idempotency/idempotency.service';
 import { LifecycleService } from '../common/lifecycle/lifecycle.service';
 import type { Caller } from '../identity/caller';
@@ -123,7 +123,7 @@ export class SocketDispatcher implements OnApplicationBootstrap {
     try {
       for (const guard of this.guards) {
         const allowed = guard.canActivate(context);
-        if (!(isObservable(allowed) ? await lastValueFrom(allowed) : await allowed)) throw new WsException('Forbidden resource');
+        if (!(isObservable(allowed) ? await lastValueFrom(allowed) : await allowed)) throw new AppError('FORBIDDEN', 'Not allowed');
       }
       const reply = await this.once(route, socket, data, () => this.invoke(route, socket, data, ack, context));
       if (!route.acksItself && typeof ack === 'function' && socket.connected) ack(reply);

@@ -132,12 +132,12 @@ describe('SocketDispatcher', () => {
     expect(JSON.stringify(reply)).not.toContain('boom');
   });
 
-  it('runs the global guards first: a guard that says no stops the event', async () => {
+  it('runs the global guards first: a guard that says no stops the event with FORBIDDEN', async () => {
     gate.open = false;
     try {
       const before = gateway.calls;
       const reply = await ask('probe:echo', { text: 'hi' });
-      expect(reply).toMatchObject({ ok: false });
+      expect(reply).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
       expect(gateway.calls).toBe(before);
     } finally {
       gate.open = true;
