@@ -25,6 +25,7 @@
 import 'reflect-metadata';
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -66,6 +67,8 @@ interface Target {
   child: ChildProcess;
   members: Member[];
   tracker: DeliveryTracker;
+  /** Where its /metrics are (Arena only). */
+  metricsUrl?: string;
 }
 
 /** One run's figures for one target. */
@@ -75,10 +78,19 @@ interface Measured {
   /** The part of serverUs spent in the kernel: mostly the socket writes, one per delivery. */
   serverSysUs: number;
   loadUs: number;
+  /** Write syscalls the server made per message (from /proc/PID/io; null where it cannot be read). */
+  serverWrites: number | null;
+  /** Messages per group commit in the closed loop, from Arena's /metrics; null for the bare relay. */
+  batchSize: number | null;
+  /** PostgreSQL's CPU (all its processes) per message; null where /proc cannot tell. */
+  databaseUs: number | null;
   /** Per message, from perf; null where perf cannot count instructions. */
   serverInstructions: number | null;
   p50: number;
   p99: number;
+  /** In the open loop: the cores the server kept busy (1 = one core all the time), and PostgreSQL's. */
+  openServerBusy: number;
+  openDatabaseBusy: number | null;
   samples: number;
   sent: number;
 }
@@ -135,7 +147,7 @@ async function main(): Promise<void> {
         `${CONVERSATIONS} conversations x ${MEMBERS} members, ${SENDERS} closed-loop senders, ${RATE} msg/s open loop, ${SECONDS} s x ${RUNS} runs`,
     );
 
-    targets.push(target('Arena', arena.child, await setUpArena(`http://127.0.0.1:${arena.port}`)));
+    targets.push({ ...target('Arena', arena.child, await setUpArena(`http://127.0.0.1:${arena.port}`)), metricsUrl: `http://127.0.0.1:${arena.port}/metrics` });
     if (bare) targets.push(target('bare', bare.child, await setUpBare(`http://127.0.0.1:${bare.port}`)));
     const results = targets.map((): Measured[] => []);
     for (let run = 1; run <= RUNS; run++) {
@@ -169,16 +181,26 @@ function target(name: Target['name'], child: ChildProcess, members: Member[]): T
 /** The closed loop, with the CPU each side spent on it, then the open loop. */
 async function measure(t: Target, run: number): Promise<Measured> {
   const [serverBefore, loadBefore, countBefore] = [await serverCpu(t.child), process.cpuUsage(), t.tracker.total];
+  const [writesBefore, databaseBefore, commitsBefore] = [writeSyscalls(t.child.pid!), databaseCpuUs(), await commits(t)];
   const counting = countInstructions(t.child.pid!);
   const throughput = await closedLoop(t.members, t.tracker, run);
   const [serverAfter, load, instructions] = [await serverCpu(t.child), process.cpuUsage(loadBefore), await counting?.stop()];
+  const [writesAfter, databaseAfter, commitsAfter] = [writeSyscalls(t.child.pid!), databaseCpuUs(), await commits(t)];
   const messages = t.tracker.total - countBefore;
+  const perMessage = (before: number | null, after: number | null) => (before === null || after === null ? null : (after - before) / messages);
+  const [openServerBefore, openDatabaseBefore, openStart] = [await serverCpu(t.child), databaseCpuUs(), performance.now()];
   const latency = await openLoop(t.members, t.tracker, run);
+  const [openServerAfter, openDatabaseAfter, openSeconds] = [await serverCpu(t.child), databaseCpuUs(), (performance.now() - openStart) / 1000];
   return {
+    openServerBusy: (openServerAfter.total - openServerBefore.total) / 1e6 / openSeconds,
+    openDatabaseBusy: openDatabaseBefore === null || openDatabaseAfter === null || t.name !== 'Arena' ? null : (openDatabaseAfter - openDatabaseBefore) / 1e6 / openSeconds,
     throughput,
     serverUs: (serverAfter.total - serverBefore.total) / messages,
     serverSysUs: (serverAfter.system - serverBefore.system) / messages,
     loadUs: (load.user + load.system) / messages,
+    serverWrites: perMessage(writesBefore, writesAfter),
+    databaseUs: t.name === 'Arena' ? perMessage(databaseBefore, databaseAfter) : null,
+    batchSize: commitsBefore && commitsAfter ? (commitsAfter.messages - commitsBefore.messages) / Math.max(1, commitsAfter.commits - commitsBefore.commits) : null,
     serverInstructions: instructions ? instructions / messages : null,
     ...latency,
   };
@@ -210,10 +232,15 @@ const rateUnit = (t: Target) => (t.name === 'Arena' ? 'durable msg/s' : 'msg/s')
 
 function describe(t: Target, m: Measured): string {
   return (
-    `${t.name.padEnd(5)} ${m.throughput.toFixed(0)} ${rateUnit(t)} (CPU per message: server ${m.serverUs.toFixed(0)} us, ${m.serverSysUs.toFixed(0)} of them in the kernel${instructions(m)}, load generator ${m.loadUs.toFixed(0)} us); ` +
-    `at ${RATE} msg/s delivery p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms (${m.samples} deliveries, ${m.sent} sent)`
+    `${t.name.padEnd(5)} ${m.throughput.toFixed(0)} ${rateUnit(t)} (CPU per message: server ${m.serverUs.toFixed(0)} us, ${m.serverSysUs.toFixed(0)} of them in the kernel${instructions(m)}${writes(m)}${database(m)}, load generator ${m.loadUs.toFixed(0)} us); ` +
+    `at ${RATE} msg/s delivery p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms (${m.samples} deliveries, ${m.sent} sent; ` +
+    `server busy ${(m.openServerBusy * 100).toFixed(0)} % of a core${m.openDatabaseBusy === null ? '' : `, PostgreSQL ${(m.openDatabaseBusy * 100).toFixed(0)} %`})`
   );
 }
+
+const writes = (m: Measured) => (m.serverWrites === null ? '' : `, ${m.serverWrites.toFixed(1)} write syscalls`);
+const database = (m: Measured) =>
+  (m.databaseUs === null ? '' : `; PostgreSQL ${m.databaseUs.toFixed(0)} us`) + (m.batchSize === null ? '' : ` at ${m.batchSize.toFixed(0)} messages per commit`);
 
 const instructions = (m: Measured) => (m.serverInstructions === null ? '' : ` / ${(m.serverInstructions / 1000).toFixed(0)}k instructions`);
 
@@ -230,9 +257,16 @@ function printMedians([arena, bare]: Measured[][]): void {
       (bare ? `; bare p50 ${pick(bare, (m) => m.p50).toFixed(1)} ms, p99 ${pick(bare, (m) => m.p99).toFixed(1)} ms` : ''),
   );
   log(
-    `  CPU per message: Arena server ${pick(arena, (m) => m.serverUs).toFixed(0)} us (kernel ${pick(arena, (m) => m.serverSysUs).toFixed(0)})${PERF ? ` / ${(pick(arena, (m) => m.serverInstructions ?? 0) / 1000).toFixed(0)}k instructions` : ''}, load generator ${pick(arena, (m) => m.loadUs).toFixed(0)} us` +
-      (bare ? `; bare server ${pick(bare, (m) => m.serverUs).toFixed(0)} us (kernel ${pick(bare, (m) => m.serverSysUs).toFixed(0)})${PERF ? ` / ${(pick(bare, (m) => m.serverInstructions ?? 0) / 1000).toFixed(0)}k instructions` : ''}, load generator ${pick(bare, (m) => m.loadUs).toFixed(0)} us` : ''),
+    `  CPU per message: Arena server ${pick(arena, (m) => m.serverUs).toFixed(0)} us (kernel ${pick(arena, (m) => m.serverSysUs).toFixed(0)})${PERF ? ` / ${(pick(arena, (m) => m.serverInstructions ?? 0) / 1000).toFixed(0)}k instructions` : ''}${medianOf(arena, (m) => m.serverWrites, (v) => `, ${v.toFixed(1)} write syscalls`)}` +
+      `${medianOf(arena, (m) => m.databaseUs, (v) => `; PostgreSQL ${v.toFixed(0)} us`)}, load generator ${pick(arena, (m) => m.loadUs).toFixed(0)} us` +
+      (bare ? `; bare server ${pick(bare, (m) => m.serverUs).toFixed(0)} us (kernel ${pick(bare, (m) => m.serverSysUs).toFixed(0)})${PERF ? ` / ${(pick(bare, (m) => m.serverInstructions ?? 0) / 1000).toFixed(0)}k instructions` : ''}${medianOf(bare, (m) => m.serverWrites, (v) => `, ${v.toFixed(1)} write syscalls`)}, load generator ${pick(bare, (m) => m.loadUs).toFixed(0)} us` : ''),
   );
+}
+
+/** The median of a figure some runs may lack, printed by `show`; empty when no run has it. */
+function medianOf(runs: Measured[], f: (m: Measured) => number | null, show: (value: number) => string): string {
+  const values = runs.map(f).filter((v): v is number => v !== null);
+  return values.length === 0 ? '' : show(median(values));
 }
 
 async function setUpArena(url: string): Promise<Member[]> {
@@ -415,6 +449,49 @@ function startServer(script: string, args: string[], extraEnv: Record<string, st
     child.once('message', (message: { port: number }) => resolve({ child, port: message.port }));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
   });
+}
+
+/** Arena's group commits so far, from the arena_chat_commit_batch_size histogram of its /metrics. */
+async function commits(t: Target): Promise<{ commits: number; messages: number } | null> {
+  if (!t.metricsUrl) return null;
+  const text = await (await fetch(t.metricsUrl)).text();
+  const value = (name: string) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1] ?? NaN);
+  const [commits, messages] = [value('arena_chat_commit_batch_size_count'), value('arena_chat_commit_batch_size_sum')];
+  return Number.isFinite(commits) && Number.isFinite(messages) ? { commits, messages } : null;
+}
+
+/** Write syscalls (write, writev, sendmsg...) a process has made so far: syscw of /proc/PID/io, or null. */
+function writeSyscalls(pid: number): number | null {
+  try {
+    const line = readFileSync(`/proc/${pid}/io`, 'utf8').split('\n').find((l) => l.startsWith('syscw:'));
+    return line ? Number(line.slice('syscw:'.length)) : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU time, in microseconds, of every PostgreSQL process on this machine (backends, WAL writer, checkpointer):
+ * what the database spends on Arena's messages, which the server's own figure leaves out. Null without /proc.
+ */
+function databaseCpuUs(): number | null {
+  try {
+    const ticksPerSecond = 100; // USER_HZ, 100 on every Linux Node runs on
+    let ticks = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+        const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+        ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+      } catch {
+        // the process ended meanwhile
+      }
+    }
+    return (ticks * 1_000_000) / ticksPerSecond;
+  } catch {
+    return null;
+  }
 }
 
 /** The server process's CPU time so far, in microseconds: all of it, and the kernel's part. */
