@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { Pool } from 'pg';
 import { DataSource } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { TransactionHost } from '../database/transaction-host';
 import type { ConversationKind, MemberRole, RoomChannel } from './domain/conversation';
 import type { HistoryPlan } from './domain/history';
@@ -40,6 +42,51 @@ const VISIBLE_TO_READER = (readerParam: string) => `NOT EXISTS (
   SELECT 1 FROM conversations pc
   JOIN conversation_members pm ON pm.conversation_id = pc.id AND pm.user_id = ${readerParam}
   WHERE pc.id = messages.conversation_id AND pc.kind = 'room' AND pc.channel <> 'room' AND messages.created_at < pm.joined_at)`;
+
+/**
+ * The group commit (see sendBatch). One pass over the inputs finds each one's conversation, the sender's
+ * live membership (by primary key) and a stored copy of the message; the admitted ones take consecutive
+ * seqs per conversation under its row lock, taken in id order; every input comes back, in input order,
+ * with what happened to it.
+ */
+const SEND_BATCH = {
+  name: 'arena_chat_send_batch_v1',
+  text: `WITH input AS (
+    SELECT i.ord, i.conversation_id, i.sender_id, i.client_msg_id, i.body, c.kind, m.user_id IS NOT NULL AS is_member,
+           e.id AS e_id, e.conversation_id AS e_conversation_id, e.seq AS e_seq, e.body AS e_body, e.created_at AS e_created_at,
+           m.user_id IS NOT NULL AND (i.rule_checked OR c.kind <> 'room') AND e.id IS NULL AS admit
+    FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::boolean[])
+           WITH ORDINALITY AS i (conversation_id, sender_id, client_msg_id, body, rule_checked, ord)
+    LEFT JOIN conversations c ON c.id = i.conversation_id
+    LEFT JOIN conversation_members m ON m.conversation_id = i.conversation_id AND m.user_id = i.sender_id AND m.left_at IS NULL
+    LEFT JOIN messages e ON e.sender_id = i.sender_id AND e.client_msg_id = i.client_msg_id
+  ),
+  admitted AS (
+    SELECT conversation_id, sender_id, client_msg_id, body, row_number() OVER (PARTITION BY conversation_id ORDER BY ord) AS k
+    FROM input WHERE admit
+  ),
+  locked AS (
+    SELECT c.id, a.n
+    FROM conversations c JOIN (SELECT conversation_id, count(*) AS n FROM admitted GROUP BY conversation_id) a ON a.conversation_id = c.id
+    ORDER BY c.id FOR NO KEY UPDATE OF c
+  ),
+  bumped AS (
+    UPDATE conversations c SET last_seq = c.last_seq + l.n FROM locked l WHERE c.id = l.id
+    RETURNING c.id, c.last_seq - l.n AS base
+  ),
+  inserted AS (
+    INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body)
+    SELECT a.conversation_id, b.base + a.k, a.sender_id, a.client_msg_id, a.body FROM admitted a JOIN bumped b ON b.id = a.conversation_id
+    RETURNING ${MESSAGE_COLUMNS}
+  )
+  SELECT i.ord, i.kind, i.is_member,
+         CASE WHEN ins.id IS NOT NULL THEN 'sent' WHEN i.e_id IS NOT NULL THEN 'duplicate' END AS outcome,
+         coalesce(ins.id, i.e_id) AS id, coalesce(ins.conversation_id, i.e_conversation_id) AS conversation_id,
+         coalesce(ins.seq, i.e_seq) AS seq, i.sender_id, i.client_msg_id, coalesce(ins.body, i.e_body) AS body,
+         coalesce(ins.created_at, i.e_created_at) AS created_at
+  FROM input i LEFT JOIN inserted ins ON ins.sender_id = i.sender_id AND ins.client_msg_id = i.client_msg_id
+  ORDER BY i.ord`,
+};
 
 export interface NewMessage {
   conversationId: string;
@@ -143,61 +190,20 @@ export class MessagingRepository {
    * by one with `send`.
    */
   async sendBatch(inputs: NewMessage[]): Promise<SendOutcome[]> {
-    const rows: SendRow[] = await this.dataSource.query(
-      `WITH input AS (
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::boolean[])
-           WITH ORDINALITY AS i (conversation_id, sender_id, client_msg_id, body, rule_checked, ord)
-       ),
-       existing AS (
-         SELECT i.ord, m.id, m.conversation_id, m.seq, m.sender_id, m.client_msg_id, m.body, m.created_at
-         FROM input i JOIN messages m ON m.sender_id = i.sender_id AND m.client_msg_id = i.client_msg_id
-       ),
-       target AS (
-         SELECT i.ord, c.kind,
-                EXISTS (SELECT 1 FROM conversation_members m
-                        WHERE m.conversation_id = c.id AND m.user_id = i.sender_id AND m.left_at IS NULL) AS is_member
-         FROM input i LEFT JOIN conversations c ON c.id = i.conversation_id
-       ),
-       admitted AS (
-         SELECT i.*, row_number() OVER (PARTITION BY i.conversation_id ORDER BY i.ord) AS k
-         FROM input i JOIN target t ON t.ord = i.ord
-         WHERE t.is_member AND (i.rule_checked OR t.kind <> 'room') AND NOT EXISTS (SELECT 1 FROM existing e WHERE e.ord = i.ord)
-       ),
-       counts AS (
-         SELECT conversation_id, count(*) AS n FROM admitted GROUP BY conversation_id
-       ),
-       locked AS (
-         SELECT c.id FROM conversations c WHERE c.id IN (SELECT conversation_id FROM counts) ORDER BY c.id FOR NO KEY UPDATE
-       ),
-       bumped AS (
-         UPDATE conversations c SET last_seq = c.last_seq + n.n
-         FROM (SELECT l.id, counts.n FROM locked l JOIN counts ON counts.conversation_id = l.id) n
-         WHERE c.id = n.id
-         RETURNING c.id, c.last_seq - n.n AS base
-       ),
-       inserted AS (
-         INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body)
-         SELECT a.conversation_id, b.base + a.k, a.sender_id, a.client_msg_id, a.body
-         FROM admitted a JOIN bumped b ON b.id = a.conversation_id
-         RETURNING ${MESSAGE_COLUMNS}
-       ),
-       result AS (
-         SELECT 'sent' AS outcome, a.ord, ins.id, ins.conversation_id, ins.seq, ins.sender_id, ins.client_msg_id, ins.body, ins.created_at
-         FROM inserted ins JOIN admitted a ON a.sender_id = ins.sender_id AND a.client_msg_id = ins.client_msg_id
-         UNION ALL
-         SELECT 'duplicate' AS outcome, e.* FROM existing e
-       )
-       SELECT t.ord, t.kind, t.is_member, r.outcome, r.id, r.conversation_id, r.seq, r.sender_id, r.client_msg_id, r.body, r.created_at
-       FROM target t LEFT JOIN result r ON r.ord = t.ord
-       ORDER BY t.ord`,
-      [
+    // Straight to the pool, as a named statement: each connection parses it once and PostgreSQL can keep
+    // its plan (planning this statement costs more than running it for a few messages).
+    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
+    const { rows } = await pool.query<SendRow>({
+      name: SEND_BATCH.name,
+      text: SEND_BATCH.text,
+      values: [
         inputs.map((i) => i.conversationId),
         inputs.map((i) => i.senderId),
         inputs.map((i) => i.clientMsgId),
         inputs.map((i) => i.body),
         inputs.map((i) => i.roomRuleChecked),
       ],
-    );
+    });
     return rows.map(toOutcome);
   }
 
