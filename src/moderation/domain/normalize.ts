@@ -22,6 +22,7 @@ const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
 const COMBINING_MARK = /\p{M}/gu;
 // Only characters outside ASCII can be look-alikes.
 const NON_ASCII = /[^\x00-\x7f]/gu;
+const ALL_ASCII = /^[\x00-\x7f]*$/;
 
 /** Letters of other scripts (and Latin oddities) that a reader takes for these Latin letters. */
 const LOOKALIKE: Readonly<Record<string, string>> = {
@@ -103,6 +104,14 @@ export function skeletonOf(text: string): Skeleton {
  * invisible characters and accents dropped, look-alike letters of other scripts read as Latin.
  */
 export function readableLetters(text: string): string {
+  // Most messages are plain ASCII, where both normalizations change nothing and no character is
+  // invisible, combining or a look-alike: only the case is left to fold.
+  if (ALL_ASCII.test(text)) return text.toLowerCase();
+  return unfolded(text);
+}
+
+/** readableLetters the long way, for any text. */
+export function unfolded(text: string): string {
   return text
     .normalize('NFKC')
     .replace(INVISIBLE, '')

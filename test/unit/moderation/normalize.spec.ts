@@ -1,4 +1,5 @@
-import { normalize, readableLetters, skeletonOf } from '../../../src/moderation/domain/normalize';
+import fc from 'fast-check';
+import { normalize, readableLetters, skeletonOf, unfolded } from '../../../src/moderation/domain/normalize';
 
 describe('normalize: what the content policy reads', () => {
   it.each([
@@ -62,5 +63,12 @@ describe('normalize: what the content policy reads', () => {
 
   it('reads letters without touching digits or separators', () => {
     expect(readableLetters('Ｃａｌｌ ５５５-１２３４ ＠ноmе')).toBe('call 555-1234 @home');
+  });
+
+  it('reads plain ASCII by its shortcut exactly as the long way would, and anything else the long way', () => {
+    fc.assert(fc.property(fc.string({ unit: 'binary-ascii', maxLength: 80 }), (text) => readableLetters(text) === unfolded(text)));
+    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (text) => readableLetters(text) === unfolded(text)));
+    // One character past ASCII takes the whole text the long way: its look-alike is read, the case still folded.
+    expect(readableLetters('KILL кill')).toBe('kill kill');
   });
 });
