@@ -20,12 +20,14 @@
  *
  * Knobs (environment): BENCH_CONVERSATIONS=100 BENCH_MEMBERS=10 BENCH_SENDERS=200 BENCH_SECONDS=10
  * BENCH_RATE=1000 BENCH_RUNS=3 BENCH_POOL=20 BENCH_BARE=1 (0: Arena only) BENCH_PERF=1 (0: no perf);
+ * BENCH_PROFILE=<dir> (a CPU profile of each of Arena's closed loops, written there);
  * CHAT_COMMIT_CONCURRENCY, when set, goes to Arena.
  */
 import 'reflect-metadata';
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -51,6 +53,8 @@ const RATE = env('BENCH_RATE', 1000);
 const RUNS = env('BENCH_RUNS', 3);
 const POOL = env('BENCH_POOL', 20);
 const BARE = env('BENCH_BARE', 1) !== 0;
+/** A directory: Arena's closed loops are CPU-profiled into it (open them in Chrome's DevTools). */
+const PROFILE = process.env.BENCH_PROFILE;
 /** Whether `perf stat` can count instructions here (BENCH_PERF=0 turns it off). */
 const PERF = env('BENCH_PERF', 1) !== 0 && /^\d+,/.test(spawnSync('perf', ['stat', '-x', ',', '-e', 'instructions', 'true'], { encoding: 'utf8' }).stderr ?? '');
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -116,8 +120,20 @@ async function serve(): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   process.send!({ port });
-  process.on('message', async (message: { stop?: boolean; cpu?: boolean }) => {
+  const profiler = new Session();
+  profiler.connect();
+  const post = (method: string) => new Promise<unknown>((resolve, reject) => profiler.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+  process.on('message', async (message: { stop?: boolean; cpu?: boolean; profile?: 'start' | string }) => {
     if (message.cpu) process.send!({ cpu: process.cpuUsage() });
+    if (message.profile === 'start') {
+      await post('Profiler.enable');
+      await post('Profiler.start');
+      process.send!({ profiling: true });
+    } else if (message.profile) {
+      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+      writeFileSync(message.profile, JSON.stringify(profile));
+      process.send!({ profiled: message.profile });
+    }
     if (!message.stop) return;
     await app.close();
     process.exit(0);
@@ -183,7 +199,9 @@ async function measure(t: Target, run: number): Promise<Measured> {
   const [serverBefore, loadBefore, countBefore] = [await serverCpu(t.child), process.cpuUsage(), t.tracker.total];
   const [writesBefore, databaseBefore, commitsBefore] = [writeSyscalls(t.child.pid!), databaseCpuUs(), await commits(t)];
   const counting = countInstructions(t.child.pid!);
+  if (PROFILE && t.name === 'Arena') await ask(t.child, { profile: 'start' }, 'profiling');
   const throughput = await closedLoop(t.members, t.tracker, run);
+  if (PROFILE && t.name === 'Arena') log(`closed-loop CPU profile of run ${run}: ${await ask(t.child, { profile: join(PROFILE, `arena-run${run}.cpuprofile`) }, 'profiled')}`);
   const [serverAfter, load, instructions] = [await serverCpu(t.child), process.cpuUsage(loadBefore), await counting?.stop()];
   const [writesAfter, databaseAfter, commitsAfter] = [writeSyscalls(t.child.pid!), databaseCpuUs(), await commits(t)];
   const messages = t.tracker.total - countBefore;
@@ -492,6 +510,19 @@ function databaseCpuUs(): number | null {
   } catch {
     return null;
   }
+}
+
+/** Sends a message to a server and waits for its answer's `key`. */
+function ask(child: ChildProcess, message: object, key: string): Promise<unknown> {
+  return new Promise((resolve) => {
+    const listener = (answer: Record<string, unknown>) => {
+      if (!(key in answer)) return;
+      child.off('message', listener);
+      resolve(answer[key]);
+    };
+    child.on('message', listener);
+    child.send(message);
+  });
 }
 
 /** The server process's CPU time so far, in microseconds: all of it, and the kernel's part. */
