@@ -61,6 +61,27 @@ describe('chat group commit', () => {
     expect(Object.fromEntries(lastSeqs.map((r) => [r.id, Number(r.last_seq)]))).toEqual({ [first]: 4, [second]: 1, [roomChannel]: 0 });
   });
 
+  it('answers a batch bigger than the kept plan covers (planned for its size) the same way', async () => {
+    const [ada, bob, eve] = await players(arena, 3, 'Big');
+    const first = await group(arena, ada, [bob]);
+    const earlier = message(await repository.send(send(first, ada.userId, 'big-earlier')))!;
+    const fresh = Array.from({ length: 36 }, (_, i) => send(first, i % 2 === 0 ? bob.userId : ada.userId, `big-${i}`));
+    const inputs = [
+      ...fresh.slice(0, 18),
+      send(first, ada.userId, 'big-earlier'),
+      send('00000000-0000-4000-8000-000000000000', ada.userId, 'big-nowhere'),
+      send(first, eve.userId, 'big-intruder'),
+      ...fresh.slice(18),
+    ];
+    expect(inputs.length).toBeGreaterThan(32);
+
+    const outcomes = await repository.sendBatch(inputs);
+
+    expect(outcomes.map((o) => o.outcome)).toEqual([...Array(18).fill('sent'), 'duplicate', 'not_found', 'not_member', ...Array(18).fill('sent')]);
+    expect(message(outcomes[18])).toEqual(earlier);
+    expect(await seqs(first)).toEqual([[1, 'big-earlier'], ...fresh.map((f, i) => [i + 2, f.clientMsgId])]);
+  });
+
   it('runs batches over the same conversations, listed in opposite orders, side by side: all stored, seqs gapless', async () => {
     const [ada, ...others] = await players(arena, 4, 'Overlap');
     const conversations = await Promise.all([0, 1, 2, 3].map(() => group(arena, ada, others)));
