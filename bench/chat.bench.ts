@@ -20,7 +20,7 @@
  *
  * Knobs (environment): BENCH_CONVERSATIONS=100 BENCH_MEMBERS=10 BENCH_SENDERS=200 BENCH_SECONDS=10
  * BENCH_RATE=1000 BENCH_RUNS=3 BENCH_POOL=20 BENCH_BARE=1 (0: Arena only) BENCH_PERF=1 (0: no perf);
- * BENCH_PROFILE=<dir> (a CPU profile of each of Arena's closed loops, written there);
+ * BENCH_PROFILE=<dir> (CPU profiles of Arena's closed and open loops, written there);
  * CHAT_COMMIT_CONCURRENCY, when set, goes to Arena.
  */
 import 'reflect-metadata';
@@ -53,7 +53,7 @@ const RATE = env('BENCH_RATE', 1000);
 const RUNS = env('BENCH_RUNS', 3);
 const POOL = env('BENCH_POOL', 20);
 const BARE = env('BENCH_BARE', 1) !== 0;
-/** A directory: Arena's closed loops are CPU-profiled into it (open them in Chrome's DevTools). */
+/** A directory: Arena's closed and open loops are CPU-profiled into it (open them in Chrome's DevTools). */
 const PROFILE = process.env.BENCH_PROFILE;
 /** Whether `perf stat` can count instructions here (BENCH_PERF=0 turns it off). */
 const PERF = env('BENCH_PERF', 1) !== 0 && /^\d+,/.test(spawnSync('perf', ['stat', '-x', ',', '-e', 'instructions', 'true'], { encoding: 'utf8' }).stderr ?? '');
@@ -201,13 +201,15 @@ async function measure(t: Target, run: number): Promise<Measured> {
   const counting = countInstructions(t.child.pid!);
   if (PROFILE && t.name === 'Arena') await ask(t.child, { profile: 'start' }, 'profiling');
   const throughput = await closedLoop(t.members, t.tracker, run);
-  if (PROFILE && t.name === 'Arena') log(`closed-loop CPU profile of run ${run}: ${await ask(t.child, { profile: join(PROFILE, `arena-run${run}.cpuprofile`) }, 'profiled')}`);
+  if (PROFILE && t.name === 'Arena') log(`closed-loop CPU profile of run ${run}: ${await ask(t.child, { profile: join(PROFILE, `arena-run${run}-closed.cpuprofile`) }, 'profiled')}`);
   const [serverAfter, load, instructions] = [await serverCpu(t.child), process.cpuUsage(loadBefore), await counting?.stop()];
   const [writesAfter, databaseAfter, commitsAfter] = [writeSyscalls(t.child.pid!), databaseCpuUs(), await commits(t)];
   const messages = t.tracker.total - countBefore;
   const perMessage = (before: number | null, after: number | null) => (before === null || after === null ? null : (after - before) / messages);
   const [openServerBefore, openDatabaseBefore, openStart] = [await serverCpu(t.child), databaseCpuUs(), performance.now()];
+  if (PROFILE && t.name === 'Arena') await ask(t.child, { profile: 'start' }, 'profiling');
   const latency = await openLoop(t.members, t.tracker, run);
+  if (PROFILE && t.name === 'Arena') log(`open-loop CPU profile of run ${run}: ${await ask(t.child, { profile: join(PROFILE, `arena-run${run}-open.cpuprofile`) }, 'profiled')}`);
   const [openServerAfter, openDatabaseAfter, openSeconds] = [await serverCpu(t.child), databaseCpuUs(), (performance.now() - openStart) / 1000];
   return {
     openServerBusy: (openServerAfter.total - openServerBefore.total) / 1e6 / openSeconds,
