@@ -95,6 +95,7 @@ interface Measured {
   /** In the open loop: the cores the server kept busy (1 = one core all the time), and PostgreSQL's. */
   openServerBusy: number;
   openDatabaseBusy: number | null;
+  openBatchSize: number | null;
   samples: number;
   sent: number;
 }
@@ -206,11 +207,11 @@ async function measure(t: Target, run: number): Promise<Measured> {
   const [writesAfter, databaseAfter, commitsAfter] = [writeSyscalls(t.child.pid!), databaseCpuUs(), await commits(t)];
   const messages = t.tracker.total - countBefore;
   const perMessage = (before: number | null, after: number | null) => (before === null || after === null ? null : (after - before) / messages);
-  const [openServerBefore, openDatabaseBefore, openStart] = [await serverCpu(t.child), databaseCpuUs(), performance.now()];
+  const [openServerBefore, openDatabaseBefore, openCommitsBefore, openStart] = [await serverCpu(t.child), databaseCpuUs(), await commits(t), performance.now()];
   if (PROFILE && t.name === 'Arena') await ask(t.child, { profile: 'start' }, 'profiling');
   const latency = await openLoop(t.members, t.tracker, run);
   if (PROFILE && t.name === 'Arena') log(`open-loop CPU profile of run ${run}: ${await ask(t.child, { profile: join(PROFILE, `arena-run${run}-open.cpuprofile`) }, 'profiled')}`);
-  const [openServerAfter, openDatabaseAfter, openSeconds] = [await serverCpu(t.child), databaseCpuUs(), (performance.now() - openStart) / 1000];
+  const [openServerAfter, openDatabaseAfter, openCommitsAfter, openSeconds] = [await serverCpu(t.child), databaseCpuUs(), await commits(t), (performance.now() - openStart) / 1000];
   return {
     openServerBusy: (openServerAfter.total - openServerBefore.total) / 1e6 / openSeconds,
     openDatabaseBusy: openDatabaseBefore === null || openDatabaseAfter === null || t.name !== 'Arena' ? null : (openDatabaseAfter - openDatabaseBefore) / 1e6 / openSeconds,
@@ -220,7 +221,8 @@ async function measure(t: Target, run: number): Promise<Measured> {
     loadUs: (load.user + load.system) / messages,
     serverWrites: perMessage(writesBefore, writesAfter),
     databaseUs: t.name === 'Arena' ? perMessage(databaseBefore, databaseAfter) : null,
-    batchSize: commitsBefore && commitsAfter ? (commitsAfter.messages - commitsBefore.messages) / Math.max(1, commitsAfter.commits - commitsBefore.commits) : null,
+    batchSize: batchSize(commitsBefore, commitsAfter),
+    openBatchSize: batchSize(openCommitsBefore, openCommitsAfter),
     serverInstructions: instructions ? instructions / messages : null,
     ...latency,
   };
@@ -254,7 +256,8 @@ function describe(t: Target, m: Measured): string {
   return (
     `${t.name.padEnd(5)} ${m.throughput.toFixed(0)} ${rateUnit(t)} (CPU per message: server ${m.serverUs.toFixed(0)} us, ${m.serverSysUs.toFixed(0)} of them in the kernel${instructions(m)}${writes(m)}${database(m)}, load generator ${m.loadUs.toFixed(0)} us); ` +
     `at ${RATE} msg/s delivery p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms (${m.samples} deliveries, ${m.sent} sent; ` +
-    `server busy ${(m.openServerBusy * 100).toFixed(0)} % of a core${m.openDatabaseBusy === null ? '' : `, PostgreSQL ${(m.openDatabaseBusy * 100).toFixed(0)} %`})`
+    `server busy ${(m.openServerBusy * 100).toFixed(0)} % of a core${m.openDatabaseBusy === null ? '' : `, PostgreSQL ${(m.openDatabaseBusy * 100).toFixed(0)} %`}` +
+    `${m.openBatchSize === null ? '' : ` at ${m.openBatchSize.toFixed(1)} messages per commit`})`
   );
 }
 
@@ -471,8 +474,13 @@ function startServer(script: string, args: string[], extraEnv: Record<string, st
   });
 }
 
+type Commits = { commits: number; messages: number } | null;
+
+const batchSize = (before: Commits, after: Commits) =>
+  before && after ? (after.messages - before.messages) / Math.max(1, after.commits - before.commits) : null;
+
 /** Arena's group commits so far, from the arena_chat_commit_batch_size histogram of its /metrics. */
-async function commits(t: Target): Promise<{ commits: number; messages: number } | null> {
+async function commits(t: Target): Promise<Commits> {
   if (!t.metricsUrl) return null;
   const text = await (await fetch(t.metricsUrl)).text();
   const value = (name: string) => Number(text.match(new RegExp(`^${name} (\\S+)$`, 'm'))?.[1] ?? NaN);
