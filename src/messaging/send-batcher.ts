@@ -3,6 +3,12 @@ import type { NewMessage, SendOutcome } from './messaging.repository';
 /** The largest group commit: bounds one statement's arrays and how long its row locks are held. */
 export const MAX_SENDS_PER_BATCH = 256;
 
+/**
+ * Another batch starts while one is committing only when this many sends wait: below that, they wait for
+ * the commit in flight and go together in the next, since a batch's fixed cost dwarfs a message's.
+ */
+export const OVERLAP_MIN_QUEUE = 16;
+
 interface Pending {
   input: NewMessage;
   resolve: (outcome: SendOutcome) => void;
@@ -67,7 +73,7 @@ export class SendBatcher {
   }
 
   private pump(): void {
-    while (this.inFlight < this.concurrency && this.queue.length > 0) {
+    while (this.queue.length > 0 && (this.inFlight === 0 || (this.inFlight < this.concurrency && this.queue.length >= OVERLAP_MIN_QUEUE))) {
       const batch = this.take();
       this.inFlight += 1;
       void this.commit(batch).finally(() => {

@@ -1,5 +1,5 @@
 import type { NewMessage, SendOutcome } from '../../../src/messaging/messaging.repository';
-import { MAX_SENDS_PER_BATCH, SendBatcher, type SendStore } from '../../../src/messaging/send-batcher';
+import { MAX_SENDS_PER_BATCH, OVERLAP_MIN_QUEUE, SendBatcher, type SendStore } from '../../../src/messaging/send-batcher';
 
 /** An in-memory store that records how it was called; batches finish when the test says so. */
 class RecordingStore implements SendStore {
@@ -69,6 +69,23 @@ describe('SendBatcher', () => {
     await Promise.all(later);
   });
 
+  it('starts a second batch beside the one committing only once enough sends wait; fewer wait for it and go together', async () => {
+    const store = new RecordingStore();
+    const batcher = new SendBatcher(store, 2);
+    const first = batcher.submit(input('m1'));
+    await turn();
+    const few = Array.from({ length: OVERLAP_MIN_QUEUE - 1 }, (_, i) => batcher.submit(input(`few-${i}`)));
+    await turn();
+    expect(store.batches).toHaveLength(1);
+    const more = batcher.submit(input('one-more'));
+    await turn();
+    expect(store.batches).toHaveLength(2);
+    expect(store.batches[1]).toEqual([...few.map((_, i) => `few-${i}`), 'one-more']);
+    expect(batcher.batchesInFlight).toBe(2);
+    store.release();
+    await Promise.all([first, ...few, more]);
+  });
+
   it('puts a repeat of a (sender, clientMsgId) already in the batch into the next one', async () => {
     const store = new RecordingStore();
     const batcher = new SendBatcher(store, 1);
@@ -84,11 +101,12 @@ describe('SendBatcher', () => {
   it(`splits more than ${MAX_SENDS_PER_BATCH} sends into several batches`, async () => {
     const store = new RecordingStore();
     const batcher = new SendBatcher(store, 4);
-    const all = Promise.all(Array.from({ length: MAX_SENDS_PER_BATCH + 1 }, (_, i) => batcher.submit(input(`m${i}`))));
+    const all = Promise.all(Array.from({ length: MAX_SENDS_PER_BATCH + OVERLAP_MIN_QUEUE + 1 }, (_, i) => batcher.submit(input(`m${i}`))));
     await turn();
+    // What is left over is enough to commit beside the first batch.
+    expect(store.batches.map((b) => b.length)).toEqual([MAX_SENDS_PER_BATCH, OVERLAP_MIN_QUEUE + 1]);
     store.release();
     await all;
-    expect(store.batches.map((b) => b.length)).toEqual([MAX_SENDS_PER_BATCH, 1]);
   });
 
   it('when a batch fails as a whole, sends each on its own, in arrival order: every caller gets its own answer or its own error', async () => {
