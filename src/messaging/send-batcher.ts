@@ -4,10 +4,13 @@ import type { NewMessage, SendOutcome } from './messaging.repository';
 export const MAX_SENDS_PER_BATCH = 256;
 
 /**
- * Another batch starts while one is committing only when this many sends wait: below that, they wait for
- * the commit in flight and go together in the next, since a batch's fixed cost dwarfs a message's.
+ * Another batch starts while one is committing only when this many sends wait, or when the latest batch
+ * has been committing for OVERLAP_AFTER_MS (it waits on a lock, or fell back to single sends): until then
+ * they wait for the commit in flight and go together in the next, since a batch's fixed cost in
+ * PostgreSQL dwarfs a message's.
  */
 export const OVERLAP_MIN_QUEUE = 16;
+export const OVERLAP_AFTER_MS = 5;
 
 interface Pending {
   input: NewMessage;
@@ -44,11 +47,16 @@ export class SendBatcher {
   private queue: Pending[] = [];
   private scheduled = false;
   private inFlight = 0;
+  /** When the latest batch in flight started. */
+  private latestStart = 0;
+  /** Wakes the pump when the batch in flight has run long enough for another to start beside it. */
+  private overlapTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly store: SendStore,
     private readonly concurrency: number,
     private readonly observer: SendBatchObserver = UNOBSERVED,
+    private readonly clock: () => number = Date.now,
   ) {}
 
   submit(input: NewMessage): Promise<SendOutcome> {
@@ -73,14 +81,27 @@ export class SendBatcher {
   }
 
   private pump(): void {
-    while (this.queue.length > 0 && (this.inFlight === 0 || (this.inFlight < this.concurrency && this.queue.length >= OVERLAP_MIN_QUEUE))) {
+    while (this.queue.length > 0 && this.mayStart()) {
       const batch = this.take();
       this.inFlight += 1;
+      this.latestStart = this.clock();
       void this.commit(batch).finally(() => {
         this.inFlight -= 1;
         if (this.queue.length > 0) this.schedule();
       });
     }
+    if (this.queue.length > 0 && this.inFlight < this.concurrency && this.overlapTimer === null) {
+      this.overlapTimer = setTimeout(() => {
+        this.overlapTimer = null;
+        this.pump();
+      }, Math.max(0, this.latestStart + OVERLAP_AFTER_MS - this.clock()));
+    }
+  }
+
+  private mayStart(): boolean {
+    if (this.inFlight === 0) return true;
+    if (this.inFlight >= this.concurrency) return false;
+    return this.queue.length >= OVERLAP_MIN_QUEUE || this.clock() - this.latestStart >= OVERLAP_AFTER_MS;
   }
 
   /** The next batch, in arrival order; a repeat of a (sender, clientMsgId) already in it waits for the next one. */

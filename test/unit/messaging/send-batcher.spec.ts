@@ -1,5 +1,5 @@
 import type { NewMessage, SendOutcome } from '../../../src/messaging/messaging.repository';
-import { MAX_SENDS_PER_BATCH, OVERLAP_MIN_QUEUE, SendBatcher, type SendStore } from '../../../src/messaging/send-batcher';
+import { MAX_SENDS_PER_BATCH, OVERLAP_AFTER_MS, OVERLAP_MIN_QUEUE, SendBatcher, type SendStore } from '../../../src/messaging/send-batcher';
 
 /** An in-memory store that records how it was called; batches finish when the test says so. */
 class RecordingStore implements SendStore {
@@ -71,7 +71,8 @@ describe('SendBatcher', () => {
 
   it('starts a second batch beside the one committing only once enough sends wait; fewer wait for it and go together', async () => {
     const store = new RecordingStore();
-    const batcher = new SendBatcher(store, 2);
+    // A clock that stands still: however slow this machine, the first batch never counts as stuck.
+    const batcher = new SendBatcher(store, 2, undefined, () => 0);
     const first = batcher.submit(input('m1'));
     await turn();
     const few = Array.from({ length: OVERLAP_MIN_QUEUE - 1 }, (_, i) => batcher.submit(input(`few-${i}`)));
@@ -84,6 +85,20 @@ describe('SendBatcher', () => {
     expect(batcher.batchesInFlight).toBe(2);
     store.release();
     await Promise.all([first, ...few, more]);
+  });
+
+  it('does not let a batch that is stuck (on a lock, in its fallback) hold up a few waiting sends for long', async () => {
+    const store = new RecordingStore();
+    const batcher = new SendBatcher(store, 2);
+    const stuck = batcher.submit(input('stuck'));
+    await turn();
+    const waiting = batcher.submit(input('waiting'));
+    await turn();
+    expect(store.batches).toEqual([['stuck']]);
+    await new Promise((resolve) => setTimeout(resolve, OVERLAP_AFTER_MS * 4));
+    expect(store.batches).toEqual([['stuck'], ['waiting']]);
+    store.release();
+    await Promise.all([stuck, waiting]);
   });
 
   it('puts a repeat of a (sender, clientMsgId) already in the batch into the next one', async () => {
