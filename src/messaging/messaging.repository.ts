@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Pool } from 'pg';
+import { DatabaseError, type Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { TransactionHost } from '../database/transaction-host';
@@ -195,19 +195,29 @@ export class MessagingRepository {
     // Straight to the pool. A small batch goes as a named statement: each connection parses it once and
     // PostgreSQL keeps a plan, since planning costs more than running it for a few messages. A big batch
     // is planned for its own size, which beats the kept plan there (see `npm run bench:commit`).
-    const pool = (this.dataSource.driver as PostgresDriver).master as Pool;
-    const { rows } = await pool.query<SendRow>({
-      name: inputs.length <= SEND_BATCH.keptPlanUpTo ? SEND_BATCH.name : undefined,
-      text: SEND_BATCH.text,
-      values: [
-        inputs.map((i) => i.conversationId),
-        inputs.map((i) => i.senderId),
-        inputs.map((i) => i.clientMsgId),
-        inputs.map((i) => i.body),
-        inputs.map((i) => i.roomRuleChecked),
-      ],
-    });
-    return rows.map(toOutcome);
+    const client = await ((this.dataSource.driver as PostgresDriver).master as Pool).connect();
+    let broken: Error | undefined;
+    try {
+      const { rows } = await client.query<SendRow>({
+        name: inputs.length <= SEND_BATCH.keptPlanUpTo ? SEND_BATCH.name : undefined,
+        text: SEND_BATCH.text,
+        values: [
+          inputs.map((i) => i.conversationId),
+          inputs.map((i) => i.senderId),
+          inputs.map((i) => i.clientMsgId),
+          inputs.map((i) => i.body),
+          inputs.map((i) => i.roomRuleChecked),
+        ],
+      });
+      return rows.map(toOutcome);
+    } catch (error) {
+      // An error PostgreSQL answered (a racing copy's unique violation) leaves the connection, and the
+      // statement it prepared, fit to reuse; anything else (the connection dropped) retires it.
+      if (!(error instanceof DatabaseError)) broken = error as Error;
+      throw error;
+    } finally {
+      client.release(broken);
+    }
   }
 
   async findMessageByClientMsgId(senderId: string, clientMsgId: string): Promise<ChatMessage | null> {
