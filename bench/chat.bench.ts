@@ -121,9 +121,9 @@ async function serve(): Promise<void> {
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   process.send!({ port });
-  const profiler = new Session();
-  profiler.connect();
-  const post = (method: string) => new Promise<unknown>((resolve, reject) => profiler.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+  const profiler = PROFILE ? new Session() : null;
+  profiler?.connect();
+  const post = (method: string) => new Promise<unknown>((resolve, reject) => profiler!.post(method, (error, result) => (error ? reject(error) : resolve(result))));
   process.on('message', async (message: { stop?: boolean; cpu?: boolean; profile?: 'start' | string }) => {
     if (message.cpu) process.send!({ cpu: process.cpuUsage() });
     if (message.profile === 'start') {
@@ -202,16 +202,17 @@ async function measure(t: Target, run: number): Promise<Measured> {
   const counting = countInstructions(t.child.pid!);
   if (PROFILE && t.name === 'Arena') await ask(t.child, { profile: 'start' }, 'profiling');
   const throughput = await closedLoop(t.members, t.tracker, run);
-  if (PROFILE && t.name === 'Arena') log(`closed-loop CPU profile of run ${run}: ${await ask(t.child, { profile: join(PROFILE, `arena-run${run}-closed.cpuprofile`) }, 'profiled')}`);
   const [serverAfter, load, instructions] = [await serverCpu(t.child), process.cpuUsage(loadBefore), await counting?.stop()];
   const [writesAfter, databaseAfter, commitsAfter] = [writeSyscalls(t.child.pid!), databaseCpuUs(), await commits(t)];
+  // Written after the figures above were read, so the profile's own cost is not in them.
+  if (PROFILE && t.name === 'Arena') log(`closed-loop CPU profile of run ${run}: ${await ask(t.child, { profile: join(PROFILE, `arena-run${run}-closed.cpuprofile`) }, 'profiled')}`);
   const messages = t.tracker.total - countBefore;
   const perMessage = (before: number | null, after: number | null) => (before === null || after === null ? null : (after - before) / messages);
   const [openServerBefore, openDatabaseBefore, openCommitsBefore, openStart] = [await serverCpu(t.child), databaseCpuUs(), await commits(t), performance.now()];
   if (PROFILE && t.name === 'Arena') await ask(t.child, { profile: 'start' }, 'profiling');
   const latency = await openLoop(t.members, t.tracker, run);
-  if (PROFILE && t.name === 'Arena') log(`open-loop CPU profile of run ${run}: ${await ask(t.child, { profile: join(PROFILE, `arena-run${run}-open.cpuprofile`) }, 'profiled')}`);
   const [openServerAfter, openDatabaseAfter, openCommitsAfter, openSeconds] = [await serverCpu(t.child), databaseCpuUs(), await commits(t), (performance.now() - openStart) / 1000];
+  if (PROFILE && t.name === 'Arena') log(`open-loop CPU profile of run ${run}: ${await ask(t.child, { profile: join(PROFILE, `arena-run${run}-open.cpuprofile`) }, 'profiled')}`);
   return {
     openServerBusy: (openServerAfter.total - openServerBefore.total) / 1e6 / openSeconds,
     openDatabaseBusy: openDatabaseBefore === null || openDatabaseAfter === null || t.name !== 'Arena' ? null : (openDatabaseAfter - openDatabaseBefore) / 1e6 / openSeconds,
@@ -499,23 +500,28 @@ function writeSyscalls(pid: number): number | null {
 }
 
 /**
- * CPU time, in microseconds, of every PostgreSQL process on this machine (backends, WAL writer, checkpointer):
- * what the database spends on Arena's messages, which the server's own figure leaves out. Null without /proc.
+ * CPU time, in microseconds, of PostgreSQL on this machine: every postgres process (backends, WAL writer,
+ * checkpointer) plus, through each postmaster's cutime and cstime, the backends that have exited (the pool
+ * closes idle connections). What the database spends on Arena's messages, which the server's own figure
+ * leaves out; an idle second PostgreSQL on the machine adds nothing. Null without /proc.
  */
 function databaseCpuUs(): number | null {
   try {
     const ticksPerSecond = 100; // USER_HZ, 100 on every Linux Node runs on
-    let ticks = 0;
+    const processes = new Map<string, { ppid: string; own: number; children: number }>();
     for (const pid of readdirSync('/proc')) {
       if (!/^\d+$/.test(pid)) continue;
       try {
         if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+        // After "(comm) ": state, ppid, ... utime, stime, cutime, cstime are fields 4, 14-17 of stat.
         const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-        ticks += Number(fields[11]) + Number(fields[12]); // utime, stime (fields 14 and 15 of stat)
+        processes.set(pid, { ppid: fields[1], own: Number(fields[11]) + Number(fields[12]), children: Number(fields[13]) + Number(fields[14]) });
       } catch {
         // the process ended meanwhile
       }
     }
+    let ticks = 0;
+    for (const { ppid, own, children } of processes.values()) ticks += own + (processes.has(ppid) ? 0 : children);
     return (ticks * 1_000_000) / ticksPerSecond;
   } catch {
     return null;

@@ -10,7 +10,7 @@
  * run on this machine) and the wall time per batch, next to the baseline measured in the same run: a
  * one-row INSERT and its commit. Medians of RUNS rounds.
  *
- * Knobs (environment): BENCH_SIZES=1,5,20,60,256 BENCH_MESSAGES=3000 (per size and round) BENCH_RUNS=3
+ * Knobs (environment): BENCH_SIZES=1,5,20,60,256 BENCH_MESSAGES=3000 (per size and round, at least 40 batches) BENCH_RUNS=3
  * BENCH_HISTORY=100000 (messages stored before the first batch, a multiple of 1,000).
  */
 import 'reflect-metadata';
@@ -55,7 +55,8 @@ async function main(): Promise<void> {
     for (let run = 1; run <= RUNS; run += 1) {
       baseline.push(await measure(cpu, MESSAGES, () => dataSource.query('INSERT INTO bench_commit (at) VALUES (now())')));
       for (const size of SIZES) {
-        const batches = Math.max(1, Math.round(MESSAGES / size));
+        // At least 40 batches: the CPU clock ticks every 10 ms, too coarse for a dozen big ones.
+        const batches = Math.max(40, Math.round(MESSAGES / size));
         bySize.get(size)!.push(await measure(cpu, batches, () => repository.sendBatch(batch(members, size))));
       }
     }
