@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Server } from 'socket.io';
 import type { ChatMessage } from '../src/protocol/chat.protocol';
 
@@ -89,8 +90,17 @@ httpServer.listen(port, '127.0.0.1', () => {
   if (process.send) process.send({ port: address.port });
   else process.stdout.write(`BARE_READY ${address.port}\n`);
 });
-process.on('message', (message: { stop?: boolean; cpu?: boolean }) => {
+// Event-loop delay, as Arena's bench process measures its own, so the chat bench can compare the two.
+const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+loopDelay.enable();
+process.on('message', (message: { stop?: boolean; cpu?: boolean; loop?: 'reset' | 'read' }) => {
   if (message.cpu) process.send!({ cpu: process.cpuUsage() });
+  if (message.loop === 'reset') {
+    loopDelay.reset();
+    process.send!({ loopReset: true });
+  } else if (message.loop === 'read') {
+    process.send!({ loop: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 } });
+  }
   if (!message.stop) return;
   io.close();
   process.exit(0);

@@ -30,7 +30,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from '../src/app.module';
 import { loadConfig } from '../src/config/app-config';
@@ -96,6 +96,8 @@ interface Measured {
   openServerBusy: number;
   openDatabaseBusy: number | null;
   openBatchSize: number | null;
+  /** The server's event-loop delay in the open loop, ms: how long a packet could wait behind other work. */
+  openLoopDelay: { p99: number; max: number };
   samples: number;
   sent: number;
 }
@@ -124,8 +126,16 @@ async function serve(): Promise<void> {
   const profiler = PROFILE ? new Session() : null;
   profiler?.connect();
   const post = (method: string) => new Promise<unknown>((resolve, reject) => profiler!.post(method, (error, result) => (error ? reject(error) : resolve(result))));
-  process.on('message', async (message: { stop?: boolean; cpu?: boolean; profile?: 'start' | string }) => {
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
+  process.on('message', async (message: { stop?: boolean; cpu?: boolean; loop?: 'reset' | 'read'; profile?: 'start' | string }) => {
     if (message.cpu) process.send!({ cpu: process.cpuUsage() });
+    if (message.loop === 'reset') {
+      loopDelay.reset();
+      process.send!({ loopReset: true });
+    } else if (message.loop === 'read') {
+      process.send!({ loop: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 } });
+    }
     if (message.profile === 'start') {
       await post('Profiler.enable');
       await post('Profiler.start');
@@ -210,10 +220,13 @@ async function measure(t: Target, run: number): Promise<Measured> {
   const perMessage = (before: number | null, after: number | null) => (before === null || after === null ? null : (after - before) / messages);
   const [openServerBefore, openDatabaseBefore, openCommitsBefore, openStart] = [await serverCpu(t.child), databaseCpuUs(), await commits(t), performance.now()];
   if (PROFILE && t.name === 'Arena') await ask(t.child, { profile: 'start' }, 'profiling');
+  await ask(t.child, { loop: 'reset' }, 'loopReset');
   const latency = await openLoop(t.members, t.tracker, run);
+  const openLoopDelay = (await ask(t.child, { loop: 'read' }, 'loop')) as { p99: number; max: number };
   const [openServerAfter, openDatabaseAfter, openCommitsAfter, openSeconds] = [await serverCpu(t.child), databaseCpuUs(), await commits(t), (performance.now() - openStart) / 1000];
   if (PROFILE && t.name === 'Arena') log(`open-loop CPU profile of run ${run}: ${await ask(t.child, { profile: join(PROFILE, `arena-run${run}-open.cpuprofile`) }, 'profiled')}`);
   return {
+    openLoopDelay,
     openServerBusy: (openServerAfter.total - openServerBefore.total) / 1e6 / openSeconds,
     openDatabaseBusy: openDatabaseBefore === null || openDatabaseAfter === null || t.name !== 'Arena' ? null : (openDatabaseAfter - openDatabaseBefore) / 1e6 / openSeconds,
     throughput,
@@ -258,7 +271,8 @@ function describe(t: Target, m: Measured): string {
     `${t.name.padEnd(5)} ${m.throughput.toFixed(0)} ${rateUnit(t)} (CPU per message: server ${m.serverUs.toFixed(0)} us, ${m.serverSysUs.toFixed(0)} of them in the kernel${instructions(m)}${writes(m)}${database(m)}, load generator ${m.loadUs.toFixed(0)} us); ` +
     `at ${RATE} msg/s delivery p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms (${m.samples} deliveries, ${m.sent} sent; ` +
     `server busy ${(m.openServerBusy * 100).toFixed(0)} % of a core${m.openDatabaseBusy === null ? '' : `, PostgreSQL ${(m.openDatabaseBusy * 100).toFixed(0)} %`}` +
-    `${m.openBatchSize === null ? '' : ` at ${m.openBatchSize.toFixed(1)} messages per commit`})`
+    `${m.openBatchSize === null ? '' : ` at ${m.openBatchSize.toFixed(1)} messages per commit`}; ` +
+    `server event-loop delay p99 ${m.openLoopDelay.p99.toFixed(1)} ms, max ${m.openLoopDelay.max.toFixed(0)} ms)`
   );
 }
 
