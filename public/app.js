@@ -114,6 +114,8 @@ function connect() {
   });
   socket.on('room:kicked', () => leftRoom());
   socket.on('chat:message', (message) => message.conversationId === state.channel && addMessage(message));
+  // Several messages of one conversation committed together arrive as one packet, in order.
+  socket.on('chat:messages', ({ conversationId, messages }) => conversationId === state.channel && messages.forEach(addMessage));
   socket.on('chat:welcome-ready', () => loadConversations());
 }
 

@@ -1,5 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { SocketEmitter } from '../realtime/socket-emitter.service';
+import { planDelivery, type Committed } from './domain/delivery-plan';
 import type { ChatMessage, ReadMarker } from './messaging.types';
 
 /** The Socket.IO room of a conversation: the sockets of its live members. */
@@ -9,19 +10,71 @@ export const conversationRoom = (conversationId: string) => `conv:${conversation
  * What chat tells connected clients, after commit, through the SocketEmitter: new messages to a
  * conversation's room, membership changes (and the sockets joining or leaving that room), read markers
  * to the reader's other sockets.
+ *
+ * Messages wait in an outbox until the end of the current turn of the event loop, so that a conversation's
+ * messages committed together (one group commit) reach each socket as one `chat:messages` packet instead
+ * of one `chat:message` each: every packet costs the server a socket write and the client a read, and
+ * they are most of what a busy conversation costs. A lone message still goes out as `chat:message`.
  */
 @Injectable()
 export class ChatPublisher {
+  private readonly logger = new Logger('ChatPublisher');
+  /** Committed messages not yet sent, by conversation, in seq order. */
+  private outbox = new Map<string, Array<Committed<ChatMessage>>>();
+  private flushScheduled = false;
+
   constructor(private readonly sockets: SocketEmitter) {}
 
   /** To every live member's sockets but the one that sent it, which has it in its ack. */
   message(message: ChatMessage, senderSocketId?: string): void {
-    const room = conversationRoom(message.conversationId);
-    if (senderSocketId) this.sockets.toRoomExcept(room, senderSocketId, 'chat:message', message);
-    else this.sockets.toRoom(room, 'chat:message', message);
+    const queued = this.outbox.get(message.conversationId);
+    const committed = { message, originSocketId: senderSocketId };
+    if (queued) queued.push(committed);
+    else this.outbox.set(message.conversationId, [committed]);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => this.flush());
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const outbox = this.outbox;
+    this.outbox = new Map();
+    for (const [conversationId, committed] of outbox) this.send(conversationId, committed);
+  }
+
+  /**
+   * Sends a conversation's waiting messages now: before its room's membership changes, so that a member
+   * who leaves still gets what was committed while it was in, and one who joins gets nothing from before.
+   */
+  private flushConversations(conversationIds: string[]): void {
+    for (const conversationId of conversationIds) {
+      const committed = this.outbox.get(conversationId);
+      if (!committed) continue;
+      this.outbox.delete(conversationId);
+      this.send(conversationId, committed);
+    }
+  }
+
+  private send(conversationId: string, committed: Array<Committed<ChatMessage>>): void {
+    const room = conversationRoom(conversationId);
+    try {
+      const plan = planDelivery(committed);
+      const everyone = packet(conversationId, plan.room.messages);
+      if (plan.room.exceptSocketIds.length > 0) this.sockets.toRoomExcept(room, plan.room.exceptSocketIds, everyone.event, everyone.payload);
+      else this.sockets.toRoom(room, everyone.event, everyone.payload);
+      for (const origin of plan.origins) {
+        const mine = packet(conversationId, origin.messages);
+        this.sockets.toSocketInRoom(origin.socketId, room, mine.event, mine.payload);
+      }
+    } catch (error) {
+      // Outside any request: the messages are committed, and clients catch up with chat:history or chat:sync.
+      this.logger.error({ err: error, conversationId }, 'live delivery failed');
+    }
   }
 
   membersJoined(conversationId: string, userIds: string[], welcome: boolean): void {
+    this.flushConversations([conversationId]);
     const room = conversationRoom(conversationId);
     for (const userId of userIds) this.sockets.joinUserSockets(userId, [room]);
     this.sockets.toRoom(room, 'chat:member-joined', { conversationId, userIds });
@@ -29,6 +82,7 @@ export class ChatPublisher {
   }
 
   memberLeft(conversationId: string, userId: string): void {
+    this.flushConversations([conversationId]);
     const room = conversationRoom(conversationId);
     this.sockets.toRoom(room, 'chat:member-left', { conversationId, userId });
     this.sockets.leaveUserSockets(userId, [room]);
@@ -39,10 +93,17 @@ export class ChatPublisher {
   }
 
   joinSocket(socketId: string, conversationIds: string[]): void {
+    this.flushConversations(conversationIds);
     if (conversationIds.length > 0) this.sockets.joinSocket(socketId, conversationIds.map(conversationRoom));
   }
 
   joinUser(userId: string, conversationIds: string[]): void {
+    this.flushConversations(conversationIds);
     if (conversationIds.length > 0) this.sockets.joinUserSockets(userId, conversationIds.map(conversationRoom));
   }
+}
+
+/** One message as `chat:message`, several of one conversation as `chat:messages`. */
+function packet(conversationId: string, messages: ChatMessage[]): { event: 'chat:message' | 'chat:messages'; payload: unknown } {
+  return messages.length === 1 ? { event: 'chat:message', payload: messages[0] } : { event: 'chat:messages', payload: { conversationId, messages } };
 }

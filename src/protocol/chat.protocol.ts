@@ -47,6 +47,8 @@ export interface ChatClientEvents {
 export interface ChatServerEvents {
   /** A committed message of one of your conversations; seqs arrive in order (on a gap, catch up with chat:history). */
   'chat:message': (message: ChatMessage) => void;
+  /** Several messages of one conversation committed together, in seq order: each counts as if it came as chat:message. */
+  'chat:messages': (payload: { conversationId: string; messages: ChatMessage[] }) => void;
   'chat:member-joined': (payload: { conversationId: string; userIds: string[] }) => void;
   'chat:member-left': (payload: { conversationId: string; userId: string }) => void;
   /** You joined a conversation: fetch its welcome with chat:welcome, then confirm. */

@@ -21,9 +21,18 @@ export class SocketEmitter {
     this.server?.to(room).emit(event, payload);
   }
 
-  /** To a room but one socket (which already has the payload, e.g. in its ack). */
-  toRoomExcept(room: string, exceptSocketId: string, event: string, payload: unknown): void {
-    this.server?.to(room).except(exceptSocketId).emit(event, payload);
+  /** To a room but some sockets (which already have the payload, e.g. in their acks). */
+  toRoomExcept(room: string, exceptSocketIds: string | string[], event: string, payload: unknown): void {
+    this.server?.to(room).except(exceptSocketIds).emit(event, payload);
+  }
+
+  /**
+   * To one socket of this process, and only while it is in `room`: what the room gets, tailored to that
+   * socket. Nothing goes through the adapter, and a socket that has left the room (or closed) gets nothing.
+   */
+  toSocketInRoom(socketId: string, room: string, event: string, payload: unknown): void {
+    const socket = this.server?.sockets.sockets.get(socketId);
+    if (socket?.rooms.has(room)) socket.emit(event, payload);
   }
 
   toUser(userId: string, event: string, payload: unknown): void {

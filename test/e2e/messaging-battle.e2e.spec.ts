@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { IdempotencyService } from '../../src/common/idempotency/idempotency.service';
 import { TransactionHost } from '../../src/database/transaction-host';
 import { MessagingRepository } from '../../src/messaging/messaging.repository';
-import { collect, group, players, until, waitForLockWaiters } from '../support/chat';
+import { collect, collectMessages, group, players, until, waitForLockWaiters } from '../support/chat';
 import { ask, createTestApp, type TestApp, UNTHROTTLED } from '../support/test-app';
 
 /** The chat battle tests: many concurrent copies over the real API on real PostgreSQL. */
@@ -42,7 +42,7 @@ describe('chat under concurrency', () => {
     const [ada, bob] = await players(arena, 2, 'SockHundred');
     const id = await group(arena, ada, [bob]);
     const [sockets, sb] = await Promise.all([Promise.all(Array.from({ length: 4 }, () => arena.socket(ada.token))), arena.socket(bob.token)]);
-    const atBob = collect(sb, 'chat:message');
+    const atBob = collectMessages(sb);
     const acks = await Promise.all(
       Array.from({ length: 100 }, (_, i) => ask(sockets[i % sockets.length], 'chat:send', { conversationId: id, clientMsgId: 'one-msg', body: 'only once' })),
     );
@@ -121,7 +121,9 @@ describe('chat under concurrency', () => {
     const senders = await players(arena, 5, 'Racer');
     const [first, ...rest] = senders;
     const id = await group(arena, first, rest);
-    const sockets = await Promise.all(senders.map((p) => arena.socket(p.token)));
+    const [sockets, watcher] = await Promise.all([Promise.all(senders.map((p) => arena.socket(p.token))), arena.socket(first.token)]);
+    const live = sockets.map((socket) => collectMessages(socket));
+    const watched = collectMessages(watcher);
     // Every message of every sender is emitted at once, without waiting for any ack.
     const acks = await Promise.all(
       sockets.flatMap((socket, s) =>
@@ -138,6 +140,14 @@ describe('chat under concurrency', () => {
       expect(mine).toEqual(Array.from({ length: 40 }, (_, n) => `${s}:${n}`));
     }
     expect(await count('SELECT last_seq AS count FROM conversations WHERE id = $1', [id])).toBe(200);
+
+    // Live, however the messages were packed: a socket that sent none gets every one once, in seq order;
+    // each sending socket gets every other sender's, once and in order, and none of its own.
+    await until(() => watched.length >= 200 && live.every((seen) => seen.length >= 160), 10_000, 'live deliveries');
+    expect(watched.map((m) => m.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    for (const [s, seen] of live.entries()) {
+      expect(seen.map((m) => m.seq)).toEqual(rows.filter((r) => r.sender_id !== senders[s].userId).map((r) => Number(r.seq)));
+    }
   });
 
   it('50 concurrent leaves by the same member: exactly one takes effect, left_at set once', async () => {
@@ -153,7 +163,7 @@ describe('chat under concurrency', () => {
     expect(row.left_at.toISOString()).toBe(responses[0].body.leftAt);
 
     // Events reach a socket in the order they were sent: the fence comes after every leave's broadcast.
-    const messages = collect(sa, 'chat:message');
+    const messages = collectMessages(sa);
     await ask(await arena.socket(cy.token), 'chat:send', { conversationId: id, clientMsgId: 'after-leaves', body: 'fence' });
     await until(() => messages.length === 1, 5000, 'the fence');
     expect(leftEvents).toEqual([{ conversationId: id, userId: bob.userId }]);

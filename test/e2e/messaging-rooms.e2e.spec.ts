@@ -6,7 +6,7 @@ import { ContentPolicyPort } from '../../src/common/ports/content-policy.port';
 import { defaultRoomChannelRule, mafiaChannelAccess } from '../../src/messaging/domain/channel-rules';
 import { MessagingService } from '../../src/messaging/messaging.service';
 import { RoomChannelRules } from '../../src/messaging/room-channel-rules.port';
-import { collect, players, until, type Player } from '../support/chat';
+import { collect, collectMessages, players, until, type Player } from '../support/chat';
 import { ask, createTestApp, nextEvent, type TestApp, UNTHROTTLED } from '../support/test-app';
 
 describe('room and team conversations', () => {
@@ -82,7 +82,7 @@ describe('room and team conversations', () => {
     const welcome = await ask(fanSocket, 'chat:welcome', { conversationId: id });
     expect(welcome).toMatchObject({ ok: true, data: { conversation: { kind: 'room', roomId, channel: 'room' } } });
 
-    const live = collect(fanSocket, 'chat:message');
+    const live = collectMessages(fanSocket);
     await say(seat, id, 'welcome to the roast').expect(201);
     await until(() => live.length === 1, 5000, 'the room message');
 
@@ -113,7 +113,7 @@ describe('room and team conversations', () => {
     await Promise.all([1, 2, 3].map(() => emit(ArenaEvents.roomMemberLeft, { roomId, userId: mafioso.userId })));
     expect(await members((await channelId(roomId))!)).toEqual([{ user_id: town.userId, role: 'seat' }]);
     expect(await members((await channelId(roomId, 'mafia'))!)).toEqual([]);
-    const fence = collect(townSocket, 'chat:message');
+    const fence = collectMessages(townSocket);
     await say(town, (await channelId(roomId))!, 'fence').expect(201);
     await until(() => fence.length === 1, 5000, 'the fence');
     expect(left).toEqual([{ conversationId: await channelId(roomId), userId: mafioso.userId }]);
@@ -168,7 +168,7 @@ describe('room and team conversations', () => {
       installMafiaRule();
       await emit(ArenaEvents.roomPhaseChanged, { roomId, gameId: 'mafia', phase: 'night' });
       const townSocket = await arena.socket(town.token);
-      const heardByTown = collect(townSocket, 'chat:message');
+      const heardByTown = collectMessages(townSocket);
 
       const whisper = await say(mafioso, mafia, 'the baker tonight').expect(201);
       expect((await say(town, room, 'anyone awake?').expect(403)).body.code).toBe('CHANNEL_CLOSED');

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { ContentPolicyPort } from '../../src/common/ports/content-policy.port';
 import { SanctionsPort } from '../../src/common/ports/sanctions.port';
-import { collect, group, player, players, until, type Player } from '../support/chat';
+import { ChatPublisher } from '../../src/messaging/chat.publisher';
+import { collect, collectMessages, group, player, players, until, type Player } from '../support/chat';
 import { ask, createTestApp, nextEvent, type TestApp, UNTHROTTLED } from '../support/test-app';
 
 describe('chat over REST and Socket.IO', () => {
@@ -277,8 +278,8 @@ describe('chat over REST and Socket.IO', () => {
       const [ada, bob, cy] = await players(arena, 3, 'Live');
       const id = await group(arena, ada, [bob, cy]);
       const [sa, sb, sc] = await Promise.all([ada, bob, cy].map((p) => arena.socket(p.token)));
-      const atBob = collect(sb, 'chat:message');
-      const atCy = collect(sc, 'chat:message');
+      const atBob = collectMessages(sb);
+      const atCy = collectMessages(sc);
       const acks = [];
       for (let i = 1; i <= 5; i++) {
         const ack = await ask(sa, 'chat:send', { conversationId: id, clientMsgId: `live-${i}`, body: `line ${i}` });
@@ -292,13 +293,53 @@ describe('chat over REST and Socket.IO', () => {
       expect(atCy).toEqual(acks);
     });
 
+    it('packs a conversation\'s messages of one commit into one chat:messages per socket, in order, without the socket\'s own', async () => {
+      const [ada, bob, cy, dan] = await players(arena, 4, 'Packed');
+      const id = await group(arena, ada, [bob, cy]);
+      const [sa, adaOther, sb, sc, outsider] = await Promise.all([ada, ada, bob, cy, dan].map((p) => arena.socket(p.token)));
+      // A sync joins each socket to its conversations' live rooms, if the connect has not done it yet.
+      await Promise.all([sa, adaOther, sb, sc, outsider].map((s) => ask(s, 'chat:sync', { cursors: [] })));
+      const packets = (socket: typeof sa) => {
+        const seen: Array<[string, number[]]> = [];
+        socket.on('chat:message', (m: { seq: number }) => seen.push(['chat:message', [m.seq]]));
+        socket.on('chat:messages', (b: { conversationId: string; messages: Array<{ seq: number }> }) => {
+          expect(b.conversationId).toBe(id);
+          seen.push(['chat:messages', seqs(b.messages)]);
+        });
+        return seen;
+      };
+      const [atAda, atAdaOther, atBob, atCy, atOutsider] = [sa, adaOther, sb, sc, outsider].map(packets);
+      const message = (seq: number, sender: Player) => ({ id: randomUUID(), conversationId: id, seq, senderId: sender.userId, clientMsgId: `p-${seq}`, body: `packed ${seq}`, sentAt: new Date().toISOString() });
+
+      // Four messages released in one turn of the event loop, as one group commit releases them.
+      const publisher = arena.app.get(ChatPublisher);
+      publisher.message(message(1, ada), sa.id);
+      publisher.message(message(2, bob), sb.id);
+      publisher.message(message(3, ada), sa.id);
+      publisher.message(message(4, dan), outsider.id); // a socket outside the conversation, named as a sender
+      await until(() => atCy.length > 0 && atAdaOther.length > 0 && atAda.length > 0 && atBob.length > 0, 5000, 'the packets');
+      await ask(outsider, 'chat:conversations'); // anything sent to it would have arrived before this ack
+
+      expect(atCy).toEqual([['chat:messages', [1, 2, 3, 4]]]);
+      expect(atAdaOther).toEqual([['chat:messages', [1, 2, 3, 4]]]);
+      expect(atAda).toEqual([['chat:messages', [2, 4]]]);
+      expect(atBob).toEqual([['chat:messages', [1, 3, 4]]]);
+      expect(atOutsider).toEqual([]);
+
+      // A message alone in its turn still comes as chat:message.
+      publisher.message(message(5, cy), sc.id);
+      await until(() => atAda.length === 2 && atBob.length === 2, 5000, 'the lone message');
+      expect(atAda[1]).toEqual(['chat:message', [5]]);
+      expect(atBob[1]).toEqual(['chat:message', [5]]);
+    });
+
     it('gives the sending socket its message in the ack only; the sender\'s other sockets get it live', async () => {
       const [ada, bob] = await players(arena, 2, 'Echo');
       const id = await group(arena, ada, [bob]);
       const [sending, otherDevice, sb] = await Promise.all([arena.socket(ada.token), arena.socket(ada.token), arena.socket(bob.token)]);
-      const atSending = collect(sending, 'chat:message');
-      const atOtherDevice = collect(otherDevice, 'chat:message');
-      const atBob = collect(sb, 'chat:message');
+      const atSending = collectMessages(sending);
+      const atOtherDevice = collectMessages(otherDevice);
+      const atBob = collectMessages(sb);
       const ack = await ask(sending, 'chat:send', { conversationId: id, clientMsgId: 'echo', body: 'echo?' });
       const fence = await ask(sb, 'chat:send', { conversationId: id, clientMsgId: 'echo-fence', body: 'fence' });
       await until(() => atSending.length === 1 && atOtherDevice.length === 2 && atBob.length === 1, 5000, 'deliveries');
@@ -311,7 +352,7 @@ describe('chat over REST and Socket.IO', () => {
       const [ada, bob] = await players(arena, 2, 'Repeat');
       const id = await group(arena, ada, [bob]);
       const [sa, sb] = await Promise.all([arena.socket(ada.token), arena.socket(bob.token)]);
-      const atBob = collect(sb, 'chat:message');
+      const atBob = collectMessages(sb);
       const first = await ask(sa, 'chat:send', { conversationId: id, clientMsgId: 'twice', body: 'once' });
       const second = await ask(sa, 'chat:send', { conversationId: id, clientMsgId: 'twice', body: 'once' });
       expect(second).toEqual(first);
@@ -328,7 +369,7 @@ describe('chat over REST and Socket.IO', () => {
       const id = await group(arena, ada, [bob]);
       const sa = await arena.socket(ada.token);
       let sb = await arena.socket(bob.token);
-      const seen = collect(sb, 'chat:message');
+      const seen = collectMessages(sb);
       for (let i = 1; i <= 3; i++) await ask(sa, 'chat:send', { conversationId: id, clientMsgId: `r-${i}`, body: `before ${i}` });
       await until(() => seen.length === 3, 5000, 'the first three');
       const lastSeq = seen.at(-1).seq;
@@ -336,7 +377,7 @@ describe('chat over REST and Socket.IO', () => {
 
       for (let i = 4; i <= 9; i++) await ask(sa, 'chat:send', { conversationId: id, clientMsgId: `r-${i}`, body: `while away ${i}` });
       sb = await arena.socket(bob.token);
-      const live = collect(sb, 'chat:message');
+      const live = collectMessages(sb);
       const sync = await ask(sb, 'chat:sync', { cursors: [{ conversationId: id, afterSeq: lastSeq }] });
       expect(sync.ok).toBe(true);
       expect(sync.data.refused).toEqual([]);
@@ -374,8 +415,8 @@ describe('chat over REST and Socket.IO', () => {
       expect(ack).toMatchObject({ ok: true, data: { added: [bob.userId], members: 3 } });
       expect(await welcomeReady).toEqual({ conversationId: id });
 
-      const atBob = collect(sb, 'chat:message');
-      const atCy = collect(sc, 'chat:message');
+      const atBob = collectMessages(sb);
+      const atCy = collectMessages(sc);
       const left = nextEvent(sa, 'chat:member-left');
       expect(await ask(sc, 'chat:leave', { actionId: 'cy-leaves', conversationId: id })).toMatchObject({ ok: true, data: { changed: true } });
       expect(await left).toEqual({ conversationId: id, userId: cy.userId });

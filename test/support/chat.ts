@@ -36,6 +36,17 @@ export function collect<T = any>(socket: Socket, event: string): T[] {
   return seen;
 }
 
+/**
+ * Collects the chat messages a socket receives live, in arrival order, as a client must read them: one
+ * `chat:message` each, or several of one conversation in a `chat:messages` packet.
+ */
+export function collectMessages<T = any>(socket: Socket): T[] {
+  const seen: T[] = [];
+  socket.on('chat:message', (message: T) => seen.push(message));
+  socket.on('chat:messages', (batch: { messages: T[] }) => seen.push(...batch.messages));
+  return seen;
+}
+
 /** Resolves once `predicate` holds, polling briefly; rejects after `timeoutMs`. */
 export async function until(predicate: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
