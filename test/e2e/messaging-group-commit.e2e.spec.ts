@@ -32,8 +32,22 @@ describe('chat group commit', () => {
     roomRuleChecked,
   });
 
-  it('gives every send in one batch the outcome it would have alone, and consecutive seqs in input order', async () => {
-    const [ada, bob, eve] = await players(arena, 3, 'Batch');
+  // A few messages go to the chat_send_batch function, more to the one statement: both must answer alike.
+  const paths = [
+    ['the function (up to 8 messages)', 0],
+    ['the statement (more than 8)', 6],
+  ] as const;
+
+  /** `count` sends of fresh messages to a conversation of their own, to make a batch bigger. */
+  async function padding(count: number, tag: string): Promise<NewMessage[]> {
+    if (count === 0) return [];
+    const [sender] = await players(arena, 1, `Pad`);
+    const padded = await group(arena, sender, []);
+    return Array.from({ length: count }, (_, i) => send(padded, sender.userId, `pad-${tag}-${i}`));
+  }
+
+  it.each(paths)('gives every send in one batch the outcome it would have alone, and consecutive seqs in input order: %s', async (label, padCount) => {
+    const [ada, bob, eve] = await players(arena, 3, `Batch ${padCount}`);
     const first = await group(arena, ada, [bob]);
     const second = await group(arena, bob, []);
     const roomChannel = (await db.query(`INSERT INTO conversations (kind, room_id, channel) VALUES ('room', gen_random_uuid(), 'room') RETURNING id`)).rows[0].id;
@@ -49,11 +63,12 @@ describe('chat group commit', () => {
       send(first, eve.userId, 'intruder'),
       send(roomChannel, ada.userId, 'unruled'),
       send(first, ada.userId, 'a3'),
+      ...(await padding(padCount, label)),
     ]);
 
-    expect(outcomes.map((o) => o.outcome)).toEqual(['sent', 'sent', 'sent', 'duplicate', 'not_found', 'not_member', 'needs_rule', 'sent']);
+    expect(outcomes.map((o) => o.outcome)).toEqual(['sent', 'sent', 'sent', 'duplicate', 'not_found', 'not_member', 'needs_rule', 'sent', ...Array(padCount).fill('sent')]);
     expect(message(outcomes[3])).toEqual(earlier);
-    expect(outcomes.map((o) => message(o)?.seq ?? null)).toEqual([2, 1, 3, 1, null, null, null, 4]);
+    expect(outcomes.map((o) => message(o)?.seq ?? null)).toEqual([2, 1, 3, 1, null, null, null, 4, ...Array.from({ length: padCount }, (_, i) => i + 1)]);
     expect(await seqs(first)).toEqual([[1, 'earlier'], [2, 'a1'], [3, 'b2'], [4, 'a3']]);
     expect(await seqs(second)).toEqual([[1, 'b1']]);
     expect(await seqs(roomChannel)).toEqual([]);
@@ -82,8 +97,11 @@ describe('chat group commit', () => {
     expect(await seqs(first)).toEqual([[1, 'big-earlier'], ...fresh.map((f, i) => [i + 2, f.clientMsgId])]);
   });
 
-  it('runs batches over the same conversations, listed in opposite orders, side by side: all stored, seqs gapless', async () => {
-    const [ada, ...others] = await players(arena, 4, 'Overlap');
+  it.each([
+    ['the function', 2],
+    ['the statement', 4],
+  ])('runs batches over the same conversations, listed in opposite orders, side by side: all stored, seqs gapless (%s)', async (_label, senderCount) => {
+    const [ada, ...others] = await players(arena, senderCount as number, `Overlap ${senderCount}`);
     const conversations = await Promise.all([0, 1, 2, 3].map(() => group(arena, ada, others)));
     const senders = [ada, ...others];
     const batches = Array.from({ length: 24 }, (_, b) => {
@@ -118,8 +136,13 @@ describe('chat group commit', () => {
     expect(phases).toHaveLength(1);
   });
 
-  it('when a racing copy of one message commits first, the batch falls back to single sends: one message, the same id, no burnt seq', async () => {
-    const [ada, bob] = await players(arena, 2, 'Fallback');
+  it.each([
+    // The function reads after its lock wait, so it finds the copy; the statement read before, so its insert fails and the batch is resent one by one.
+    ['the function finds the committed copy', 0, []],
+    ['the statement meets it on the unique key and falls back to single sends', 8, ['23505']],
+  ])('when a racing copy of one message commits first (%s): one message, the same id, no burnt seq', async (label, padCount, failures) => {
+    const [ada, bob] = await players(arena, 2, `Fallback ${padCount}`);
+    const padded = await padding(padCount as number, label as string);
     const id = await group(arena, ada, [bob]);
     const batchFailures: string[] = [];
     const batcher = new SendBatcher(
@@ -143,12 +166,13 @@ describe('chat group commit', () => {
     const racer = (
       await db.query(`INSERT INTO messages (conversation_id, seq, sender_id, client_msg_id, body) VALUES ($1, 1, $2, 'raced', 'body of raced') RETURNING id`, [id, ada.userId])
     ).rows[0].id;
-    const batched = Promise.all([batcher.submit(send(id, bob.userId, 'bystander')), batcher.submit(send(id, ada.userId, 'raced'))]);
+    const batched = Promise.all([batcher.submit(send(id, bob.userId, 'bystander')), batcher.submit(send(id, ada.userId, 'raced')), ...padded.map((p) => batcher.submit(p))]);
     await waitForLockWaiters(arena.databaseUrl, 1);
     await db.query('COMMIT');
 
-    const [bystander, raced] = await batched;
-    expect(batchFailures).toEqual(['23505']); // the batch met the committed copy on the unique key and was resent one by one
+    const [bystander, raced, ...rest] = await batched;
+    expect(batchFailures).toEqual(failures);
+    expect(rest.map((r) => r.outcome)).toEqual(Array(padCount).fill('sent'));
     expect(raced.outcome).toBe('duplicate');
     expect(message(raced)!.id).toBe(racer);
     expect(bystander.outcome).toBe('sent');
