@@ -6,10 +6,14 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * millisecond of CPU however few messages it carries, which at a steady trickle of sends (a batch of
  * one to four) is most of the database's work; this loop costs about 0.4 ms for one message, but more
  * per message than the statement in a big batch, so the repository uses it for small batches only
- * (`npm run bench:commit` compares them). Same inputs and outcomes as the statement: the conversations
- * are locked in id order first, as every statement that locks several of them does; a duplicate
+ * (`npm run bench:commit` compares them). Same inputs and rows as the statement: a duplicate
  * (sender, client_msg_id) returns the stored message and takes no seq; a message is stored only for a
- * live member, and in a room channel only once its rule was checked; one row per input, in input order.
+ * live member, and in a room channel only once its rule was checked; one row per input, `ord` its place.
+ * The conversations it will write are locked first, in id order, as by every statement that locks several
+ * of them (a send it will refuse takes no lock). Each statement in the loop reads afresh after that wait,
+ * so a copy committed meanwhile by another server is answered as a duplicate and a sender who left
+ * meanwhile is refused; a sender who joined meanwhile takes its lock late, out of order, and in the rare
+ * deadlock that can make, PostgreSQL fails the call and the batch's sends are stored one by one.
  */
 export class ChatSendBatchFunction1796183390614 implements MigrationInterface {
   name = 'ChatSendBatchFunction1796183390614';
@@ -25,7 +29,15 @@ export class ChatSendBatchFunction1796183390614 implements MigrationInterface {
       DECLARE
         stored record;
       BEGIN
-        PERFORM 1 FROM conversations c WHERE c.id = ANY (p_conversation_ids) ORDER BY c.id FOR NO KEY UPDATE;
+        PERFORM 1
+          FROM unnest(p_conversation_ids, p_sender_ids, p_rule_checked) AS input (conversation_ref, sender_ref, rule_checked_ref)
+          JOIN conversations c ON c.id = input.conversation_ref
+          WHERE (input.rule_checked_ref OR c.kind <> 'room')
+            AND EXISTS (
+              SELECT 1 FROM conversation_members m
+              WHERE m.conversation_id = input.conversation_ref AND m.user_id = input.sender_ref AND m.left_at IS NULL)
+          ORDER BY c.id
+          FOR NO KEY UPDATE OF c;
         FOR i IN 1 .. coalesce(array_length(p_conversation_ids, 1), 0) LOOP
           ord := i;
           conversation_id := p_conversation_ids[i];

@@ -11,10 +11,12 @@ export const conversationRoom = (conversationId: string) => `conv:${conversation
  * conversation's room, membership changes (and the sockets joining or leaving that room), read markers
  * to the reader's other sockets.
  *
- * Messages wait in an outbox until the end of the current turn of the event loop, so that a conversation's
- * messages committed together (one group commit) reach each socket as one `chat:messages` packet instead
- * of one `chat:message` each: every packet costs the server a socket write and the client a read, and
- * they are most of what a busy conversation costs. A lone message still goes out as `chat:message`.
+ * Messages wait in an outbox until the work in hand is done (process.nextTick: after the promise chains of
+ * the group commit that released them), so that a conversation's messages committed together reach each
+ * socket as one `chat:messages` packet instead of one `chat:message` each: every packet costs the server
+ * a socket write and the client a read, and they are most of what a busy conversation costs. A lone
+ * message still goes out as `chat:message`. The outbox never waits for I/O: a membership change arriving
+ * from another process (through the Redis adapter) cannot get between a commit and its delivery.
  */
 @Injectable()
 export class ChatPublisher {
@@ -33,7 +35,7 @@ export class ChatPublisher {
     else this.outbox.set(message.conversationId, [committed]);
     if (this.flushScheduled) return;
     this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    process.nextTick(() => this.flush());
   }
 
   private flush(): void {

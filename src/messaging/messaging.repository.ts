@@ -206,7 +206,7 @@ export class MessagingRepository {
     try {
       const { rows } = await client.query<SendRow>({
         ...(inputs.length <= SEND_BATCH.functionUpTo
-          ? { name: 'arena_chat_send_function_v1', text: 'SELECT * FROM chat_send_batch($1, $2, $3, $4, $5)' }
+          ? { name: 'arena_chat_send_function_v1', text: 'SELECT * FROM chat_send_batch($1, $2, $3, $4, $5) ORDER BY ord' }
           : { name: inputs.length <= SEND_BATCH.keptPlanUpTo ? SEND_BATCH.name : undefined, text: SEND_BATCH.text }),
         values: [
           inputs.map((i) => i.conversationId),

@@ -97,6 +97,25 @@ describe('chat group commit', () => {
     expect(await seqs(first)).toEqual([[1, 'big-earlier'], ...fresh.map((f, i) => [i + 2, f.clientMsgId])]);
   });
 
+  it('refuses a send it will not store without waiting for its conversation\'s lock (the function)', async () => {
+    const [ada, eve] = await players(arena, 2, 'NoWait');
+    const id = await group(arena, ada, []);
+    const roomChannel = (await db.query(`INSERT INTO conversations (kind, room_id, channel) VALUES ('room', gen_random_uuid(), 'room') RETURNING id`)).rows[0].id;
+    await db.query(`INSERT INTO conversation_members (conversation_id, user_id, role) VALUES ($1, $2, 'seat')`, [roomChannel, ada.userId]);
+    await db.query('BEGIN');
+    await db.query('UPDATE conversations SET last_seq = last_seq WHERE id = ANY($1::uuid[])', [[id, roomChannel]]);
+    try {
+      // A non-member, and a room channel's first attempt (its rule not checked yet): neither is stored, so neither locks.
+      const refused = await Promise.race([
+        repository.sendBatch([send(id, eve.userId, 'not-mine'), send(roomChannel, ada.userId, 'unruled')]),
+        new Promise((resolve) => setTimeout(() => resolve('waited on the lock'), 2000)),
+      ]);
+      expect(refused).toEqual([{ outcome: 'not_member' }, { outcome: 'needs_rule' }]);
+    } finally {
+      await db.query('COMMIT');
+    }
+  });
+
   it.each([
     ['the function', 2],
     ['the statement', 4],
@@ -115,23 +134,28 @@ describe('chat group commit', () => {
     }
   });
 
-  it('commits to a room\'s channels and the room\'s phase changes run side by side without a deadlock', async () => {
+  it.each([
+    ['the function', 1],
+    ['the statement', 5],
+  ])('commits to a room\'s channels and the room\'s phase changes run side by side without a deadlock (%s)', async (_label, perChannel) => {
     // The room channel's id sorts before the dead channel's, the reverse of their names: a phase update that
     // locked by name and a batch that locks by id would cross.
-    const [ada] = await players(arena, 1, 'Phase');
+    const [ada] = await players(arena, 1, `Phase ${perChannel}`);
     const roomId = (await db.query('SELECT gen_random_uuid() AS id')).rows[0].id;
-    const ids = { room: '00000000-0000-4000-8000-00000000000a', dead: 'ffffffff-ffff-4fff-8fff-fffffffffff0' };
+    const ids = { room: `00000000-0000-4000-8000-00000000000${perChannel}`, dead: `ffffffff-ffff-4fff-8fff-fffffffffff${perChannel}` };
     for (const [channel, id] of Object.entries(ids)) {
       await db.query(`INSERT INTO conversations (id, kind, room_id, channel, game_id) VALUES ($1, 'room', $2, $3, 'mafia')`, [id, roomId, channel]);
       await db.query(`INSERT INTO conversation_members (conversation_id, user_id, role) VALUES ($1, $2, 'seat')`, [id, ada.userId]);
     }
     const rounds = Array.from({ length: 20 }, (_, i) => [
-      repository.sendBatch([send(ids.room, ada.userId, `r-${i}`, true), send(ids.dead, ada.userId, `d-${i}`, true)]),
+      repository.sendBatch(
+        Array.from({ length: perChannel as number }, (_, k) => [send(ids.room, ada.userId, `r-${i}-${k}`, true), send(ids.dead, ada.userId, `d-${i}-${k}`, true)]).flat(),
+      ),
       repository.setRoomPhase(roomId, 'mafia', i % 2 === 0 ? 'night' : 'day'),
     ]);
     const settled = await Promise.allSettled(rounds.flat());
     expect(settled.filter((s) => s.status === 'rejected').map((s) => String((s as PromiseRejectedResult).reason))).toEqual([]);
-    expect((await seqs(ids.room)).map(([seq]) => seq)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect((await seqs(ids.room)).map(([seq]) => seq)).toEqual(Array.from({ length: 20 * (perChannel as number) }, (_, i) => i + 1));
     const phases = (await db.query('SELECT DISTINCT phase FROM conversations WHERE room_id = $1', [roomId])).rows;
     expect(phases).toHaveLength(1);
   });

@@ -333,6 +333,27 @@ describe('chat over REST and Socket.IO', () => {
       expect(atBob[1]).toEqual(['chat:message', [5]]);
     });
 
+    it('sends what was committed before a membership change first: a leaver still gets it live, a joiner never', async () => {
+      const [ada, bob, cy] = await players(arena, 3, 'Fence');
+      const id = await group(arena, ada, [bob]);
+      const [sb, sc] = await Promise.all([bob, cy].map((p) => arena.socket(p.token)));
+      await Promise.all([sb, sc].map((s) => ask(s, 'chat:sync', { cursors: [] })));
+      const [atBob, atCy] = [collectMessages(sb), collectMessages(sc)];
+      const message = (seq: number) => ({ id: randomUUID(), conversationId: id, seq, senderId: ada.userId, clientMsgId: `f-${seq}`, body: `fenced ${seq}`, sentAt: new Date().toISOString() });
+
+      // All in one turn of the event loop, as a commit and membership changes can land together.
+      const publisher = arena.app.get(ChatPublisher);
+      publisher.message(message(1));
+      publisher.membersJoined(id, [cy.userId], false);
+      publisher.memberLeft(id, bob.userId);
+      publisher.message(message(2));
+      await until(() => atBob.length > 0 && atCy.length > 0, 5000, 'the deliveries');
+      await Promise.all([sb, sc].map((s) => ask(s, 'chat:conversations'))); // anything more would have come before these acks
+
+      expect(atBob.map((m) => m.seq)).toEqual([1]);
+      expect(atCy.map((m) => m.seq)).toEqual([2]);
+    });
+
     it('gives the sending socket its message in the ack only; the sender\'s other sockets get it live', async () => {
       const [ada, bob] = await players(arena, 2, 'Echo');
       const id = await group(arena, ada, [bob]);
