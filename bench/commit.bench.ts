@@ -3,8 +3,9 @@
  *
  * What PostgreSQL spends on chat's group commit (MessagingRepository.sendBatch on the real migrations: the
  * chat_send_batch function for a few messages, the one statement for more), by batch size, with no
- * sockets and no Arena server in the way: the figure to watch when changing either. On a fresh database of the PostgreSQL named by DATABASE_URL
- * (default postgres://postgres@127.0.0.1:5432/postgres; dropped afterwards), 100 conversations of 10
+ * sockets and no Arena server in the way: the figure to watch when changing either. On a fresh database
+ * of the PostgreSQL named by DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres; dropped
+ * afterwards), 100 conversations of 10
  * members; then, for each batch size, batches of messages from random members, one after another on
  * one connection, after a history of BENCH_HISTORY messages. Prints the backend's CPU per batch and per message (from /proc, so PostgreSQL must
  * run on this machine) and the wall time per batch, next to the baseline measured in the same run: a

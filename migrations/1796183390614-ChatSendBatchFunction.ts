@@ -4,16 +4,17 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * chat_send_batch: chat's group commit for a few messages, as a loop of index lookups and single-row
  * writes. The one-statement group commit (MessagingRepository's SEND_BATCH) costs PostgreSQL about a
  * millisecond of CPU however few messages it carries, which at a steady trickle of sends (a batch of
- * one to four) is most of the database's work; this loop costs about 0.4 ms for one message, but more
- * per message than the statement in a big batch, so the repository uses it for small batches only
- * (`npm run bench:commit` compares them). Same inputs and rows as the statement: a duplicate
- * (sender, client_msg_id) returns the stored message and takes no seq; a message is stored only for a
- * live member, and in a room channel only once its rule was checked; one row per input, `ord` its place.
- * The conversations it will write are locked first, in id order, as by every statement that locks several
- * of them (a send it will refuse takes no lock). Each statement in the loop reads afresh after that wait,
- * so a copy committed meanwhile by another server is answered as a duplicate and a sender who left
- * meanwhile is refused; a sender who joined meanwhile takes its lock late, out of order, and in the rare
- * deadlock that can make, PostgreSQL fails the call and the batch's sends are stored one by one.
+ * one to four) is most of the database's work; this loop costs about half of that for one to four
+ * messages, but more per message than the statement in a big batch, so the repository uses it for
+ * small batches only (`npm run bench:commit` compares them). Same inputs and rows as the statement: a
+ * duplicate (sender, client_msg_id) returns the stored message and takes no seq; a message is stored
+ * only for a live member, and in a room channel only once its rule was checked; one row per input,
+ * `ord` its place. The conversations it will write are locked first, in id order, as by every statement
+ * that locks several of them (a send it will refuse takes no lock). Each statement in the loop reads
+ * afresh after that wait, so a copy committed meanwhile by another server is answered as a duplicate and
+ * a sender who left meanwhile is refused; a sender who joined meanwhile takes its lock late, out of
+ * order, and in the rare deadlock that can make, PostgreSQL fails the call and the batch's sends are
+ * stored one by one.
  */
 export class ChatSendBatchFunction1796183390614 implements MigrationInterface {
   name = 'ChatSendBatchFunction1796183390614';

@@ -197,10 +197,11 @@ export class MessagingRepository {
    * by one with `send`.
    */
   async sendBatch(inputs: NewMessage[]): Promise<SendOutcome[]> {
-    // Straight to the pool. A few messages go to the chat_send_batch function, whose fixed cost is a third
-    // of the statement's. Up to keptPlanUpTo, the statement is named: each connection parses it once and
-    // PostgreSQL keeps a plan, since planning costs more than running it for a few messages. A big batch
-    // is planned for its own size, which beats the kept plan there (see `npm run bench:commit`).
+    // Straight to the pool. A few messages go to the chat_send_batch function, which costs PostgreSQL about
+    // half what the statement does for them. Up to keptPlanUpTo, the statement is named: each connection
+    // parses it once and PostgreSQL keeps a plan, since planning costs more than running it for a few
+    // messages. A big batch is planned for its own size, which beats the kept plan there (see
+    // `npm run bench:commit`).
     const client = await ((this.dataSource.driver as PostgresDriver).master as Pool).connect();
     let broken: Error | undefined;
     try {

@@ -5,15 +5,15 @@ export interface Committed<M> {
 }
 
 /**
- * Who gets what of one conversation's messages committed in the same turn of the event loop: every
- * socket of the conversation gets all of them in one packet, except that a sending socket does not get
- * its own messages again. So the room gets everything minus the sending sockets, and each sending socket
- * gets, on its own, the others' messages of that turn (if any). Messages keep their order throughout.
+ * Who gets what of one conversation's messages released together (one group commit): every socket of
+ * the conversation gets all of them in one packet, except that a sending socket does not get its own
+ * messages again. So the room gets everything minus the sending sockets, and each sending socket gets,
+ * on its own, the others' messages (if any). Messages keep their order throughout.
  */
 export interface DeliveryPlan<M> {
   /** Sockets of the conversation's room that get `messages` together. */
   room: { exceptSocketIds: string[]; messages: M[] };
-  /** What each sending socket gets instead: the turn's messages that came from other sockets. */
+  /** What each sending socket gets instead: the messages that came from other sockets. */
   origins: Array<{ socketId: string; messages: M[] }>;
 }
 
