@@ -329,7 +329,8 @@ async function setUpArena(url: string): Promise<Member[]> {
   const members = await inBatches(users.length, 100, async (i) => ({
     userId: users[i].userId,
     conversationId: conversationIds[Math.floor(i / MEMBERS)],
-    socket: await LeanSocket.connect(url, { token: users[i].token }),
+    // Declares chat:messages, as the web client does: a conversation's messages of one commit come in one packet.
+    socket: await LeanSocket.connect(url, { token: users[i].token, features: ['chat:messages'] }),
   }));
   // Connected sockets join their conversation's room on connect; a sync makes sure it has happened.
   await inBatches(members.length, 100, (i) => call(members[i].socket, 'chat:sync', { cursors: [] }));

@@ -94,7 +94,8 @@ async function start() {
 // ---- connection ----
 
 function connect() {
-  const socket = io({ auth: { token: state.token }, transports: ['websocket'] });
+  // features: this client reads chat:messages (a conversation's messages of one commit in one packet).
+  const socket = io({ auth: { token: state.token, features: ['chat:messages'] }, transports: ['websocket'] });
   state.socket = socket;
   socket.on('connect', async () => {
     $('#status').textContent = 'online';

@@ -3,8 +3,13 @@ import { SocketEmitter } from '../realtime/socket-emitter.service';
 import { planDelivery, type Committed } from './domain/delivery-plan';
 import type { ChatMessage, ReadMarker } from './messaging.types';
 
-/** The Socket.IO room of a conversation: the sockets of its live members. */
-export const conversationRoom = (conversationId: string) => `conv:${conversationId}`;
+/**
+ * The Socket.IO rooms of a conversation: the sockets of its live members, split by whether the client
+ * declared the `chat:messages` feature in its handshake (and so reads packed deliveries) or not.
+ */
+export const conversationRooms = (conversationId: string) => ({ packed: `conv:${conversationId}`, single: `conv1:${conversationId}` });
+const PACKED = { feature: 'chat:messages', declared: true } as const;
+const SINGLE = { feature: 'chat:messages', declared: false } as const;
 
 /**
  * What chat tells connected clients, after commit, through the SocketEmitter: new messages to a
@@ -13,10 +18,11 @@ export const conversationRoom = (conversationId: string) => `conv:${conversation
  *
  * Messages wait in an outbox until the work in hand is done (process.nextTick: after the promise chains of
  * the group commit that released them), so that a conversation's messages committed together reach each
- * socket as one `chat:messages` packet instead of one `chat:message` each: every packet costs the server
- * a socket write and the client a read, and they are most of what a busy conversation costs. A lone
- * message still goes out as `chat:message`. The outbox never waits for I/O: a membership change arriving
- * from another process (through the Redis adapter) cannot get between a commit and its delivery.
+ * socket that declared the `chat:messages` feature as one packet instead of one `chat:message` each:
+ * every packet costs the server a socket write and the client a read, and they are most of what a busy
+ * conversation costs. Other sockets, and a lone message, get `chat:message`. The outbox never waits for
+ * I/O: a membership change arriving from another process (through the Redis adapter) cannot get between
+ * a commit and its delivery.
  */
 @Injectable()
 export class ChatPublisher {
@@ -59,15 +65,24 @@ export class ChatPublisher {
   }
 
   private send(conversationId: string, committed: Array<Committed<ChatMessage>>): void {
-    const room = conversationRoom(conversationId);
+    const rooms = conversationRooms(conversationId);
     try {
       const plan = planDelivery(committed);
-      const everyone = packet(conversationId, plan.room.messages);
-      if (plan.room.exceptSocketIds.length > 0) this.sockets.toRoomExcept(room, plan.room.exceptSocketIds, everyone.event, everyone.payload);
-      else this.sockets.toRoom(room, everyone.event, everyone.payload);
+      const except = plan.room.exceptSocketIds;
+      const [first, ...more] = plan.room.messages;
+      if (more.length === 0) {
+        this.sockets.toRoomExcept([rooms.packed, rooms.single], except, 'chat:message', first);
+      } else {
+        this.sockets.toRoomExcept(rooms.packed, except, 'chat:messages', { conversationId, messages: plan.room.messages });
+        for (const message of plan.room.messages) this.sockets.toRoomExcept(rooms.single, except, 'chat:message', message);
+      }
       for (const origin of plan.origins) {
-        const mine = packet(conversationId, origin.messages);
-        this.sockets.toSocketInRoom(origin.socketId, room, mine.event, mine.payload);
+        const inRooms = [rooms.packed, rooms.single];
+        if (origin.messages.length > 1 && this.sockets.socketDeclared(origin.socketId, 'chat:messages')) {
+          this.sockets.toSocketInRoom(origin.socketId, inRooms, 'chat:messages', { conversationId, messages: origin.messages });
+        } else {
+          for (const message of origin.messages) this.sockets.toSocketInRoom(origin.socketId, inRooms, 'chat:message', message);
+        }
       }
     } catch (error) {
       // Outside any request: the messages are committed, and clients catch up with chat:history or chat:sync.
@@ -77,17 +92,20 @@ export class ChatPublisher {
 
   membersJoined(conversationId: string, userIds: string[], welcome: boolean): void {
     this.flushConversations([conversationId]);
-    const room = conversationRoom(conversationId);
-    for (const userId of userIds) this.sockets.joinUserSockets(userId, [room]);
-    this.sockets.toRoom(room, 'chat:member-joined', { conversationId, userIds });
+    const rooms = conversationRooms(conversationId);
+    for (const userId of userIds) {
+      this.sockets.joinUserSockets(userId, rooms.packed, PACKED);
+      this.sockets.joinUserSockets(userId, rooms.single, SINGLE);
+    }
+    this.sockets.toRoom([rooms.packed, rooms.single], 'chat:member-joined', { conversationId, userIds });
     if (welcome) for (const userId of userIds) this.sockets.toUser(userId, 'chat:welcome-ready', { conversationId });
   }
 
   memberLeft(conversationId: string, userId: string): void {
     this.flushConversations([conversationId]);
-    const room = conversationRoom(conversationId);
-    this.sockets.toRoom(room, 'chat:member-left', { conversationId, userId });
-    this.sockets.leaveUserSockets(userId, [room]);
+    const rooms = conversationRooms(conversationId);
+    this.sockets.toRoom([rooms.packed, rooms.single], 'chat:member-left', { conversationId, userId });
+    this.sockets.leaveUserSockets(userId, [rooms.packed, rooms.single]);
   }
 
   readMarker(userId: string, marker: ReadMarker): void {
@@ -96,16 +114,15 @@ export class ChatPublisher {
 
   joinSocket(socketId: string, conversationIds: string[]): void {
     this.flushConversations(conversationIds);
-    if (conversationIds.length > 0) this.sockets.joinSocket(socketId, conversationIds.map(conversationRoom));
+    if (conversationIds.length === 0) return;
+    const packed = this.sockets.socketDeclared(socketId, 'chat:messages');
+    this.sockets.joinSocket(socketId, conversationIds.map((id) => conversationRooms(id)[packed ? 'packed' : 'single']));
   }
 
   joinUser(userId: string, conversationIds: string[]): void {
     this.flushConversations(conversationIds);
-    if (conversationIds.length > 0) this.sockets.joinUserSockets(userId, conversationIds.map(conversationRoom));
+    if (conversationIds.length === 0) return;
+    this.sockets.joinUserSockets(userId, conversationIds.map((id) => conversationRooms(id).packed), PACKED);
+    this.sockets.joinUserSockets(userId, conversationIds.map((id) => conversationRooms(id).single), SINGLE);
   }
-}
-
-/** One message as `chat:message`, several of one conversation as `chat:messages`. */
-function packet(conversationId: string, messages: ChatMessage[]): { event: 'chat:message' | 'chat:messages'; payload: unknown } {
-  return messages.length === 1 ? { event: 'chat:message', payload: messages[0] } : { event: 'chat:messages', payload: { conversationId, messages } };
 }

@@ -9,7 +9,7 @@ import { MetricsService } from '../telemetry/metrics.service';
 import type { Caller } from '../identity/caller';
 import { IdentityService } from '../identity/identity.service';
 import { SESSIONS_REVOKED, type SessionsRevokedEvent } from '../identity/identity.events';
-import { sessionRoom, SocketEmitter, userRoom } from './socket-emitter.service';
+import { CLIENT_FEATURES, sessionRoom, SocketEmitter, userFeatureRoom, userRoom } from './socket-emitter.service';
 
 type HandshakeError = Error & { data: ErrorBody };
 
@@ -18,9 +18,10 @@ function handshakeError(code: string, message: string): HandshakeError {
 }
 
 /**
- * The connection edge: authenticates every handshake (token in `auth.token`), refuses politely past
- * the connection cap or while draining, and guards every incoming packet before any handler sees it:
- * unknown events and oversize payloads get an error ack, never a crash or a disconnect.
+ * The connection edge: authenticates every handshake (token in `auth.token`, protocol features the client
+ * understands in `auth.features`), refuses politely past the connection cap or while draining, and guards
+ * every incoming packet before any handler sees it: unknown events and oversize payloads get an error
+ * ack, never a crash or a disconnect.
  */
 @WebSocketGateway()
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
@@ -47,7 +48,12 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   handleConnection(socket: Socket): void {
     const caller = socket.data.caller as Caller | undefined;
     if (!caller) return void socket.disconnect(true); // only reachable if the middleware was bypassed
-    void socket.join([userRoom(caller.userId), sessionRoom(caller.sessionId)]);
+    const declared = (socket.data.features as string[] | undefined) ?? [];
+    void socket.join([
+      userRoom(caller.userId),
+      sessionRoom(caller.sessionId),
+      ...CLIENT_FEATURES.map((feature) => userFeatureRoom(caller.userId, feature, declared.includes(feature))),
+    ]);
     socket.use(([event, ...args], next) => {
       const refusal = this.screen(socket, event, args);
       if (!refusal) return next();
@@ -73,7 +79,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     if (this.emitter.localConnections() >= this.config.ws.maxConnections) {
       throw handshakeError('SERVER_BUSY', 'This server is full; try again shortly');
     }
-    const token = (socket.handshake.auth as { token?: unknown } | undefined)?.token;
+    const { token, features } = (socket.handshake.auth ?? {}) as { token?: unknown; features?: unknown };
+    if (features !== undefined && !(Array.isArray(features) && features.every((feature) => typeof feature === 'string'))) {
+      throw handshakeError('VALIDATION_FAILED', 'auth.features must be a list of feature names, such as ["chat:messages"]');
+    }
     const caller = await this.identity.authenticate(token).catch((error: unknown) => {
       if (error instanceof AppError) throw Object.assign(handshakeError(error.code, error.message), { data: error.toBody() });
       this.logger.error({ err: error }, 'handshake authentication failed');
@@ -85,6 +94,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
         : handshakeError('UNAUTHENTICATED', 'The session token is unknown, expired or revoked');
     }
     socket.data.caller = caller;
+    // Names this server does not know are left out: a newer client may declare more.
+    socket.data.features = (features ?? []).filter((feature: string) => (CLIENT_FEATURES as readonly string[]).includes(feature));
   }
 
   private screen(socket: Socket, event: unknown, args: unknown[]): ErrorBody | null {

@@ -6,6 +6,17 @@ export const userRoom = (userId: string) => `user:${userId}`;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 
 /**
+ * Protocol features a client may declare in its handshake (`auth.features`): server events beyond the
+ * base protocol that it understands. A client that declares none gets the base protocol only, so clients
+ * written before a feature existed keep working.
+ */
+export const CLIENT_FEATURES = ['chat:messages'] as const;
+export type ClientFeature = (typeof CLIENT_FEATURES)[number];
+
+/** The sockets of a user that did, or did not, declare a feature; every socket joins one of the two per feature. */
+export const userFeatureRoom = (userId: string, feature: ClientFeature, declared: boolean) => `user:${userId}:${declared ? 'with' : 'without'}:${feature}`;
+
+/**
  * The only service that talks to Socket.IO rooms: features publish through it and never import
  * socket.io. Sending to a room nobody is in, or to a closed socket, is a no-op.
  */
@@ -17,22 +28,29 @@ export class SocketEmitter {
     this.server = server;
   }
 
-  toRoom(room: string, event: string, payload: unknown): void {
-    this.server?.to(room).emit(event, payload);
+  /** To the sockets in any of these rooms, once each. */
+  toRoom(rooms: string | string[], event: string, payload: unknown): void {
+    this.server?.to(rooms).emit(event, payload);
   }
 
-  /** To a room but some sockets (which already have the payload, e.g. in their acks). */
-  toRoomExcept(room: string, exceptSocketIds: string | string[], event: string, payload: unknown): void {
-    this.server?.to(room).except(exceptSocketIds).emit(event, payload);
+  /** To the sockets in any of these rooms but some (which already have the payload, e.g. in their acks). */
+  toRoomExcept(rooms: string | string[], exceptSocketIds: string | string[], event: string, payload: unknown): void {
+    this.server?.to(rooms).except(exceptSocketIds).emit(event, payload);
   }
 
   /**
-   * To one socket of this process, and only while it is in `room`: what the room gets, tailored to that
-   * socket. Nothing goes through the adapter, and a socket that has left the room (or closed) gets nothing.
+   * To one socket of this process, and only while it is in one of `rooms`: what the room gets, tailored to
+   * that socket. Nothing goes through the adapter, and a socket that has left (or closed) gets nothing.
    */
-  toSocketInRoom(socketId: string, room: string, event: string, payload: unknown): void {
+  toSocketInRoom(socketId: string, rooms: string[], event: string, payload: unknown): void {
     const socket = this.server?.sockets.sockets.get(socketId);
-    if (socket?.rooms.has(room)) socket.emit(event, payload);
+    if (socket && rooms.some((room) => socket.rooms.has(room))) socket.emit(event, payload);
+  }
+
+  /** Whether this process's socket declared a protocol feature in its handshake (false for a socket it does not hold). */
+  socketDeclared(socketId: string, feature: ClientFeature): boolean {
+    const declared = this.server?.sockets.sockets.get(socketId)?.data.features as string[] | undefined;
+    return declared?.includes(feature) ?? false;
   }
 
   toUser(userId: string, event: string, payload: unknown): void {
@@ -46,9 +64,12 @@ export class SocketEmitter {
     return sockets.length > 0;
   }
 
-  /** Every socket of this user, on any process, joins these rooms (e.g. a conversation they were added to). */
-  joinUserSockets(userId: string, rooms: string | string[]): void {
-    this.server?.in(userRoom(userId)).socketsJoin(rooms);
+  /**
+   * Every socket of this user, on any process, joins these rooms (e.g. a conversation they were added to);
+   * with `only`, just the sockets that did, or did not, declare that feature.
+   */
+  joinUserSockets(userId: string, rooms: string | string[], only?: { feature: ClientFeature; declared: boolean }): void {
+    this.server?.in(only ? userFeatureRoom(userId, only.feature, only.declared) : userRoom(userId)).socketsJoin(rooms);
   }
 
   /** Every socket of this user, on any process, leaves these rooms. */

@@ -78,6 +78,19 @@ describe('bad input gets a coded error, never a crash', () => {
       }
     });
 
+    it('refuses a handshake whose auth.features is not a list of names with VALIDATION_FAILED; unknown names are ignored', async () => {
+      for (const features of ['chat:messages', [1], { 'chat:messages': true }]) {
+        const socket = arena.rawSocket({ token, features });
+        const error = await new Promise<Error & { data?: { code: string } }>((resolve) => {
+          socket.once('connect_error', resolve);
+          socket.connect();
+        });
+        expect(error.data?.code).toBe('VALIDATION_FAILED');
+      }
+      const newer = await arena.socket(token, ['chat:messages', 'some:future-feature']);
+      expect((await ask(newer, 'session:whoami')).ok).toBe(true);
+    });
+
     it('answers an unknown event with UNKNOWN_EVENT and stays connected', async () => {
       const socket = await arena.socket(token);
       const reply = await ask(socket, 'no:such:event', { x: 1 });

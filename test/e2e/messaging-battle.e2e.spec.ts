@@ -121,9 +121,16 @@ describe('chat under concurrency', () => {
     const senders = await players(arena, 5, 'Racer');
     const [first, ...rest] = senders;
     const id = await group(arena, first, rest);
-    const [sockets, watcher] = await Promise.all([Promise.all(senders.map((p) => arena.socket(p.token))), arena.socket(first.token)]);
+    // Senders and a watcher of both kinds: reading packed deliveries (chat:messages) or one message a packet.
+    const packed = ['chat:messages'];
+    const [sockets, watcher, olderWatcher] = await Promise.all([
+      Promise.all(senders.map((p, i) => arena.socket(p.token, i % 2 === 0 ? packed : undefined))),
+      arena.socket(first.token, packed),
+      arena.socket(first.token),
+    ]);
     const live = sockets.map((socket) => collectMessages(socket));
     const watched = collectMessages(watcher);
+    const watchedOlder = collectMessages(olderWatcher);
     // Every message of every sender is emitted at once, without waiting for any ack.
     const acks = await Promise.all(
       sockets.flatMap((socket, s) =>
@@ -143,8 +150,9 @@ describe('chat under concurrency', () => {
 
     // Live, however the messages were packed: a socket that sent none gets every one once, in seq order;
     // each sending socket gets every other sender's, once and in order, and none of its own.
-    await until(() => watched.length >= 200 && live.every((seen) => seen.length >= 160), 10_000, 'live deliveries');
+    await until(() => watched.length >= 200 && watchedOlder.length >= 200 && live.every((seen) => seen.length >= 160), 10_000, 'live deliveries');
     expect(watched.map((m) => m.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    expect(watchedOlder.map((m) => m.seq)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
     for (const [s, seen] of live.entries()) {
       expect(seen.map((m) => m.seq)).toEqual(rows.filter((r) => r.sender_id !== senders[s].userId).map((r) => Number(r.seq)));
     }

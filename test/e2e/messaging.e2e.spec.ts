@@ -293,12 +293,20 @@ describe('chat over REST and Socket.IO', () => {
       expect(atCy).toEqual(acks);
     });
 
-    it('packs a conversation\'s messages of one commit into one chat:messages per socket, in order, without the socket\'s own', async () => {
+    it('packs a conversation\'s messages of one commit into one chat:messages per socket that reads it, in order, without the socket\'s own', async () => {
       const [ada, bob, cy, dan] = await players(arena, 4, 'Packed');
       const id = await group(arena, ada, [bob, cy]);
-      const [sa, adaOther, sb, sc, outsider] = await Promise.all([ada, ada, bob, cy, dan].map((p) => arena.socket(p.token)));
+      const packed = ['chat:messages'];
+      const [sa, adaOther, sb, sc, outsider, cyOlderClient] = await Promise.all([
+        arena.socket(ada.token, packed),
+        arena.socket(ada.token, packed),
+        arena.socket(bob.token, packed),
+        arena.socket(cy.token, packed),
+        arena.socket(dan.token, packed),
+        arena.socket(cy.token), // declares no features: gets chat:message only
+      ]);
       // A sync joins each socket to its conversations' live rooms, if the connect has not done it yet.
-      await Promise.all([sa, adaOther, sb, sc, outsider].map((s) => ask(s, 'chat:sync', { cursors: [] })));
+      await Promise.all([sa, adaOther, sb, sc, outsider, cyOlderClient].map((s) => ask(s, 'chat:sync', { cursors: [] })));
       const packets = (socket: typeof sa) => {
         const seen: Array<[string, number[]]> = [];
         socket.on('chat:message', (m: { seq: number }) => seen.push(['chat:message', [m.seq]]));
@@ -308,7 +316,7 @@ describe('chat over REST and Socket.IO', () => {
         });
         return seen;
       };
-      const [atAda, atAdaOther, atBob, atCy, atOutsider] = [sa, adaOther, sb, sc, outsider].map(packets);
+      const [atAda, atAdaOther, atBob, atCy, atOutsider, atCyOlder] = [sa, adaOther, sb, sc, outsider, cyOlderClient].map(packets);
       const message = (seq: number, sender: Player) => ({ id: randomUUID(), conversationId: id, seq, senderId: sender.userId, clientMsgId: `p-${seq}`, body: `packed ${seq}`, sentAt: new Date().toISOString() });
 
       // Four messages released in one turn of the event loop, as one group commit releases them.
@@ -317,7 +325,7 @@ describe('chat over REST and Socket.IO', () => {
       publisher.message(message(2, bob), sb.id);
       publisher.message(message(3, ada), sa.id);
       publisher.message(message(4, dan), outsider.id); // a socket outside the conversation, named as a sender
-      await until(() => atCy.length > 0 && atAdaOther.length > 0 && atAda.length > 0 && atBob.length > 0, 5000, 'the packets');
+      await until(() => atCy.length > 0 && atAdaOther.length > 0 && atAda.length > 0 && atBob.length > 0 && atCyOlder.length === 4, 5000, 'the packets');
       await ask(outsider, 'chat:conversations'); // anything sent to it would have arrived before this ack
 
       expect(atCy).toEqual([['chat:messages', [1, 2, 3, 4]]]);
@@ -325,6 +333,7 @@ describe('chat over REST and Socket.IO', () => {
       expect(atAda).toEqual([['chat:messages', [2, 4]]]);
       expect(atBob).toEqual([['chat:messages', [1, 3, 4]]]);
       expect(atOutsider).toEqual([]);
+      expect(atCyOlder).toEqual([1, 2, 3, 4].map((seq) => ['chat:message', [seq]]));
 
       // A message alone in its turn still comes as chat:message.
       publisher.message(message(5, cy), sc.id);
@@ -336,7 +345,8 @@ describe('chat over REST and Socket.IO', () => {
     it('sends what was committed before a membership change first: a leaver still gets it live, a joiner never', async () => {
       const [ada, bob, cy] = await players(arena, 3, 'Fence');
       const id = await group(arena, ada, [bob]);
-      const [sb, sc] = await Promise.all([bob, cy].map((p) => arena.socket(p.token)));
+      // One socket of each kind: reading packed deliveries, and not.
+      const [sb, sc] = await Promise.all([arena.socket(bob.token), arena.socket(cy.token, ['chat:messages'])]);
       await Promise.all([sb, sc].map((s) => ask(s, 'chat:sync', { cursors: [] })));
       const [atBob, atCy] = [collectMessages(sb), collectMessages(sc)];
       const message = (seq: number) => ({ id: randomUUID(), conversationId: id, seq, senderId: ada.userId, clientMsgId: `f-${seq}`, body: `fenced ${seq}`, sentAt: new Date().toISOString() });

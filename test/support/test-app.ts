@@ -21,8 +21,8 @@ export interface TestApp {
   http: () => ReturnType<typeof request>;
   /** A guest session token. */
   guest(displayName?: string): Promise<string>;
-  /** A connected socket for this token (closed by `close`). */
-  socket(token: string): Promise<Socket>;
+  /** A connected socket for this token (closed by `close`), declaring these protocol features. */
+  socket(token: string, features?: string[]): Promise<Socket>;
   /** A socket that is not connected yet, for handshake tests. */
   rawSocket(auth?: Record<string, unknown>): Socket;
   close(): Promise<void>;
@@ -60,8 +60,8 @@ export async function createTestApp(env: Record<string, string> = {}, databaseUr
       const response = await request(app.getHttpServer()).post('/auth/guest').send({ displayName }).expect(201);
       return response.body.token as string;
     },
-    socket(token: string) {
-      const socket = rawSocket({ token });
+    socket(token: string, features?: string[]) {
+      const socket = rawSocket(features ? { token, features } : { token });
       return new Promise<Socket>((resolve, reject) => {
         socket.once('connect', () => resolve(socket));
         socket.once('connect_error', reject);
