@@ -1,62 +1,86 @@
 import { randomUUID } from 'node:crypto';
 import { ChatPublisher } from '../../src/messaging/chat.publisher';
-import { collectMessages, group, players } from '../support/chat';
-import { ask, createTestApp, nextEvent } from '../support/test-app';
+import { collectMessages, group, players, until } from '../support/chat';
+import { ask, createTestApp, nextEvent, type TestApp } from '../support/test-app';
 
 const withRedis = process.env.REDIS_URL ? describe : describe.skip;
 if (!process.env.REDIS_URL) process.stdout.write('SKIPPED: broadcasts across processes need REDIS_URL\n');
 
 withRedis('several Arena processes on one PostgreSQL and one Redis', () => {
-  it('a logout served by one process closes the session socket held by the other', async () => {
+  let first: TestApp;
+  let second: TestApp;
+
+  beforeEach(async () => {
     const env = { REDIS_URL: process.env.REDIS_URL! };
-    const first = await createTestApp(env);
-    const second = await createTestApp(env, first.databaseUrl);
-    try {
-      const token = await first.guest('Roaming');
-      const socket = await second.socket(token);
-      const revoked = nextEvent(socket, 'session:revoked');
-      const closed = nextEvent(socket, 'disconnect');
-      await first.http().post('/auth/logout').set('Authorization', `Bearer ${token}`).expect(204);
-      expect(await revoked).toEqual({ reason: 'logout' });
-      await closed;
-    } finally {
-      await second.close();
-      await first.close();
-    }
+    first = await createTestApp(env);
+    second = await createTestApp(env, first.databaseUrl);
+  });
+  afterEach(async () => {
+    await second.close();
+    await first.close();
+  });
+
+  it('a logout served by one process closes the session socket held by the other', async () => {
+    const token = await first.guest('Roaming');
+    const socket = await second.socket(token);
+    const revoked = nextEvent(socket, 'session:revoked');
+    const closed = nextEvent(socket, 'disconnect');
+    await first.http().post('/auth/logout').set('Authorization', `Bearer ${token}`).expect(204);
+    expect(await revoked).toEqual({ reason: 'logout' });
+    await closed;
+  });
+
+  it('a commit on one process reaches the other process\'s sockets packed or one by one, as each declared', async () => {
+    const [ada, bob] = await players(first, 2, 'Spread');
+    const id = await group(first, ada, [bob]);
+    const [packedThere, singleThere] = await Promise.all([second.socket(bob.token, ['chat:messages']), second.socket(bob.token)]);
+    await Promise.all([packedThere, singleThere].map((s) => ask(s, 'chat:sync', { cursors: [] })));
+    const packets: string[] = [];
+    packedThere.on('chat:messages', (b: { messages: Array<{ seq: number }> }) => packets.push(`packed ${b.messages.map((m) => m.seq).join(',')}`));
+    packedThere.on('chat:message', (m: { seq: number }) => packets.push(`packed-single ${m.seq}`));
+    const atSingle = collectMessages(singleThere);
+    const message = (seq: number) => ({ id: randomUUID(), conversationId: id, seq, senderId: ada.userId, clientMsgId: `spread-${seq}`, body: `m${seq}`, sentAt: new Date().toISOString() });
+
+    const here = first.app.get(ChatPublisher);
+    here.message(message(1));
+    here.message(message(2));
+    await until(() => packets.length > 0 && atSingle.length === 2, 5000, 'the deliveries');
+    await Promise.all([packedThere, singleThere].map((s) => ask(s, 'chat:conversations'))); // anything more would have come first
+
+    expect(packets).toEqual(['packed 1,2']);
+    expect(atSingle.map((m) => m.seq)).toEqual([1, 2]);
   });
 
   it('a membership change from the other process never gets between a commit and its live delivery', async () => {
-    const env = { REDIS_URL: process.env.REDIS_URL! };
-    const first = await createTestApp(env);
-    const second = await createTestApp(env, first.databaseUrl);
-    try {
-      const [ada, dan] = await players(first, 2, 'Across');
-      const id = await group(first, ada, []);
-      const danSocket = await first.socket(dan.token);
-      await ask(danSocket, 'chat:sync', { cursors: [] });
-      const atDan = collectMessages(danSocket);
-      const message = (seq: number) => ({ id: randomUUID(), conversationId: id, seq, senderId: ada.userId, clientMsgId: `across-${seq}`, body: `m${seq}`, sentAt: new Date().toISOString() });
-      const [here, there] = [first.app.get(ChatPublisher), second.app.get(ChatPublisher)];
-      // The other process's change reaches this one through Redis and waits to be read while this one is
-      // busy; then this process releases a message committed before that change reached it.
-      const busy = (ms: number) => {
-        const end = Date.now() + ms;
-        while (Date.now() < end);
-      };
+    const [ada, dan] = await players(first, 2, 'Across');
+    const id = await group(first, ada, []);
+    const danSocket = await first.socket(dan.token);
+    await ask(danSocket, 'chat:sync', { cursors: [] });
+    const atDan = collectMessages(danSocket);
+    const message = (seq: number) => ({ id: randomUUID(), conversationId: id, seq, senderId: ada.userId, clientMsgId: `across-${seq}`, body: `m${seq}`, sentAt: new Date().toISOString() });
+    const [here, there] = [first.app.get(ChatPublisher), second.app.get(ChatPublisher)];
+    // The other process's change reaches this one through Redis and waits to be read while this one is
+    // busy; then this process releases a message committed before that change reached it. Each step
+    // starts from a timer, so the next thing the event loop does is read I/O, where that change waits.
+    const busy = (ms: number) => {
+      const end = Date.now() + ms;
+      while (Date.now() < end);
+    };
+    const fromATimer = () => new Promise((resolve) => setTimeout(resolve, 10));
 
-      there.membersJoined(id, [dan.userId], false);
-      busy(50);
-      here.message(message(1)); // committed before dan joined: not for him
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      there.memberLeft(id, dan.userId);
-      busy(50);
-      here.message(message(2)); // committed while dan was a member: his, live
-      await new Promise((resolve) => setTimeout(resolve, 300));
+    const joined = nextEvent(danSocket, 'chat:member-joined');
+    await fromATimer();
+    there.membersJoined(id, [dan.userId], false);
+    busy(50);
+    here.message(message(1)); // committed before dan joined: not for him
+    await joined;
+    await fromATimer();
+    there.memberLeft(id, dan.userId);
+    busy(50);
+    here.message(message(2)); // committed while dan was a member: his, live
+    await until(() => atDan.length > 0, 5000, 'message 2');
 
-      expect(atDan.map((m) => m.seq)).toEqual([2]);
-    } finally {
-      await second.close();
-      await first.close();
-    }
+    // Message 1, had it come, would have come before message 2 on this socket.
+    expect(atDan.map((m) => m.seq)).toEqual([2]);
   });
 });
