@@ -13,6 +13,9 @@ import { CLIENT_FEATURES, sessionRoom, SocketEmitter, userFeatureRoom, userRoom 
 
 type HandshakeError = Error & { data: ErrorBody };
 
+/** More feature names than any client needs: a longer list is refused rather than scanned. */
+const MAX_FEATURES = 32;
+
 function handshakeError(code: string, message: string): HandshakeError {
   return Object.assign(new Error(message), { data: { code, message } });
 }
@@ -80,8 +83,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       throw handshakeError('SERVER_BUSY', 'This server is full; try again shortly');
     }
     const { token, features } = (socket.handshake.auth ?? {}) as { token?: unknown; features?: unknown };
-    if (features !== undefined && !(Array.isArray(features) && features.every((feature) => typeof feature === 'string'))) {
-      throw handshakeError('VALIDATION_FAILED', 'auth.features must be a list of feature names, such as ["chat:messages"]');
+    if (features !== undefined && !(Array.isArray(features) && features.length <= MAX_FEATURES && features.every((feature) => typeof feature === 'string'))) {
+      throw handshakeError('VALIDATION_FAILED', `auth.features must be a list of at most ${MAX_FEATURES} feature names, such as ["chat:messages"]`);
     }
     const caller = await this.identity.authenticate(token).catch((error: unknown) => {
       if (error instanceof AppError) throw Object.assign(handshakeError(error.code, error.message), { data: error.toBody() });

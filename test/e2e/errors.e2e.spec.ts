@@ -79,7 +79,7 @@ describe('bad input gets a coded error, never a crash', () => {
     });
 
     it('refuses a handshake whose auth.features is not a list of names with VALIDATION_FAILED; unknown names are ignored', async () => {
-      for (const features of ['chat:messages', [1], { 'chat:messages': true }]) {
+      for (const features of ['chat:messages', [1], { 'chat:messages': true }, Array.from({ length: 33 }, (_, i) => `feature-${i}`)]) {
         const socket = arena.rawSocket({ token, features });
         const error = await new Promise<Error & { data?: { code: string } }>((resolve) => {
           socket.once('connect_error', resolve);
