@@ -83,9 +83,6 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       throw handshakeError('SERVER_BUSY', 'This server is full; try again shortly');
     }
     const { token, features } = (socket.handshake.auth ?? {}) as { token?: unknown; features?: unknown };
-    if (features !== undefined && !(Array.isArray(features) && features.length <= MAX_FEATURES && features.every((feature) => typeof feature === 'string'))) {
-      throw handshakeError('VALIDATION_FAILED', `auth.features must be a list of at most ${MAX_FEATURES} feature names, such as ["chat:messages"]`);
-    }
     const caller = await this.identity.authenticate(token).catch((error: unknown) => {
       if (error instanceof AppError) throw Object.assign(handshakeError(error.code, error.message), { data: error.toBody() });
       this.logger.error({ err: error }, 'handshake authentication failed');
@@ -96,9 +93,12 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
         ? handshakeError('UNAUTHENTICATED', 'Send the session token as auth.token in the handshake')
         : handshakeError('UNAUTHENTICATED', 'The session token is unknown, expired or revoked');
     }
+    if (features != null && !(Array.isArray(features) && features.length <= MAX_FEATURES && features.every((feature) => typeof feature === 'string'))) {
+      throw handshakeError('VALIDATION_FAILED', `auth.features must be a list of at most ${MAX_FEATURES} feature names, such as ["chat:messages"]`);
+    }
     socket.data.caller = caller;
     // Names this server does not know are left out: a newer client may declare more.
-    socket.data.features = (features ?? []).filter((feature: string) => (CLIENT_FEATURES as readonly string[]).includes(feature));
+    socket.data.features = ((features ?? []) as string[]).filter((feature) => (CLIENT_FEATURES as readonly string[]).includes(feature));
   }
 
   private screen(socket: Socket, event: unknown, args: unknown[]): ErrorBody | null {

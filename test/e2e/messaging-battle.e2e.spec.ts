@@ -2,7 +2,7 @@ import { Client } from 'pg';
 import { IdempotencyService } from '../../src/common/idempotency/idempotency.service';
 import { TransactionHost } from '../../src/database/transaction-host';
 import { MessagingRepository } from '../../src/messaging/messaging.repository';
-import { collect, collectMessages, group, players, until, waitForLockWaiters } from '../support/chat';
+import { chatSocket, collect, collectMessages, group, players, until, waitForLockWaiters } from '../support/chat';
 import { ask, createTestApp, type TestApp, UNTHROTTLED } from '../support/test-app';
 
 /** The chat battle tests: many concurrent copies over the real API on real PostgreSQL. */
@@ -41,7 +41,7 @@ describe('chat under concurrency', () => {
   it('100 concurrent identical socket sends with one clientMsgId: one message, one id in every ack, one delivery', async () => {
     const [ada, bob] = await players(arena, 2, 'SockHundred');
     const id = await group(arena, ada, [bob]);
-    const [sockets, sb] = await Promise.all([Promise.all(Array.from({ length: 4 }, () => arena.socket(ada.token))), arena.socket(bob.token)]);
+    const [sockets, sb] = await Promise.all([Promise.all(Array.from({ length: 4 }, () => chatSocket(arena, ada.token))), chatSocket(arena, bob.token)]);
     const atBob = collectMessages(sb);
     const acks = await Promise.all(
       Array.from({ length: 100 }, (_, i) => ask(sockets[i % sockets.length], 'chat:send', { conversationId: id, clientMsgId: 'one-msg', body: 'only once' })),
@@ -124,9 +124,9 @@ describe('chat under concurrency', () => {
     // Senders and a watcher of both kinds: reading packed deliveries (chat:messages) or one message a packet.
     const packed = ['chat:messages'];
     const [sockets, watcher, olderWatcher] = await Promise.all([
-      Promise.all(senders.map((p, i) => arena.socket(p.token, i % 2 === 0 ? packed : undefined))),
-      arena.socket(first.token, packed),
-      arena.socket(first.token),
+      Promise.all(senders.map((p, i) => chatSocket(arena, p.token, i % 2 === 0 ? packed : undefined))),
+      chatSocket(arena, first.token, packed),
+      chatSocket(arena, first.token),
     ]);
     const live = sockets.map((socket) => collectMessages(socket));
     const watched = collectMessages(watcher);
@@ -161,7 +161,7 @@ describe('chat under concurrency', () => {
   it('50 concurrent leaves by the same member: exactly one takes effect, left_at set once', async () => {
     const [ada, bob, cy] = await players(arena, 3, 'Quitter');
     const id = await group(arena, ada, [bob, cy]);
-    const sa = await arena.socket(ada.token);
+    const sa = await chatSocket(arena, ada.token);
     const leftEvents = collect(sa, 'chat:member-left');
     const responses = await Promise.all(Array.from({ length: 50 }, () => arena.http().delete(`/conversations/${id}/members/me`).set(bob.auth)));
     expect(new Set(responses.map((r) => r.status))).toEqual(new Set([200]));
@@ -172,7 +172,7 @@ describe('chat under concurrency', () => {
 
     // Events reach a socket in the order they were sent: the fence comes after every leave's broadcast.
     const messages = collectMessages(sa);
-    await ask(await arena.socket(cy.token), 'chat:send', { conversationId: id, clientMsgId: 'after-leaves', body: 'fence' });
+    await ask(await chatSocket(arena, cy.token), 'chat:send', { conversationId: id, clientMsgId: 'after-leaves', body: 'fence' });
     await until(() => messages.length === 1, 5000, 'the fence');
     expect(leftEvents).toEqual([{ conversationId: id, userId: bob.userId }]);
   });
@@ -183,7 +183,7 @@ describe('chat under concurrency', () => {
     await arena.http().post(`/conversations/${id}/messages`).set(ada.auth).set('Idempotency-Key', 'w1').send({ body: 'before you came' }).expect(201);
     await arena.http().post(`/conversations/${id}/members`).set(ada.auth).send({ userIds: [bob.userId] }).expect(200);
 
-    const crashed = await arena.socket(bob.token);
+    const crashed = await chatSocket(arena, bob.token);
     const first = await ask(crashed, 'chat:welcome', { conversationId: id });
     expect(first).toMatchObject({ ok: true, data: { state: 'fetched', messages: [{ body: 'before you came' }] } });
     crashed.disconnect(); // the client dies before confirming
@@ -191,7 +191,7 @@ describe('chat under concurrency', () => {
     // More happens meanwhile; the re-fetch returns the same package, and the client catches up from its lastSeq.
     await arena.http().post(`/conversations/${id}/messages`).set(ada.auth).set('Idempotency-Key', 'w2').send({ body: 'while you were away' }).expect(201);
     await db.query(`UPDATE welcome_packages SET fetched_at = fetched_at - interval '299 seconds' WHERE conversation_id = $1`, [id]);
-    const restarted = await arena.socket(bob.token);
+    const restarted = await chatSocket(arena, bob.token);
     const again = await ask(restarted, 'chat:welcome', { conversationId: id });
     expect(again).toEqual(first);
     const rest = await ask(restarted, 'chat:history', { conversationId: id, after: first.data.conversation.lastSeq });

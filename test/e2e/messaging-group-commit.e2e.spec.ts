@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { MessagingRepository, type NewMessage, type SendOutcome } from '../../src/messaging/messaging.repository';
 import { SendBatcher } from '../../src/messaging/send-batcher';
-import { group, players, waitForLockWaiters } from '../support/chat';
+import { chatSocket, group, players, waitForLockWaiters } from '../support/chat';
 import { ask, createTestApp, type TestApp, UNTHROTTLED } from '../support/test-app';
 
 /** Group commit: many sends, to many conversations, in one statement on real PostgreSQL. */
@@ -207,7 +207,7 @@ describe('chat group commit', () => {
     const senders = await players(arena, 6, 'Shared');
     const [owner, ...rest] = senders;
     const id = await group(arena, owner, rest);
-    const sockets = await Promise.all(senders.map((p) => arena.socket(p.token)));
+    const sockets = await Promise.all(senders.map((p) => chatSocket(arena, p.token)));
     const metric = async (name: string) => {
       const text = (await arena.http().get('/metrics').expect(200)).text;
       return Number(text.match(new RegExp(`^${name} (\\d+)$`, 'm'))?.[1] ?? 0);

@@ -6,7 +6,7 @@ import { ContentPolicyPort } from '../../src/common/ports/content-policy.port';
 import { defaultRoomChannelRule, mafiaChannelAccess } from '../../src/messaging/domain/channel-rules';
 import { MessagingService } from '../../src/messaging/messaging.service';
 import { RoomChannelRules } from '../../src/messaging/room-channel-rules.port';
-import { collect, collectMessages, players, until, type Player } from '../support/chat';
+import { chatSocket, collect, collectMessages, type Player, players, until } from '../support/chat';
 import { ask, createTestApp, nextEvent, type TestApp, UNTHROTTLED } from '../support/test-app';
 
 describe('room and team conversations', () => {
@@ -67,7 +67,7 @@ describe('room and team conversations', () => {
   it('syncs seats and spectators idempotently, with a welcome and live delivery for each', async () => {
     const roomId = randomUUID();
     const [seat, fan] = await players(arena, 2, 'Roomie');
-    const fanSocket = await arena.socket(fan.token);
+    const fanSocket = await chatSocket(arena, fan.token);
     const ready = nextEvent(fanSocket, 'chat:welcome-ready');
     await emit(ArenaEvents.roomCreated, { roomId, gameId: 'roast', hostUserId: seat.userId });
     await Promise.all([join(roomId, seat, 'seat', 0), join(roomId, seat, 'seat', 0), join(roomId, fan, 'spectator'), join(roomId, fan, 'spectator')]);
@@ -106,9 +106,7 @@ describe('room and team conversations', () => {
     await join(roomId, mafioso, 'seat', 0);
     await join(roomId, town, 'seat', 1);
     await arena.app.get(MessagingService).setRoomChannelMembers(roomId, 'mafia', [mafioso.userId]);
-    const townSocket = await arena.socket(town.token);
-    // As a client does after every connect: sync, which also joins the live rooms before answering.
-    await ask(townSocket, 'chat:sync', { cursors: [] });
+    const townSocket = await chatSocket(arena, town.token);
     const left = collect(townSocket, 'chat:member-left');
     await Promise.all([1, 2, 3].map(() => emit(ArenaEvents.roomMemberLeft, { roomId, userId: mafioso.userId })));
     expect(await members((await channelId(roomId))!)).toEqual([{ user_id: town.userId, role: 'seat' }]);
@@ -167,7 +165,7 @@ describe('room and team conversations', () => {
     it('follows the game\'s rule and phase: the mafia whisper at night, nobody talks in the room at night, the dead talk among themselves', async () => {
       installMafiaRule();
       await emit(ArenaEvents.roomPhaseChanged, { roomId, gameId: 'mafia', phase: 'night' });
-      const townSocket = await arena.socket(town.token);
+      const townSocket = await chatSocket(arena, town.token);
       const heardByTown = collectMessages(townSocket);
 
       const whisper = await say(mafioso, mafia, 'the baker tonight').expect(201);
@@ -188,7 +186,7 @@ describe('room and team conversations', () => {
 
     it('answers a sync for a closed channel with its code', async () => {
       installMafiaRule();
-      const socket = await arena.socket(ghost.token);
+      const socket = await chatSocket(arena, ghost.token);
       const sync = await ask(socket, 'chat:sync', { cursors: [{ conversationId: dead, afterSeq: 0 }, { conversationId: room, afterSeq: 0 }] });
       expect(sync.data.refused).toEqual([]);
       facts.set(ghost.userId, { mafia: false, alive: true });

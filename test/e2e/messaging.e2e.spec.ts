@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { ContentPolicyPort } from '../../src/common/ports/content-policy.port';
 import { SanctionsPort } from '../../src/common/ports/sanctions.port';
 import { ChatPublisher } from '../../src/messaging/chat.publisher';
-import { collect, collectMessages, group, player, players, until, type Player } from '../support/chat';
+import { addMember, chatSocket, collect, collectMessages, group, type Player, player, players, until } from '../support/chat';
 import { ask, createTestApp, nextEvent, type TestApp, UNTHROTTLED } from '../support/test-app';
 
 describe('chat over REST and Socket.IO', () => {
@@ -215,7 +215,7 @@ describe('chat over REST and Socket.IO', () => {
     });
 
     it('answers bad socket payloads in the ack with their codes', async () => {
-      const socket = await arena.socket(ada.token);
+      const socket = await chatSocket(arena, ada.token);
       const cases: Array<[unknown, string]> = [
         [{ conversationId: 'nope', clientMsgId: 'a', body: 'x' }, 'VALIDATION_FAILED'],
         [{ conversationId: id, body: 'x' }, 'VALIDATION_FAILED'],
@@ -228,7 +228,7 @@ describe('chat over REST and Socket.IO', () => {
       for (const [payload, code] of cases) {
         expect(await ask(socket, 'chat:send', payload)).toMatchObject({ ok: false, error: { code } });
       }
-      const outsider = await arena.socket(eve.token);
+      const outsider = await chatSocket(arena, eve.token);
       expect(await ask(outsider, 'chat:send', { conversationId: id, clientMsgId: 'f', body: 'x' })).toMatchObject({ ok: false, error: { code: 'NOT_A_MEMBER' } });
       expect(await ask(outsider, 'chat:history', { conversationId: id })).toMatchObject({ ok: false, error: { code: 'NOT_A_MEMBER' } });
       expect(await ask(socket, 'chat:history', { conversationId: id, limit: 'many' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
@@ -277,7 +277,7 @@ describe('chat over REST and Socket.IO', () => {
     it('acks a send after commit and delivers it to every online member in order', async () => {
       const [ada, bob, cy] = await players(arena, 3, 'Live');
       const id = await group(arena, ada, [bob, cy]);
-      const [sa, sb, sc] = await Promise.all([ada, bob, cy].map((p) => arena.socket(p.token)));
+      const [sa, sb, sc] = await Promise.all([ada, bob, cy].map((p) => chatSocket(arena, p.token)));
       const atBob = collectMessages(sb);
       const atCy = collectMessages(sc);
       const acks = [];
@@ -298,15 +298,13 @@ describe('chat over REST and Socket.IO', () => {
       const id = await group(arena, ada, [bob, cy]);
       const packed = ['chat:messages'];
       const [sa, adaOther, sb, sc, outsider, cyOlderClient] = await Promise.all([
-        arena.socket(ada.token, packed),
-        arena.socket(ada.token, packed),
-        arena.socket(bob.token, packed),
-        arena.socket(cy.token, packed),
-        arena.socket(dan.token, packed),
-        arena.socket(cy.token), // declares no features: gets chat:message only
+        chatSocket(arena, ada.token, packed),
+        chatSocket(arena, ada.token, ['some:future-feature', 'chat:messages']), // a name this server does not know is ignored
+        chatSocket(arena, bob.token, packed),
+        chatSocket(arena, cy.token, packed),
+        chatSocket(arena, dan.token, packed),
+        chatSocket(arena, cy.token), // declares no features: gets chat:message only
       ]);
-      // A sync joins each socket to its conversations' live rooms, if the connect has not done it yet.
-      await Promise.all([sa, adaOther, sb, sc, outsider, cyOlderClient].map((s) => ask(s, 'chat:sync', { cursors: [] })));
       const packets = (socket: typeof sa) => {
         const seen: Array<[string, number[]]> = [];
         socket.on('chat:message', (m: { seq: number }) => seen.push(['chat:message', [m.seq]]));
@@ -342,12 +340,34 @@ describe('chat over REST and Socket.IO', () => {
       expect(atBob[1]).toEqual(['chat:message', [5]]);
     });
 
+    it('puts an added member\'s sockets where each reads: one chat:messages on a socket that declared it, chat:message on one that did not', async () => {
+      const [ada, bob] = await players(arena, 2, 'Added');
+      const id = await group(arena, ada, []);
+      const [packedSocket, singleSocket] = await Promise.all([chatSocket(arena, bob.token, ['chat:messages']), chatSocket(arena, bob.token)]);
+      await addMember(arena, ada, id, bob, [packedSocket, singleSocket]);
+      const [atPacked, atSingle] = [packedSocket, singleSocket].map((socket) => {
+        const seen: string[] = [];
+        socket.on('chat:messages', (b: { messages: Array<{ seq: number }> }) => seen.push(`chat:messages ${seqs(b.messages)}`));
+        socket.on('chat:message', (m: { seq: number }) => seen.push(`chat:message ${m.seq}`));
+        return seen;
+      });
+      const message = (seq: number) => ({ id: randomUUID(), conversationId: id, seq, senderId: ada.userId, clientMsgId: `add-${seq}`, body: `added ${seq}`, sentAt: new Date().toISOString() });
+
+      const publisher = arena.app.get(ChatPublisher);
+      publisher.message(message(1));
+      publisher.message(message(2));
+      await until(() => atPacked.length === 1 && atSingle.length === 2, 5000, 'the deliveries');
+      await Promise.all([packedSocket, singleSocket].map((s) => ask(s, 'chat:conversations'))); // anything more would have come first
+
+      expect(atPacked).toEqual(['chat:messages 1,2']);
+      expect(atSingle).toEqual(['chat:message 1', 'chat:message 2']);
+    });
+
     it('sends what was committed before a membership change first: a leaver still gets it live, a joiner never', async () => {
       const [ada, bob, cy] = await players(arena, 3, 'Fence');
       const id = await group(arena, ada, [bob]);
       // One socket of each kind: reading packed deliveries, and not.
-      const [sb, sc] = await Promise.all([arena.socket(bob.token), arena.socket(cy.token, ['chat:messages'])]);
-      await Promise.all([sb, sc].map((s) => ask(s, 'chat:sync', { cursors: [] })));
+      const [sb, sc] = await Promise.all([chatSocket(arena, bob.token), chatSocket(arena, cy.token, ['chat:messages'])]);
       const [atBob, atCy] = [collectMessages(sb), collectMessages(sc)];
       const message = (seq: number) => ({ id: randomUUID(), conversationId: id, seq, senderId: ada.userId, clientMsgId: `f-${seq}`, body: `fenced ${seq}`, sentAt: new Date().toISOString() });
 
@@ -367,7 +387,7 @@ describe('chat over REST and Socket.IO', () => {
     it('gives the sending socket its message in the ack only; the sender\'s other sockets get it live', async () => {
       const [ada, bob] = await players(arena, 2, 'Echo');
       const id = await group(arena, ada, [bob]);
-      const [sending, otherDevice, sb] = await Promise.all([arena.socket(ada.token), arena.socket(ada.token), arena.socket(bob.token)]);
+      const [sending, otherDevice, sb] = await Promise.all([chatSocket(arena, ada.token), chatSocket(arena, ada.token), chatSocket(arena, bob.token)]);
       const atSending = collectMessages(sending);
       const atOtherDevice = collectMessages(otherDevice);
       const atBob = collectMessages(sb);
@@ -382,7 +402,7 @@ describe('chat over REST and Socket.IO', () => {
     it('answers a repeated clientMsgId with the first message and no second delivery', async () => {
       const [ada, bob] = await players(arena, 2, 'Repeat');
       const id = await group(arena, ada, [bob]);
-      const [sa, sb] = await Promise.all([arena.socket(ada.token), arena.socket(bob.token)]);
+      const [sa, sb] = await Promise.all([chatSocket(arena, ada.token), chatSocket(arena, bob.token)]);
       const atBob = collectMessages(sb);
       const first = await ask(sa, 'chat:send', { conversationId: id, clientMsgId: 'twice', body: 'once' });
       const second = await ask(sa, 'chat:send', { conversationId: id, clientMsgId: 'twice', body: 'once' });
@@ -398,8 +418,8 @@ describe('chat over REST and Socket.IO', () => {
     it('after a reconnect, sends everything since the client\'s last seq, in order, then live again', async () => {
       const [ada, bob] = await players(arena, 2, 'Reconnect');
       const id = await group(arena, ada, [bob]);
-      const sa = await arena.socket(ada.token);
-      let sb = await arena.socket(bob.token);
+      const sa = await chatSocket(arena, ada.token);
+      let sb = await chatSocket(arena, bob.token);
       const seen = collectMessages(sb);
       for (let i = 1; i <= 3; i++) await ask(sa, 'chat:send', { conversationId: id, clientMsgId: `r-${i}`, body: `before ${i}` });
       await until(() => seen.length === 3, 5000, 'the first three');
@@ -407,7 +427,7 @@ describe('chat over REST and Socket.IO', () => {
       sb.disconnect();
 
       for (let i = 4; i <= 9; i++) await ask(sa, 'chat:send', { conversationId: id, clientMsgId: `r-${i}`, body: `while away ${i}` });
-      sb = await arena.socket(bob.token);
+      sb = await chatSocket(arena, bob.token);
       const live = collectMessages(sb);
       const sync = await ask(sb, 'chat:sync', { cursors: [{ conversationId: id, afterSeq: lastSeq }] });
       expect(sync.ok).toBe(true);
@@ -425,7 +445,7 @@ describe('chat over REST and Socket.IO', () => {
       const [ada, eve] = await players(arena, 2, 'Syncer');
       const id = await group(arena, ada, []);
       const theirs = await group(arena, eve, []);
-      const sa = await arena.socket(ada.token);
+      const sa = await chatSocket(arena, ada.token);
       for (let i = 1; i <= 5; i++) await ask(sa, 'chat:send', { conversationId: id, clientMsgId: `s-${i}`, body: `${i}` });
       const unknown = randomUUID();
       const page = await ask(sa, 'chat:sync', { cursors: [{ conversationId: id, afterSeq: 1 }, { conversationId: theirs, afterSeq: 0 }, { conversationId: unknown, afterSeq: 0 }], limit: 3 });
@@ -440,7 +460,7 @@ describe('chat over REST and Socket.IO', () => {
     it('joins an added member\'s sockets at once and tells them a welcome is waiting; a leaver stops receiving', async () => {
       const [ada, bob, cy] = await players(arena, 3, 'Join');
       const id = await group(arena, ada, [cy]);
-      const [sa, sb, sc] = await Promise.all([ada, bob, cy].map((p) => arena.socket(p.token)));
+      const [sa, sb, sc] = await Promise.all([ada, bob, cy].map((p) => chatSocket(arena, p.token)));
       const welcomeReady = nextEvent(sb, 'chat:welcome-ready');
       const ack = await ask(sa, 'chat:add-members', { actionId: 'add-bob', conversationId: id, userIds: [bob.userId] });
       expect(ack).toMatchObject({ ok: true, data: { added: [bob.userId], members: 3 } });
@@ -461,11 +481,11 @@ describe('chat over REST and Socket.IO', () => {
     it('lists conversations with unread counts and moves the read marker over the socket', async () => {
       const [ada, bob] = await players(arena, 2, 'Unread');
       const id = await group(arena, ada, [bob]);
-      const [sa, sb] = await Promise.all([arena.socket(ada.token), arena.socket(bob.token)]);
+      const [sa, sb] = await Promise.all([chatSocket(arena, ada.token), chatSocket(arena, bob.token)]);
       for (let i = 1; i <= 4; i++) await ask(sa, 'chat:send', { conversationId: id, clientMsgId: `u-${i}`, body: `${i}` });
       const list = await ask(sb, 'chat:conversations');
       expect(list.data.find((c: { id: string }) => c.id === id)).toMatchObject({ lastSeq: 4, readSeq: 0, unread: 4 });
-      const otherDevice = await arena.socket(bob.token);
+      const otherDevice = await chatSocket(arena, bob.token);
       const synced = nextEvent(otherDevice, 'chat:read-marker');
       expect(await ask(sb, 'chat:read', { conversationId: id, seq: 3 })).toEqual({ ok: true, data: { conversationId: id, readSeq: 3, unread: 1 } });
       expect(await synced).toEqual({ conversationId: id, readSeq: 3, unread: 1 });
@@ -506,7 +526,7 @@ describe('chat over REST and Socket.IO', () => {
     it('works over the socket too', async () => {
       const [ada, bob] = await players(arena, 2, 'SockWelcome');
       const id = await group(arena, ada, [bob]);
-      const sb = await arena.socket(bob.token);
+      const sb = await chatSocket(arena, bob.token);
       const fetched = await ask(sb, 'chat:welcome', { conversationId: id });
       expect(fetched).toMatchObject({ ok: true, data: { conversation: { id }, state: 'fetched' } });
       expect(await ask(sb, 'chat:welcome', { conversationId: id })).toEqual(fetched);
@@ -524,7 +544,7 @@ describe('chat over REST and Socket.IO', () => {
 
   it('keeps a socket of a user with no conversations usable', async () => {
     const lonely = await player(arena, 'Lonely');
-    const socket = await arena.socket(lonely.token);
+    const socket = await chatSocket(arena, lonely.token);
     expect(await ask(socket, 'chat:conversations')).toEqual({ ok: true, data: [] });
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ChatPublisher } from '../../src/messaging/chat.publisher';
-import { collectMessages, group, players, until } from '../support/chat';
+import { addMember, collectMessages, group, players, until } from '../support/chat';
 import { ask, createTestApp, nextEvent, type TestApp } from '../support/test-app';
 
 const withRedis = process.env.REDIS_URL ? describe : describe.skip;
@@ -30,11 +30,11 @@ withRedis('several Arena processes on one PostgreSQL and one Redis', () => {
     await closed;
   });
 
-  it('a commit on one process reaches the other process\'s sockets packed or one by one, as each declared', async () => {
+  it('a member added on one process gets its commits on the other process\'s sockets packed or one by one, as each declared', async () => {
     const [ada, bob] = await players(first, 2, 'Spread');
-    const id = await group(first, ada, [bob]);
+    const id = await group(first, ada, []);
     const [packedThere, singleThere] = await Promise.all([second.socket(bob.token, ['chat:messages']), second.socket(bob.token)]);
-    await Promise.all([packedThere, singleThere].map((s) => ask(s, 'chat:sync', { cursors: [] })));
+    await addMember(first, ada, id, bob, [packedThere, singleThere]); // served by the first process
     const packets: string[] = [];
     packedThere.on('chat:messages', (b: { messages: Array<{ seq: number }> }) => packets.push(`packed ${b.messages.map((m) => m.seq).join(',')}`));
     packedThere.on('chat:message', (m: { seq: number }) => packets.push(`packed-single ${m.seq}`));

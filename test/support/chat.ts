@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import type { Socket } from 'socket.io-client';
-import type { TestApp } from './test-app';
+import { nextEvent, type TestApp } from './test-app';
 
 export interface Player {
   token: string;
@@ -27,6 +27,25 @@ export async function group(arena: TestApp, owner: Player, members: Player[], ti
     .send({ title, memberIds: members.map((m) => m.userId) })
     .expect(201);
   return response.body.id;
+}
+
+/**
+ * A connected socket that has sent `chat:sync`, as the protocol asks of every client after it connects:
+ * from then on it is in the live rooms of its conversations (the join made at connect runs on its own and
+ * may finish after the socket's first events).
+ */
+export async function chatSocket(arena: TestApp, token: string, features?: string[]): Promise<Socket> {
+  const socket = await arena.socket(token, features);
+  const synced = (await socket.timeout(5000).emitWithAck('chat:sync', { cursors: [] })) as { ok: boolean };
+  if (!synced.ok) throw new Error(`chat:sync failed: ${JSON.stringify(synced)}`);
+  return socket;
+}
+
+/** `owner` adds `member` to a group over REST; resolves once each of the member's `sockets` has heard of it. */
+export async function addMember(arena: TestApp, owner: Player, conversationId: string, member: Player, sockets: Socket[]): Promise<void> {
+  const joined = Promise.all(sockets.map((socket) => nextEvent(socket, 'chat:member-joined')));
+  await arena.http().post(`/conversations/${conversationId}/members`).set(owner.auth).send({ userIds: [member.userId] }).expect(200);
+  await joined;
 }
 
 /** Collects every payload of `event` on a socket, in arrival order. */
