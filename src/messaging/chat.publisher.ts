@@ -7,9 +7,11 @@ import type { ChatMessage, ReadMarker } from './messaging.types';
  * The Socket.IO rooms of a conversation: the sockets of its live members, split by whether the client
  * declared the `chat:messages` feature in its handshake (and so reads packed deliveries) or not.
  */
-export const conversationRooms = (conversationId: string) => ({ packed: `conv:${conversationId}`, single: `conv1:${conversationId}` });
-const PACKED = { feature: 'chat:messages', declared: true } as const;
-const SINGLE = { feature: 'chat:messages', declared: false } as const;
+export const conversationRooms = (conversationId: string) => {
+  const [packed, single] = [`conv:${conversationId}`, `conv1:${conversationId}`];
+  return { packed, single, all: [packed, single] };
+};
+const PACKED_FEATURE = 'chat:messages';
 
 /**
  * What chat tells connected clients, after commit, through the SocketEmitter: new messages to a
@@ -69,19 +71,17 @@ export class ChatPublisher {
     try {
       const plan = planDelivery(committed);
       const except = plan.room.exceptSocketIds;
-      const [first, ...more] = plan.room.messages;
-      if (more.length === 0) {
-        this.sockets.toRoomExcept([rooms.packed, rooms.single], except, 'chat:message', first);
+      if (plan.room.messages.length === 1) {
+        this.sockets.toRoomExcept(rooms.all, except, 'chat:message', plan.room.messages[0]);
       } else {
         this.sockets.toRoomExcept(rooms.packed, except, 'chat:messages', { conversationId, messages: plan.room.messages });
         for (const message of plan.room.messages) this.sockets.toRoomExcept(rooms.single, except, 'chat:message', message);
       }
       for (const origin of plan.origins) {
-        const inRooms = [rooms.packed, rooms.single];
-        if (origin.messages.length > 1 && this.sockets.socketDeclared(origin.socketId, 'chat:messages')) {
-          this.sockets.toSocketInRoom(origin.socketId, inRooms, 'chat:messages', { conversationId, messages: origin.messages });
+        if (origin.messages.length > 1 && this.sockets.socketDeclared(origin.socketId, PACKED_FEATURE)) {
+          this.sockets.toSocketInRoom(origin.socketId, rooms.all, 'chat:messages', { conversationId, messages: origin.messages });
         } else {
-          for (const message of origin.messages) this.sockets.toSocketInRoom(origin.socketId, inRooms, 'chat:message', message);
+          for (const message of origin.messages) this.sockets.toSocketInRoom(origin.socketId, rooms.all, 'chat:message', message);
         }
       }
     } catch (error) {
@@ -91,21 +91,16 @@ export class ChatPublisher {
   }
 
   membersJoined(conversationId: string, userIds: string[], welcome: boolean): void {
-    this.flushConversations([conversationId]);
-    const rooms = conversationRooms(conversationId);
-    for (const userId of userIds) {
-      this.sockets.joinUserSockets(userId, rooms.packed, PACKED);
-      this.sockets.joinUserSockets(userId, rooms.single, SINGLE);
-    }
-    this.sockets.toRoom([rooms.packed, rooms.single], 'chat:member-joined', { conversationId, userIds });
+    for (const userId of userIds) this.joinUser(userId, [conversationId]);
+    this.sockets.toRoom(conversationRooms(conversationId).all, 'chat:member-joined', { conversationId, userIds });
     if (welcome) for (const userId of userIds) this.sockets.toUser(userId, 'chat:welcome-ready', { conversationId });
   }
 
   memberLeft(conversationId: string, userId: string): void {
     this.flushConversations([conversationId]);
-    const rooms = conversationRooms(conversationId);
-    this.sockets.toRoom([rooms.packed, rooms.single], 'chat:member-left', { conversationId, userId });
-    this.sockets.leaveUserSockets(userId, [rooms.packed, rooms.single]);
+    const rooms = conversationRooms(conversationId).all;
+    this.sockets.toRoom(rooms, 'chat:member-left', { conversationId, userId });
+    this.sockets.leaveUserSockets(userId, rooms);
   }
 
   readMarker(userId: string, marker: ReadMarker): void {
@@ -115,14 +110,16 @@ export class ChatPublisher {
   joinSocket(socketId: string, conversationIds: string[]): void {
     this.flushConversations(conversationIds);
     if (conversationIds.length === 0) return;
-    const packed = this.sockets.socketDeclared(socketId, 'chat:messages');
+    const packed = this.sockets.socketDeclared(socketId, PACKED_FEATURE);
     this.sockets.joinSocket(socketId, conversationIds.map((id) => conversationRooms(id)[packed ? 'packed' : 'single']));
   }
 
+  /** Every socket of the user, on any process, joins the room of each conversation that fits what it reads. */
   joinUser(userId: string, conversationIds: string[]): void {
     this.flushConversations(conversationIds);
     if (conversationIds.length === 0) return;
-    this.sockets.joinUserSockets(userId, conversationIds.map((id) => conversationRooms(id).packed), PACKED);
-    this.sockets.joinUserSockets(userId, conversationIds.map((id) => conversationRooms(id).single), SINGLE);
+    const rooms = conversationIds.map(conversationRooms);
+    this.sockets.joinUserSockets(userId, rooms.map((r) => r.packed), { feature: PACKED_FEATURE, declared: true });
+    this.sockets.joinUserSockets(userId, rooms.map((r) => r.single), { feature: PACKED_FEATURE, declared: false });
   }
 }

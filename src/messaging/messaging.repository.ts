@@ -58,6 +58,7 @@ const SEND_BATCH = {
    * size the function's small fixed cost wins, above it the statement's lower cost per message.
    */
   functionUpTo: 8,
+  functionCall: { name: 'arena_chat_send_function_v1', text: 'SELECT * FROM chat_send_batch($1, $2, $3, $4, $5) ORDER BY ord' },
   text: `WITH input AS (
     SELECT i.ord, i.conversation_id, i.sender_id, i.client_msg_id, i.body, c.kind, m.user_id IS NOT NULL AS is_member,
            e.id AS e_id, e.conversation_id AS e_conversation_id, e.seq AS e_seq, e.body AS e_body, e.created_at AS e_created_at,
@@ -207,7 +208,7 @@ export class MessagingRepository {
     try {
       const { rows } = await client.query<SendRow>({
         ...(inputs.length <= SEND_BATCH.functionUpTo
-          ? { name: 'arena_chat_send_function_v1', text: 'SELECT * FROM chat_send_batch($1, $2, $3, $4, $5) ORDER BY ord' }
+          ? SEND_BATCH.functionCall
           : { name: inputs.length <= SEND_BATCH.keptPlanUpTo ? SEND_BATCH.name : undefined, text: SEND_BATCH.text }),
         values: [
           inputs.map((i) => i.conversationId),

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import type { Socket } from 'socket.io-client';
-import { nextEvent, type TestApp } from './test-app';
+import { ask, nextEvent, type TestApp } from './test-app';
 
 export interface Player {
   token: string;
@@ -36,7 +36,7 @@ export async function group(arena: TestApp, owner: Player, members: Player[], ti
  */
 export async function chatSocket(arena: TestApp, token: string, features?: string[]): Promise<Socket> {
   const socket = await arena.socket(token, features);
-  const synced = (await socket.timeout(5000).emitWithAck('chat:sync', { cursors: [] })) as { ok: boolean };
+  const synced = await ask<{ ok: boolean }>(socket, 'chat:sync', { cursors: [] });
   if (!synced.ok) throw new Error(`chat:sync failed: ${JSON.stringify(synced)}`);
   return socket;
 }

@@ -6,9 +6,9 @@ export interface Committed<M> {
 
 /**
  * Who gets what of one conversation's messages released together (one group commit): every socket of
- * the conversation gets all of them in one packet, except that a sending socket does not get its own
- * messages again. So the room gets everything minus the sending sockets, and each sending socket gets,
- * on its own, the others' messages (if any). Messages keep their order throughout.
+ * the conversation gets all of them, except that a sending socket does not get its own messages again.
+ * So the room gets everything minus the sending sockets, and each sending socket gets, on its own, the
+ * others' messages (if any). Messages keep their order throughout; how they are packed is the caller's.
  */
 export interface DeliveryPlan<M> {
   /** Sockets of the conversation's room that get `messages` together. */
