@@ -16,17 +16,16 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * order, and in the rare deadlock that can make, PostgreSQL fails the call and the batch's sends are
  * stored one by one.
  */
-export class ChatSendBatchFunction1796183390614 implements MigrationInterface {
-  name = 'ChatSendBatchFunction1796183390614';
-
-  async up(q: QueryRunner): Promise<void> {
-    await q.query(`
-      CREATE FUNCTION chat_send_batch(
+/** chat_send_batch's name, parameters and result, for this migration and the ones that replace its body. */
+export const CHAT_SEND_BATCH_SIGNATURE = `chat_send_batch(
         p_conversation_ids uuid[], p_sender_ids uuid[], p_client_msg_ids text[], p_bodies text[], p_rule_checked boolean[]
       ) RETURNS TABLE (
         ord integer, kind text, is_member boolean, outcome text, id uuid, conversation_id uuid, seq bigint,
         sender_id uuid, client_msg_id text, body text, created_at timestamptz
-      ) LANGUAGE plpgsql AS $$
+      )`;
+
+/** The function's body as this migration creates it (a later migration's `down` puts it back). */
+export const CHAT_SEND_BATCH_V1 = `
       DECLARE
         stored record;
       BEGIN
@@ -64,7 +63,14 @@ export class ChatSendBatchFunction1796183390614 implements MigrationInterface {
           END IF;
           RETURN NEXT;
         END LOOP;
-      END
+      END`;
+
+export class ChatSendBatchFunction1796183390614 implements MigrationInterface {
+  name = 'ChatSendBatchFunction1796183390614';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`
+      CREATE FUNCTION ${CHAT_SEND_BATCH_SIGNATURE} LANGUAGE plpgsql AS $$${CHAT_SEND_BATCH_V1}
       $$`);
   }
 
