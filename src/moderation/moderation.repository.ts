@@ -336,6 +336,12 @@ export class ModerationRepository {
     return rows.map(toSanction);
   }
 
+  /** Moves on with every committed change to sanctions (see migration SanctionsVersion). */
+  async sanctionsVersion(): Promise<string> {
+    const rows = await this.query<{ version: string }>(`SELECT version FROM sanctions_version`);
+    return rows[0].version;
+  }
+
   // Targets and context
 
   async findUser(userId: string): Promise<{ id: string; role: Role; displayName: string; kind: string } | null> {

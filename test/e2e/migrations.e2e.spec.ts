@@ -53,7 +53,7 @@ describe('migrations', () => {
   });
 });
 
-/** The public schema as PostgreSQL describes it: columns, constraints, indexes and functions, sorted. */
+/** The public schema as PostgreSQL describes it: columns, constraints, indexes, functions and triggers, sorted. */
 async function schema(dataSource: DataSource): Promise<string> {
   const rows: Array<{ line: string }> = await dataSource.query(`
     SELECT format('column %s.%s %s %s %s', table_name, column_name, data_type, is_nullable, coalesce(column_default, '')) AS line
@@ -66,6 +66,9 @@ async function schema(dataSource: DataSource): Promise<string> {
     UNION ALL
     SELECT format('function %s(%s) %s', p.proname, pg_get_function_identity_arguments(p.oid), md5(p.prosrc))
       FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace
+    UNION ALL
+    SELECT format('trigger %s', pg_get_triggerdef(t.oid))
+      FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid WHERE c.relnamespace = 'public'::regnamespace AND NOT t.tgisinternal
     ORDER BY 1`);
   return rows.map((r) => r.line).join('\n');
 }

@@ -158,3 +158,59 @@ describe('moderation: sanctions act at once on live sockets, and end by themselv
     }
   });
 });
+
+describe('moderation: a sanction recorded by one process is enforced by another within SANCTION_CACHE_MS', () => {
+  let first: TestApp;
+  let second: TestApp;
+  let moderator: Account;
+  const env = { ...UNTHROTTLED, SANCTION_CACHE_MS: '200' };
+
+  beforeAll(async () => {
+    first = await createTestApp(env);
+    second = await createTestApp(env, first.databaseUrl);
+    moderator = await account(first, 'moderator', 'mod');
+  });
+  afterAll(async () => {
+    await second.close();
+    await first.close();
+  });
+
+  const version = async () => Number((await sql<{ version: string }>(first, 'SELECT version FROM sanctions_version'))[0].version);
+
+  it('sanctions_version moves on a committed sanction, revocation or cascade, and not on a rolled-back one', async () => {
+    const target = await guestAccount(first);
+    const start = await version();
+    const mute = (await first.http().post('/admin/sanctions').set(bearer(moderator.token)).send({ userId: target.userId, kind: 'mute', durationSeconds: 60, reason: 'spam' }).expect(201)).body.sanction;
+    expect(await version()).toBeGreaterThan(start);
+
+    const afterMute = await version();
+    await first.http().post(`/admin/sanctions/${mute.id}/revoke`).set(bearer(moderator.token)).send({ reason: 'wrong person' }).expect(200);
+    expect(await version()).toBeGreaterThan(afterMute);
+
+    const afterRevoke = await version();
+    await sql(first, `BEGIN; INSERT INTO sanctions (user_id, kind, reason) VALUES ('${target.userId}', 'warn', 'never kept'); ROLLBACK`);
+    expect(await version()).toBe(afterRevoke);
+
+    await sql(first, 'DELETE FROM users WHERE id = $1', [target.userId]); // its sanctions go by cascade
+    expect(await version()).toBeGreaterThan(afterRevoke);
+  });
+
+  it('a mute recorded on one process refuses chat sent through the other, which had the user cached as free', async () => {
+    const target = await guestAccount(first);
+    const socket = await second.socket(target.token);
+    const created = await ask(socket, 'chat:create-group', { title: 'Across', memberIds: [], actionId: aid('g') });
+    const conversationId = created.data.id as string;
+    await ok(socket, 'chat:send', { conversationId, clientMsgId: aid('m'), body: 'before the mute' }); // cached on the second process now
+
+    const mute = (await first.http().post('/admin/sanctions').set(bearer(moderator.token)).send({ userId: target.userId, kind: 'mute', durationSeconds: 60, reason: 'spam' }).expect(201)).body.sanction;
+    const recorded = Date.now();
+    let reply: { ok: boolean; error?: { code: string; details?: unknown } };
+    do {
+      reply = await ask(socket, 'chat:send', { conversationId, clientMsgId: aid('m'), body: 'after the mute' });
+    } while (reply.ok && Date.now() - recorded < 5000);
+    expect(reply).toMatchObject({ ok: false, error: { code: 'MUTED', details: { expiresAt: mute.expiresAt } } });
+    // Found by a check every 200 ms, not by the user's cache entry expiring: it never does.
+    expect(Date.now() - recorded).toBeLessThan(2000);
+  });
+});
+

@@ -23,28 +23,60 @@ function sanction(partial: Partial<Sanction>): Sanction {
   };
 }
 
-/** The lookup installed into SanctionsPort, over a fake repository, on a clock the test moves. */
-function setup(stored: Sanction[], cacheMs = 2000) {
+/**
+ * The lookup installed into SanctionsPort, over a fake repository whose sanctions_version the test moves
+ * (as the trigger does on every committed change), on a clock the test moves.
+ */
+async function setup(stored: Sanction[], cacheMs = 2000) {
   let rows = stored;
-  const reads = { count: 0 };
+  const state = { reads: 0, version: 1, versionFails: false };
   const repository = {
     activeSanctionsOf: async (userId: string) => {
-      reads.count += 1;
+      state.reads += 1;
       return rows.filter((row) => row.userId === userId);
+    },
+    sanctionsVersion: async () => {
+      if (state.versionFails) throw new Error('database unavailable');
+      return String(state.version);
     },
   } as unknown as ModerationRepository;
   const port = new SanctionsPort();
   const service = new SanctionsService(repository, port, loadConfig({ SANCTION_CACHE_MS: String(cacheMs) }));
-  service.onModuleInit();
-  return { port, service, reads, replace: (next: Sanction[]) => (rows = next) };
+  await service.onModuleInit();
+  const change = (next: Sanction[]) => {
+    rows = next;
+    state.version += 1;
+  };
+  return { port, service, state, change, replace: (next: Sanction[]) => (rows = next) };
+}
+
+/** The lookup over a repository whose reads each wait for the test to release them (the latest one first). */
+async function withHeldReads() {
+  const state = { reads: 0, rows: [] as Sanction[], release: () => undefined as void };
+  const repository = {
+    sanctionsVersion: async () => '1',
+    activeSanctionsOf: async () => {
+      state.reads += 1;
+      const seen = state.rows;
+      await new Promise<void>((resolve) => (state.release = resolve));
+      return seen;
+    },
+  } as unknown as ModerationRepository;
+  const port = new SanctionsPort();
+  const service = new SanctionsService(repository, port, loadConfig({}));
+  await service.onModuleInit();
+  return { port, service, state };
 }
 
 describe('SanctionsService (the SanctionsPort lookup)', () => {
   beforeEach(() => jest.useFakeTimers({ now: NOW }));
-  afterEach(() => jest.useRealTimers());
+  afterEach(() => {
+    jest.clearAllTimers();
+    jest.useRealTimers();
+  });
 
   it('refuses with each kind\u2019s code and expiry, and only the kicked room', async () => {
-    const { port } = setup([
+    const { port } = await setup([
       sanction({ kind: 'ban', expiresAt: null, reason: 'for good' }),
       sanction({ kind: 'mute', expiresAt: at(5000) }),
       sanction({ kind: 'kick', roomId: 'room-a', expiresAt: at(7000) }),
@@ -57,60 +89,93 @@ describe('SanctionsService (the SanctionsPort lookup)', () => {
   });
 
   it('tells the longest of overlapping sanctions', async () => {
-    const { port } = setup([sanction({ expiresAt: at(1000) }), sanction({ expiresAt: at(9000) }), sanction({ expiresAt: at(5000) })]);
+    const { port } = await setup([sanction({ expiresAt: at(1000) }), sanction({ expiresAt: at(9000) }), sanction({ expiresAt: at(5000) })]);
     await expect(port.assertNotBanned('u1')).rejects.toMatchObject({ details: { expiresAt: at(9000) } });
   });
 
   it('lets a sanction end by the clock alone, even while cached', async () => {
-    const { port, reads } = setup([sanction({ kind: 'mute', expiresAt: at(1000) })]);
+    const { port, state } = await setup([sanction({ kind: 'mute', expiresAt: at(1000) })]);
     await expect(port.assertNotMuted('u1')).rejects.toMatchObject({ code: 'MUTED' });
     jest.setSystemTime(NOW + 1001);
     await expect(port.assertNotMuted('u1')).resolves.toBeUndefined();
-    expect(reads.count).toBe(1);
+    expect(state.reads).toBe(1);
   });
 
-  it('caches per user for SANCTION_CACHE_MS, and forgets a user at once on invalidate', async () => {
-    const { port, service, reads, replace } = setup([]);
+  it('keeps a user cached until sanctions_version moves, read every SANCTION_CACHE_MS, and forgets a user at once on invalidate', async () => {
+    const { port, service, state, change, replace } = await setup([]);
     await port.assertNotBanned('u1');
-    replace([sanction({})]);
-    await expect(port.assertNotBanned('u1')).resolves.toBeUndefined(); // cached: another process's ban waits for the TTL
-    service.invalidate('u1');
-    await expect(port.assertNotBanned('u1')).rejects.toMatchObject({ code: 'BANNED' });
-    replace([]);
-    jest.setSystemTime(NOW + 2001);
+    await jest.advanceTimersByTimeAsync(10_000); // five checks, nothing changed
     await expect(port.assertNotBanned('u1')).resolves.toBeUndefined();
-    expect(reads.count).toBe(3);
+    expect(state.reads).toBe(1);
+
+    change([sanction({})]); // committed by another process
+    await expect(port.assertNotBanned('u1')).resolves.toBeUndefined(); // not seen before the next check
+    await jest.advanceTimersByTimeAsync(2000);
+    await expect(port.assertNotBanned('u1')).rejects.toMatchObject({ code: 'BANNED' });
+    expect(state.reads).toBe(2);
+
+    replace([]); // revoked through this process, which says so
+    service.invalidate('u1');
+    await expect(port.assertNotBanned('u1')).resolves.toBeUndefined();
+    expect(state.reads).toBe(3);
+  });
+
+  it('reads the database on every lookup while the version check has failed for two intervals, and caches again once it works', async () => {
+    const { port, state, change } = await setup([]);
+    await port.assertNotBanned('u1');
+    state.versionFails = true;
+    await jest.advanceTimersByTimeAsync(4001);
+    change([sanction({})]); // a change the failing check cannot see yet
+    await expect(port.assertNotBanned('u1')).rejects.toMatchObject({ code: 'BANNED' });
+    await expect(port.assertNotBanned('u1')).rejects.toMatchObject({ code: 'BANNED' });
+    expect(state.reads).toBe(3);
+
+    state.versionFails = false;
+    await jest.advanceTimersByTimeAsync(2000);
+    await expect(port.assertNotBanned('u1')).rejects.toMatchObject({ code: 'BANNED' });
+    await expect(port.assertNotBanned('u1')).rejects.toMatchObject({ code: 'BANNED' });
+    expect(state.reads).toBe(4);
+  });
+
+  it('shares one read among a user\u2019s concurrent lookups, but not with a lookup made after an invalidation', async () => {
+    const { port, service, state } = await withHeldReads();
+    const first = port.assertNotMuted('u1');
+    const second = port.assertNotMuted('u1');
+    await Promise.resolve();
+    expect(state.reads).toBe(1);
+    const releaseFirst = state.release;
+
+    state.rows = [sanction({ kind: 'mute' })];
+    service.invalidate('u1'); // muted through this process
+    const after = port.assertNotMuted('u1');
+    await Promise.resolve();
+    expect(state.reads).toBe(2);
+    releaseFirst();
+    state.release();
+    await expect(Promise.all([first, second])).resolves.toEqual([undefined, undefined]);
+    await expect(after).rejects.toMatchObject({ code: 'MUTED' });
+    service.onModuleDestroy();
   });
 
   it('does not cache what a lookup read before an invalidation that happened during it', async () => {
-    let release: () => void = () => undefined;
-    let rows: Sanction[] = [];
-    const repository = {
-      activeSanctionsOf: async () => {
-        const seen = rows;
-        await new Promise<void>((resolve) => (release = resolve));
-        return seen;
-      },
-    } as unknown as ModerationRepository;
-    const port = new SanctionsPort();
-    const service = new SanctionsService(repository, port, loadConfig({}));
-    service.onModuleInit();
+    const { port, service, state } = await withHeldReads();
     const pending = port.assertNotBanned('u1');
     await Promise.resolve();
-    rows = [sanction({})];
+    state.rows = [sanction({})];
     service.invalidate('u1');
-    release();
+    state.release();
     await pending;
     const next = port.assertNotBanned('u1');
     await Promise.resolve();
-    release();
+    state.release();
     await expect(next).rejects.toMatchObject({ code: 'BANNED' });
+    service.onModuleDestroy();
   });
 
   it('with SANCTION_CACHE_MS=0 reads every time', async () => {
-    const { port, reads } = setup([], 0);
+    const { port, state } = await setup([], 0);
     await port.assertNotBanned('u1');
     await port.assertNotBanned('u1');
-    expect(reads.count).toBe(2);
+    expect(state.reads).toBe(2);
   });
 });
