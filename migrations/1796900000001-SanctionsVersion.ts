@@ -8,7 +8,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *
  * The bump is a deferred constraint trigger, so it runs at commit: the version's row lock is the last
  * lock a sanction's transaction takes and is held only while it commits, and a reader sees the new
- * number no sooner than the change itself.
+ * number no sooner than the change itself. It fires per row (a deferred trigger must) but moves the
+ * number once per transaction, so a bulk change (say every sanction of a deleted moderator) costs one
+ * update, not one per row.
  */
 export class SanctionsVersion1796900000001 implements MigrationInterface {
   name = 'SanctionsVersion1796900000001';
@@ -23,7 +25,8 @@ export class SanctionsVersion1796900000001 implements MigrationInterface {
     await q.query(`
       CREATE FUNCTION sanctions_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
-        UPDATE sanctions_version SET version = version + 1;
+        -- Once per transaction: a row this transaction already moved on has its id as xmin.
+        UPDATE sanctions_version SET version = version + 1 WHERE xmin <> pg_current_xact_id()::xid;
         RETURN NULL;
       END
       $$`);

@@ -228,6 +228,11 @@ const SANCTION_ACTIVE = `revoked_at IS NULL AND (expires_at IS NULL OR expires_a
 export class ModerationRepository {
   constructor(private readonly tx: TransactionHost) {}
 
+  /** True inside an enclosing transaction, whose reads may see its own uncommitted changes. */
+  inTransaction(): boolean {
+    return this.tx.manager.queryRunner?.isTransactionActive === true;
+  }
+
   private async query<T>(sql: string, parameters: unknown[] = []): Promise<T[]> {
     return rowsOf<T>(await this.tx.manager.query(sql, parameters));
   }

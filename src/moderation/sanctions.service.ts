@@ -22,7 +22,8 @@ interface Reading {
  * is enforced here within about SANCTION_CACHE_MS, at one query per process per interval however many
  * users are active, where a per-user expiry cost a query per active user per interval. A change made
  * through this process drops that user's entry at once. If the check fails or falls behind (no success
- * for two intervals), lookups read the database until it succeeds again. SANCTION_CACHE_MS=0: no cache.
+ * for two intervals), lookups read the database until it succeeds again, so a change is missed for two
+ * intervals at most. Only reads made outside any transaction are cached. SANCTION_CACHE_MS=0: no cache.
  */
 @Injectable()
 export class SanctionsService implements OnModuleInit, OnModuleDestroy {
@@ -97,6 +98,9 @@ export class SanctionsService implements OnModuleInit, OnModuleDestroy {
   private sanctionsOf(userId: string): Promise<Sanction[]> {
     const interval = this.config.moderation.sanctionCacheMs;
     if (interval === 0 || Date.now() - this.checkedAt > 2 * interval) return this.repository.activeSanctionsOf(userId);
+    // Inside a transaction a read may see that transaction's own uncommitted changes, and it runs on its
+    // connection: it is neither cached nor shared with other callers.
+    if (this.repository.inTransaction()) return this.repository.activeSanctionsOf(userId);
     const cached = this.cache.get(userId);
     if (cached) return Promise.resolve(cached);
     const inFlight = this.reading.get(userId);

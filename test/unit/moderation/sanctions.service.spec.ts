@@ -29,8 +29,9 @@ function sanction(partial: Partial<Sanction>): Sanction {
  */
 async function setup(stored: Sanction[], cacheMs = 2000) {
   let rows = stored;
-  const state = { reads: 0, version: 1, versionFails: false };
+  const state = { reads: 0, version: 1, versionFails: false, inTransaction: false };
   const repository = {
+    inTransaction: () => state.inTransaction,
     activeSanctionsOf: async (userId: string) => {
       state.reads += 1;
       return rows.filter((row) => row.userId === userId);
@@ -52,9 +53,10 @@ async function setup(stored: Sanction[], cacheMs = 2000) {
 
 /** The lookup over a repository whose reads each wait for the test to release them (the latest one first). */
 async function withHeldReads() {
-  const state = { reads: 0, rows: [] as Sanction[], release: () => undefined as void };
+  const state = { reads: 0, rows: [] as Sanction[], version: '1', release: () => undefined as void };
   const repository = {
-    sanctionsVersion: async () => '1',
+    inTransaction: () => false,
+    sanctionsVersion: async () => state.version,
     activeSanctionsOf: async () => {
       state.reads += 1;
       const seen = state.rows;
@@ -170,6 +172,34 @@ describe('SanctionsService (the SanctionsPort lookup)', () => {
     state.release();
     await expect(next).rejects.toMatchObject({ code: 'BANNED' });
     service.onModuleDestroy();
+  });
+
+  it('does not cache what a lookup read before a version change that its check saw during the read', async () => {
+    const { port, service, state } = await withHeldReads();
+    const pending = port.assertNotBanned('u1'); // reads the old rows...
+    await Promise.resolve();
+    state.rows = [sanction({})]; // ...while another process bans the user
+    state.version = '2';
+    await service.checkVersion();
+    state.release();
+    await pending;
+    const next = port.assertNotBanned('u1');
+    await Promise.resolve();
+    expect(state.reads).toBe(2);
+    state.release();
+    await expect(next).rejects.toMatchObject({ code: 'BANNED' });
+    service.onModuleDestroy();
+  });
+
+  it('neither caches nor shares a read made inside a transaction, which may see its own uncommitted changes', async () => {
+    const { port, state, replace } = await setup([]);
+    state.inTransaction = true;
+    replace([sanction({})]); // inserted by the enclosing transaction, which then rolls back
+    await expect(port.assertNotBanned('u1')).rejects.toMatchObject({ code: 'BANNED' });
+    state.inTransaction = false;
+    replace([]);
+    await expect(port.assertNotBanned('u1')).resolves.toBeUndefined();
+    expect(state.reads).toBe(2);
   });
 
   it('with SANCTION_CACHE_MS=0 reads every time', async () => {
