@@ -25,6 +25,11 @@ export class MemoryThrottlerStorage implements ThrottlerStorage {
   }
 
   async increment(key: string, ttl: number, limit: number, blockDuration: number, name: string): Promise<ThrottlerStorageRecord> {
+    return this.count(key, ttl, limit, blockDuration, name);
+  }
+
+  /** `increment` without the promise, for ArenaThrottlerGuard's path for socket events. */
+  count(key: string, ttl: number, limit: number, blockDuration: number, name: string): ThrottlerStorageRecord {
     const now = this.clock();
     const id = `${name}:${key}`;
     let window = this.windows.get(id);
