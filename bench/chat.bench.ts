@@ -8,7 +8,8 @@
  * conversations on the bare relay of bench/bare-server.ts (Socket.IO alone, in memory), in another child
  * process. Then, RUNS times, for Arena and then for the bare relay (never both at once, so the two
  * servers do not compete for the cores):
- *  - throughput: a closed loop (SENDERS sockets each send, wait for the ack, send again) for SECONDS;
+ *  - throughput: a closed loop (SENDERS sockets, by default every member, each send, wait for the ack,
+ *    send again) for SECONDS;
  *    durable messages/s = messages acknowledged (Arena acks after commit) per second;
  *  - latency: an open loop at RATE messages/s for SECONDS; send-to-delivery time at every other member.
  * Prints each run and the medians, with the ratio Arena/bare. Every message is checked to reach every
@@ -18,7 +19,7 @@
  * Where `perf stat` counts instructions, each server's instructions per message in the closed loop are
  * printed too: CPU time here moves by tens of percent with the host's load, instruction counts hardly.
  *
- * Knobs (environment): BENCH_CONVERSATIONS=100 BENCH_MEMBERS=10 BENCH_SENDERS=200 BENCH_SECONDS=10
+ * Knobs (environment): BENCH_CONVERSATIONS=100 BENCH_MEMBERS=10 BENCH_SENDERS=(every member) BENCH_SECONDS=10
  * BENCH_RATE=1000 BENCH_RUNS=3 BENCH_POOL=20 BENCH_BARE=1 (0: Arena only) BENCH_PERF=1 (0: no perf);
  * BENCH_PROFILE=<dir> (CPU profiles of Arena's closed and open loops, written there);
  * CHAT_COMMIT_CONCURRENCY, when set, goes to Arena.
@@ -47,7 +48,12 @@ type BenchEvent = keyof ClientToServerEvents | 'bare:chat-join';
 const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
 const CONVERSATIONS = env('BENCH_CONVERSATIONS', 100);
 const MEMBERS = env('BENCH_MEMBERS', 10);
-const SENDERS = env('BENCH_SENDERS', 200);
+/**
+ * Every member by default: a closed loop of fewer senders measures their round trip more than the
+ * server's capacity (with 200, Arena's server sat idle about 18 % of the loop, waiting on commits that
+ * held every sender; the bare relay, which commits nothing, did the same with 200 or 1,000).
+ */
+const SENDERS = env('BENCH_SENDERS', CONVERSATIONS * MEMBERS);
 const SECONDS = env('BENCH_SECONDS', 10);
 const RATE = env('BENCH_RATE', 1000);
 const RUNS = env('BENCH_RUNS', 3);
