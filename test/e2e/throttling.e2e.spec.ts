@@ -40,6 +40,52 @@ describe('throttling', () => {
   });
 });
 
+describe('throttling: what counts where', () => {
+  it('keeps socket events and REST calls on separate counters', async () => {
+    const arena = await createTestApp({ THROTTLE_USER_LIMIT: '3', THROTTLE_IP_LIMIT: '1000', THROTTLE_AUTH_LIMIT: '1000', THROTTLE_TTL_MS: '60000' });
+    try {
+      const token = await arena.guest();
+      const socket = await arena.socket(token);
+      const replies = [];
+      for (let i = 0; i < 4; i += 1) replies.push(await ask(socket, 'session:whoami'));
+      expect(replies.map((r) => r.ok)).toEqual([true, true, true, false]);
+      for (let i = 0; i < 3; i += 1) await arena.http().get('/me').set('Authorization', `Bearer ${token}`).expect(200);
+      await arena.http().get('/me').set('Authorization', `Bearer ${token}`).expect(429);
+    } finally {
+      await arena.close();
+    }
+  });
+
+  it('counts only sign-ins against the sign-in limit', async () => {
+    const arena = await createTestApp({ THROTTLE_USER_LIMIT: '1000', THROTTLE_IP_LIMIT: '1000', THROTTLE_AUTH_LIMIT: '2', THROTTLE_TTL_MS: '60000' });
+    try {
+      const token = await arena.guest();
+      for (let i = 0; i < 5; i += 1) await arena.http().get('/me').set('Authorization', `Bearer ${token}`).expect(200);
+      await arena.http().post('/auth/guest').send({ displayName: 'Second' }).expect(201);
+      await arena.http().post('/auth/guest').send({ displayName: 'Third' }).expect(429);
+    } finally {
+      await arena.close();
+    }
+  });
+
+  it('limits an address across users, and never throttles /health or /metrics', async () => {
+    const arena = await createTestApp({ THROTTLE_USER_LIMIT: '1000', THROTTLE_IP_LIMIT: '3', THROTTLE_AUTH_LIMIT: '1000', THROTTLE_TTL_MS: '60000' });
+    try {
+      const token = await arena.guest(); // the address's first call
+      await arena.http().get('/me').set('Authorization', `Bearer ${token}`).expect(200);
+      await arena.http().get('/me').set('Authorization', `Bearer ${token}`).expect(200);
+      const limited = await arena.http().get('/me').set('Authorization', `Bearer ${token}`).expect(429);
+      expect(limited.body.code).toBe('RATE_LIMITED');
+      for (let i = 0; i < 5; i += 1) {
+        await arena.http().get('/health').expect(200);
+        await arena.http().get('/metrics').expect(200);
+      }
+    } finally {
+      await arena.close();
+    }
+  });
+});
+
 describe('throttling sign-ins per address', () => {
   it('limits sign-in attempts from one address', async () => {
     const arena = await createTestApp({ THROTTLE_AUTH_LIMIT: '3' });

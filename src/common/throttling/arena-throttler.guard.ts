@@ -55,12 +55,14 @@ export class ArenaThrottlerGuard extends ThrottlerGuard {
     const steps = this.stepsFor(context.getHandler(), context.getClass());
     if (steps === null || !(this.storageService instanceof MemoryThrottlerStorage)) return super.canActivate(context);
     const storage = this.storageService;
-    let subject: Record<string, any> | undefined;
-    for (const step of steps) {
-      if (step.skipIf?.(context)) continue;
-      subject ??= this.getRequestResponse(context).req;
-      const tracker = step.getTracker(subject, context);
-      if (typeof tracker !== 'string') return super.canActivate(context);
+    const active = steps.filter((step) => !step.skipIf?.(context));
+    if (active.length === 0) return ALLOWED;
+    const { req } = this.getRequestResponse(context);
+    const trackers = active.map((step) => step.getTracker(req, context));
+    // Before anything is counted: a tracker that answers a promise takes the package's path for all of them.
+    if (trackers.some((tracker) => typeof tracker !== 'string')) return super.canActivate(context);
+    for (const [i, step] of active.entries()) {
+      const tracker = trackers[i] as string;
       const key = step.generateKey(context, tracker, step.throttler.name);
       const hit = storage.count(key, step.ttl, step.limit, step.blockDuration, step.throttler.name);
       if (hit.isBlocked) return Promise.reject(this.rateLimited(context, { limit: step.limit, ttl: step.ttl, key, tracker, ...hit }));
@@ -110,19 +112,20 @@ export class ArenaThrottlerGuard extends ThrottlerGuard {
     for (const throttler of this.throttlers) {
       const name = throttler.name!;
       if (metadata<boolean>(THROTTLER_SKIP, name)) continue;
-      const limit = metadata<unknown>(THROTTLER_LIMIT, name) ?? throttler.limit;
-      const ttl = metadata<unknown>(THROTTLER_TTL, name) ?? throttler.ttl;
-      const blockDuration = metadata<unknown>(THROTTLER_BLOCK_DURATION, name) ?? throttler.blockDuration ?? ttl;
+      // As the package reads them (with ||), and only plain finite numbers: anything else is the package's to resolve.
+      const limit = metadata<unknown>(THROTTLER_LIMIT, name) || throttler.limit;
+      const ttl = metadata<unknown>(THROTTLER_TTL, name) || throttler.ttl;
+      const blockDuration = metadata<unknown>(THROTTLER_BLOCK_DURATION, name) || throttler.blockDuration || ttl;
       const setHeaders = throttler.setHeaders ?? this.commonOptions.setHeaders ?? true;
-      if (typeof limit !== 'number' || typeof ttl !== 'number' || typeof blockDuration !== 'number' || setHeaders || throttler.ignoreUserAgents) return null;
+      if (![limit, ttl, blockDuration].every(Number.isFinite) || setHeaders || throttler.ignoreUserAgents) return null;
       steps.push({
         throttler: { ...throttler, name },
-        limit,
-        ttl,
-        blockDuration,
+        limit: limit as number,
+        ttl: ttl as number,
+        blockDuration: blockDuration as number,
         skipIf: throttler.skipIf || this.commonOptions.skipIf,
-        getTracker: metadata<Step['getTracker']>(THROTTLER_TRACKER, name) ?? throttler.getTracker ?? this.commonOptions.getTracker!,
-        generateKey: metadata<Step['generateKey']>(THROTTLER_KEY_GENERATOR, name) ?? throttler.generateKey ?? this.commonOptions.generateKey!,
+        getTracker: metadata<Step['getTracker']>(THROTTLER_TRACKER, name) || throttler.getTracker || this.commonOptions.getTracker!,
+        generateKey: metadata<Step['generateKey']>(THROTTLER_KEY_GENERATOR, name) || throttler.generateKey || this.commonOptions.generateKey!,
       });
     }
     return steps;
