@@ -37,9 +37,9 @@ interface Step {
  * Every event passes here, so what the package works out per request (each throttler's skip flag,
  * limit, ttl, block duration, tracker and key function, from six metadata keys and three awaits) is
  * worked out once per handler; and with the in-process counters and plain values, the check runs
- * without making a promise. Anything else (a value given as a function, user agents to ignore, headers to set,
- * a tracker that answers a promise, the Redis counters) takes the package's own path. (This path does not
- * ask `shouldSkip`, which this class does not override.)
+ * without making a promise. Anything else (a value given as a function, user agents to ignore, headers
+ * to set, a tracker that answers a promise, the Redis counters) takes the package's own path. (This
+ * path does not ask `shouldSkip`, which this class does not override.)
  */
 @Injectable()
 export class ArenaThrottlerGuard extends ThrottlerGuard {

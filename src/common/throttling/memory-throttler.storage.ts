@@ -28,7 +28,7 @@ export class MemoryThrottlerStorage implements ThrottlerStorage {
     return this.count(key, ttl, limit, blockDuration, name);
   }
 
-  /** `increment` without the promise, for ArenaThrottlerGuard's path for socket events. */
+  /** `increment` without the promise, for ArenaThrottlerGuard's fast path. */
   count(key: string, ttl: number, limit: number, blockDuration: number, name: string): ThrottlerStorageRecord {
     const now = this.clock();
     const id = `${name}:${key}`;
