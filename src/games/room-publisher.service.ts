@@ -119,8 +119,8 @@ export class RoomPublisher {
     }
     const kicked = events.filter((event) => event.command.type === 'seat.kick');
     for (const event of kicked) {
-      const userId = event.result.userId;
-      if (typeof userId === 'string') this.emitter.toRoom(userRoom(userId), 'room:kicked', { roomId: after.roomId, seat: event.result.seat });
+      const { userId, seat } = event.result;
+      if (typeof userId === 'string' && typeof seat === 'number') this.emitter.toRoom(userRoom(userId), 'room:kicked', { roomId: after.roomId, seat });
     }
     const phase = phaseLabel(after, lookup);
     if (before === null || phaseLabel(before, lookup) !== phase) {

@@ -42,6 +42,18 @@ export interface Rejoined {
 
 export type HostCommand = Extract<RoomCommand, { type: 'bots.add' | 'bots.fill' | 'seat.kick' | 'room.configure' | 'game.start' | 'game.reset' | 'game.rematch' }>;
 
+/** What each host command's committed event answers, besides its seq (the room rules write these results). */
+interface HostResults {
+  'bots.add': { seats: number[] };
+  'bots.fill': { seats: number[] };
+  'seat.kick': { seat: number; userId: string | null };
+  'room.configure': { settings: RoomSettings };
+  'game.start': { gameNo: number };
+  'game.reset': Record<never, never>;
+  'game.rematch': { gameNo: number };
+}
+export type HostReply<C extends HostCommand> = { roomId: string; seq: number } & HostResults[C['type']];
+
 const MAX_MISSED_EVENTS = 500;
 
 /** What rooms do for a caller: the lobby, seats, host commands, play, watching and coming back. */
@@ -174,7 +186,7 @@ export class RoomsService {
    * A host command. A client may name the seat it acts from; naming a seat that is not the caller's
    * (the host's, say) is refused, like any command from a non-host: identity comes from the session.
    */
-  async host(caller: Caller, roomId: string, command: HostCommand, actionId: string, claimedSeat?: number): Promise<{ roomId: string; seq: number } & Record<string, unknown>> {
+  async host<C extends HostCommand>(caller: Caller, roomId: string, command: C, actionId: string, claimedSeat?: number): Promise<HostReply<C>> {
     const room = await this.loadedRoom(roomId);
     const own = seatOfUser(room, caller.userId);
     if (claimedSeat !== undefined && own?.seat !== claimedSeat) throw roomError('HOST_ONLY', 'Only the host may do this, from its own session');
@@ -184,15 +196,15 @@ export class RoomsService {
       if ('ok' in merged && merged.ok === false) throw roomError(merged.code, merged.message);
     }
     const done = await this.runtime.submit(roomId, command, { kind: 'user', userId: caller.userId }, this.key(caller, actionId));
-    return { ...done.result, roomId, seq: done.seq };
+    return { ...(done.result as HostResults[C['type']]), roomId, seq: done.seq };
   }
 
   /** A game action by the caller's seat, acknowledged once committed. */
-  async act(caller: Caller, roomId: string, action: GameAction, actionId: string): Promise<{ roomId: string; seq: number } & Record<string, unknown>> {
+  async act(caller: Caller, roomId: string, action: GameAction, actionId: string): Promise<{ roomId: string; seq: number; seat: number }> {
     if (typeof action?.type !== 'string' || action.type === '') throw roomError('INVALID_ACTION', 'An action has a type');
     const done = await this.runtime.submit(roomId, { type: 'game.act', action }, { kind: 'user', userId: caller.userId }, this.key(caller, actionId));
     // A retry gets exactly the first answer (no "duplicate" flag), as Invariant 2 asks.
-    return { ...done.result, roomId, seq: done.seq };
+    return { ...(done.result as { seat: number }), roomId, seq: done.seq };
   }
 
   /** Watch a room: public rooms for anyone, private ones with the invite code. */

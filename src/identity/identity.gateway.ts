@@ -1,9 +1,10 @@
-import { MessageBody, SubscribeMessage } from '@nestjs/websockets';
+import { MessageBody } from '@nestjs/websockets';
 import { IsString, Length } from 'class-validator';
 import { ArenaGateway } from '../realtime/arena-gateway.decorator';
 import type { Caller } from './caller';
 import { CurrentCaller } from './auth.decorators';
 import { IdentityService, type PublicUser } from './identity.service';
+import { On } from '../realtime/on-event.decorator';
 
 export class RenameEventDto {
   @IsString()
@@ -20,12 +21,12 @@ export class RenameEventDto {
 export class IdentityGateway {
   constructor(private readonly identity: IdentityService) {}
 
-  @SubscribeMessage('session:whoami')
+  @On('session:whoami')
   whoami(@CurrentCaller() caller: Caller): Promise<PublicUser> {
     return this.identity.me(caller);
   }
 
-  @SubscribeMessage('profile:rename')
+  @On('profile:rename')
   rename(@CurrentCaller() caller: Caller, @MessageBody() body: RenameEventDto): Promise<PublicUser> {
     return this.identity.renameSelf(caller, body.displayName);
   }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { ConnectedSocket, MessageBody, OnGatewayConnection, SubscribeMessage } from '@nestjs/websockets';
+import { ConnectedSocket, MessageBody, OnGatewayConnection } from '@nestjs/websockets';
 import type { Socket } from 'socket.io';
 import { CurrentCaller } from '../identity/auth.decorators';
 import type { Caller } from '../identity/caller';
@@ -20,6 +20,7 @@ import type {
   WelcomeConfirmation,
   WelcomePackageView,
 } from './messaging.types';
+import { On } from '../realtime/on-event.decorator';
 
 /**
  * Chat over Socket.IO. A connecting socket joins the live rooms of its user's conversations; `chat:send`
@@ -40,58 +41,58 @@ export class MessagingGateway implements OnGatewayConnection {
   }
 
   @OwnIdempotency()
-  @SubscribeMessage('chat:send')
+  @On('chat:send')
   send(@CurrentCaller() caller: Caller, @MessageBody() body: SendMessageEventDto, @ConnectedSocket() socket: Socket): Promise<ChatMessage> {
     return this.messaging.send(caller, body, { socketId: socket.id });
   }
 
-  @SubscribeMessage('chat:history')
+  @On('chat:history')
   history(@CurrentCaller() caller: Caller, @MessageBody() body: HistoryEventDto): Promise<HistoryView> {
     const { conversationId, ...page } = body;
     return this.messaging.history(caller, conversationId, page);
   }
 
-  @SubscribeMessage('chat:sync')
+  @On('chat:sync')
   sync(@CurrentCaller() caller: Caller, @MessageBody() body: SyncEventDto, @ConnectedSocket() socket: Socket): Promise<SyncResult> {
     return this.messaging.sync(caller, body.cursors, body.limit, socket.id);
   }
 
-  @SubscribeMessage('chat:read')
+  @On('chat:read')
   markRead(@CurrentCaller() caller: Caller, @MessageBody() body: ReadMarkerEventDto): Promise<ReadMarker> {
     return this.messaging.markRead(caller, body.conversationId, body.seq);
   }
 
-  @SubscribeMessage('chat:conversations')
+  @On('chat:conversations')
   conversations(@CurrentCaller() caller: Caller): Promise<MyConversation[]> {
     return this.messaging.myConversations(caller);
   }
 
-  @SubscribeMessage('chat:create-group')
+  @On('chat:create-group')
   createGroup(@CurrentCaller() caller: Caller, @MessageBody() body: CreateGroupEventDto): Promise<ConversationSummary & { members: number }> {
     return this.messaging.createGroup(caller, body.title, body.memberIds);
   }
 
-  @SubscribeMessage('chat:open-direct')
+  @On('chat:open-direct')
   openDirect(@CurrentCaller() caller: Caller, @MessageBody() body: OpenDirectEventDto): Promise<ConversationSummary & { created: boolean }> {
     return this.messaging.openDirect(caller, body.userId);
   }
 
-  @SubscribeMessage('chat:add-members')
+  @On('chat:add-members')
   addMembers(@CurrentCaller() caller: Caller, @MessageBody() body: AddMembersEventDto): Promise<MembershipChange> {
     return this.messaging.addMembers(caller, body.conversationId, body.userIds);
   }
 
-  @SubscribeMessage('chat:leave')
+  @On('chat:leave')
   leave(@CurrentCaller() caller: Caller, @MessageBody() body: LeaveEventDto): Promise<LeaveResult> {
     return this.messaging.leave(caller, body.conversationId);
   }
 
-  @SubscribeMessage('chat:welcome')
+  @On('chat:welcome')
   fetchWelcome(@CurrentCaller() caller: Caller, @MessageBody() body: ConversationEventDto): Promise<WelcomePackageView> {
     return this.messaging.fetchWelcome(caller, body.conversationId);
   }
 
-  @SubscribeMessage('chat:welcome-confirm')
+  @On('chat:welcome-confirm')
   confirmWelcome(@CurrentCaller() caller: Caller, @MessageBody() body: ConversationEventDto): Promise<WelcomeConfirmation> {
     return this.messaging.confirmWelcome(caller, body.conversationId);
   }

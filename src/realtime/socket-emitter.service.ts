@@ -1,5 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Server } from 'socket.io';
+import type { ClientToServerEvents, ServerToClientEvents } from '../protocol';
+
+/** A server-to-client event of the protocol map, and the payload it carries. */
+export type ServerEvent = keyof ServerToClientEvents;
+export type ServerPayload<E extends ServerEvent> = Parameters<ServerToClientEvents[E]>[0];
+export type ArenaServer = Server<ClientToServerEvents, ServerToClientEvents>;
 
 /** Socket.IO room names Arena uses; every socket joins its user's and its session's room. */
 export const userRoom = (userId: string) => `user:${userId}`;
@@ -22,19 +28,21 @@ export const userFeatureRoom = (userId: string, feature: ClientFeature, declared
  */
 @Injectable()
 export class SocketEmitter {
+  // Held untyped: the public methods check event and payload against the protocol map, and socket.io's
+  // own generic emit signatures cannot follow a generic event name.
   private server: Server | null = null;
 
-  attach(server: Server): void {
-    this.server = server;
+  attach(server: ArenaServer): void {
+    this.server = server as unknown as Server;
   }
 
   /** To the sockets in any of these rooms, once each. */
-  toRoom(rooms: string | string[], event: string, payload: unknown): void {
+  toRoom<E extends ServerEvent>(rooms: string | string[], event: E, payload: ServerPayload<E>): void {
     this.server?.to(rooms).emit(event, payload);
   }
 
   /** To the sockets in any of these rooms but some (which already have the payload, e.g. in their acks). */
-  toRoomExcept(rooms: string | string[], exceptSocketIds: string | string[], event: string, payload: unknown): void {
+  toRoomExcept<E extends ServerEvent>(rooms: string | string[], exceptSocketIds: string | string[], event: E, payload: ServerPayload<E>): void {
     this.server?.to(rooms).except(exceptSocketIds).emit(event, payload);
   }
 
@@ -42,7 +50,7 @@ export class SocketEmitter {
    * To one socket of this process, and only while it is in one of `rooms`: what the room gets, tailored to
    * that socket. Nothing goes through the adapter, and a socket that has left (or closed) gets nothing.
    */
-  toSocketInRoom(socketId: string, rooms: string[], event: string, payload: unknown): void {
+  toSocketInRoom<E extends ServerEvent>(socketId: string, rooms: string[], event: E, payload: ServerPayload<E>): void {
     const socket = this.server?.sockets.sockets.get(socketId);
     if (socket && rooms.some((room) => socket.rooms.has(room))) socket.emit(event, payload);
   }
@@ -53,7 +61,7 @@ export class SocketEmitter {
     return declared?.includes(feature) ?? false;
   }
 
-  toUser(userId: string, event: string, payload: unknown): void {
+  toUser<E extends ServerEvent>(userId: string, event: E, payload: ServerPayload<E>): void {
     this.toRoom(userRoom(userId), event, payload);
   }
 
@@ -82,12 +90,12 @@ export class SocketEmitter {
     this.server?.in(socketId).socketsJoin(rooms);
   }
 
-  broadcast(event: string, payload: unknown): void {
+  broadcast<E extends ServerEvent>(event: E, payload: ServerPayload<E>): void {
     this.server?.emit(event, payload);
   }
 
   /** Tells the sockets of these sessions why, then closes them (across processes with the Redis adapter). */
-  disconnectSessions(sessionIds: string[], event: string, payload: unknown): void {
+  disconnectSessions<E extends ServerEvent>(sessionIds: string[], event: E, payload: ServerPayload<E>): void {
     if (!this.server || sessionIds.length === 0) return;
     const rooms = sessionIds.map(sessionRoom);
     const server = this.server;
@@ -97,7 +105,7 @@ export class SocketEmitter {
   }
 
   /** Tells every socket of this user why, then closes them (across processes with the Redis adapter). */
-  disconnectUser(userId: string, event: string, payload: unknown): void {
+  disconnectUser<E extends ServerEvent>(userId: string, event: E, payload: ServerPayload<E>): void {
     if (!this.server) return;
     const room = userRoom(userId);
     const server = this.server;

@@ -1,4 +1,4 @@
-import { ask, createTestApp, type TestApp } from '../support/test-app';
+import { ask, askRaw, createTestApp, type TestApp } from '../support/test-app';
 
 describe('bad input gets a coded error, never a crash', () => {
   let arena: TestApp;
@@ -103,7 +103,7 @@ describe('bad input gets a coded error, never a crash', () => {
 
     it('answers an unknown event with UNKNOWN_EVENT and stays connected', async () => {
       const socket = await arena.socket(token);
-      const reply = await ask(socket, 'no:such:event', { x: 1 });
+      const reply = await askRaw(socket, 'no:such:event', { x: 1 });
       expect(reply).toEqual({ ok: false, error: { code: 'UNKNOWN_EVENT', message: 'Unknown event "no:such:event"' } });
       expect(socket.connected).toBe(true);
       expect((await ask(socket, 'session:whoami')).ok).toBe(true);
@@ -159,7 +159,7 @@ describe('bad input gets a coded error, never a crash', () => {
     it('survives garbage: many malformed packets in a row leave the server healthy', async () => {
       const socket = await arena.socket(token);
       const replies = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => ask(socket, i % 2 ? 'profile:rename' : `junk:${i}`, i % 3 ? { deep: { deeper: [i] } } : 'x')),
+        Array.from({ length: 50 }, (_, i) => askRaw(socket, i % 2 ? 'profile:rename' : `junk:${i}`, i % 3 ? { deep: { deeper: [i] } } : 'x')),
       );
       expect(replies.every((reply) => reply.ok === false)).toBe(true);
       // Still serving: the same socket's next valid event works, and the database behind it is up. (The

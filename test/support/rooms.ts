@@ -1,5 +1,6 @@
 import type { Socket } from 'socket.io-client';
 import type { RoomUpdate } from '../../src/protocol/rooms.protocol';
+import type { ClientEvent } from '../../src/realtime/on-event.decorator';
 import { ask } from './test-app';
 
 let actionCounter = 0;
@@ -49,7 +50,7 @@ export class UpdateLog {
 }
 
 /** Asks and expects `{ ok: true }`, returning the data. */
-export async function ok<T = any>(socket: Socket, event: string, payload: unknown): Promise<T> {
+export async function ok<T = any>(socket: Socket, event: ClientEvent, payload: unknown): Promise<T> {
   const reply = await ask(socket, event, payload);
   if (!reply?.ok) throw new Error(`${event} ${JSON.stringify(payload)} failed: ${JSON.stringify(reply)}`);
   return reply.data as T;

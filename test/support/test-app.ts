@@ -5,6 +5,7 @@ import request from 'supertest';
 import { AppModule } from '../../src/app.module';
 import { loadConfig, type AppConfig } from '../../src/config/app-config';
 import { configureApp } from '../../src/configure-app';
+import type { ClientEvent } from '../../src/realtime/on-event.decorator';
 import { testDatabaseUrl } from './per-file-database';
 
 /** Limits no test of these files means to hit: tests that exercise throttling set their own. */
@@ -76,8 +77,13 @@ export async function createTestApp(env: Record<string, string> = {}, databaseUr
   };
 }
 
-/** Emits with an ack and resolves with the reply. */
-export function ask<T = any>(socket: Socket, event: string, ...args: unknown[]): Promise<T> {
+/** Emits an event of the protocol map (`src/protocol`) with an ack and resolves with the reply. */
+export function ask<T = any>(socket: Socket, event: ClientEvent, ...args: unknown[]): Promise<T> {
+  return askRaw<T>(socket, event, ...args);
+}
+
+/** Emits any event name, in or out of the protocol map (for tests of unknown and reserved events). */
+export function askRaw<T = any>(socket: Socket, event: string, ...args: unknown[]): Promise<T> {
   return socket.timeout(5000).emitWithAck(event, ...args) as Promise<T>;
 }
 
