@@ -116,6 +116,9 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1) @Max(16)
   ROOM_COMMIT_CONCURRENCY = 2;
 
+  @Transform(toInt) @IsInt() @Min(1)
+  ROOM_CACHE_SIZE = 10_000;
+
   @Transform(toInt) @IsInt() @Min(10)
   DEADLINE_SWEEP_INTERVAL_MS = 250;
 
@@ -189,6 +192,8 @@ export interface AppConfig {
     reconnectWindowMs: number;
     kickBanMs: number;
     commitConcurrency: number;
+    /** Rooms whose state a process keeps in memory; idle ones beyond it leave, least recently used first. */
+    cacheSize: number;
     sweepIntervalMs: number;
     sweepBatch: number;
     deadlineLeaseMs: number;
@@ -259,6 +264,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       reconnectWindowMs: vars.ROOM_RECONNECT_WINDOW_MS,
       kickBanMs: vars.ROOM_KICK_BAN_MS,
       commitConcurrency: vars.ROOM_COMMIT_CONCURRENCY,
+      cacheSize: vars.ROOM_CACHE_SIZE,
       sweepIntervalMs: vars.DEADLINE_SWEEP_INTERVAL_MS,
       sweepBatch: vars.DEADLINE_SWEEP_BATCH,
       deadlineLeaseMs: vars.DEADLINE_LEASE_MS,

@@ -59,7 +59,6 @@ class RoomSlot {
   timer: NodeJS.Timeout | null = null;
   timerAt = 0;
   botDecision: string | null = null;
-  lastUsed = Date.now();
 
   constructor(readonly roomId: string) {}
 }
@@ -151,11 +150,34 @@ export class RoomRuntime implements OnApplicationShutdown {
     this.wake(slot);
   }
 
-  /** The room as this process last committed or loaded it (loading it if needed); null if there is none. */
+  /**
+   * The room as committed: this process's copy when no other process has written the room since (one
+   * version lookup tells), else the stored state, which becomes the copy unless a write is in flight
+   * (that write will lose its version check and reload). Null if there is no such room.
+   */
   async current(roomId: string): Promise<RoomState | null> {
     const slot = this.slot(roomId);
-    await this.ensureLoaded(slot);
-    return slot.state;
+    if (slot.state === null) {
+      await this.ensureLoaded(slot);
+      return slot.state;
+    }
+    const version = await this.repository.roomVersion(roomId);
+    if (version === null || version <= slot.version) return slot.state;
+    const loaded = await this.repository.loadRoom(roomId);
+    if (!loaded) return null;
+    if (!slot.busy && slot.state !== null && loaded.version > slot.version) {
+      slot.state = loaded.state;
+      slot.version = loaded.version;
+      this.armTimer(slot);
+    }
+    return loaded.state;
+  }
+
+  /** How many rooms this process holds in memory (metrics, tests). */
+  cachedRooms(): number {
+    let held = 0;
+    for (const slot of this.slots.values()) if (slot.state !== null) held += 1;
+    return held;
   }
 
   /** Puts a freshly created room into the cache and arms its timers. */
@@ -180,14 +202,31 @@ export class RoomRuntime implements OnApplicationShutdown {
     for (const slot of this.slots.values()) if (slot.timer) clearTimeout(slot.timer);
   }
 
+  /** The room's slot, now the most recently used (the map's order is the eviction order). */
   private slot(roomId: string): RoomSlot {
     let slot = this.slots.get(roomId);
-    if (!slot) {
+    if (slot) {
+      this.slots.delete(roomId);
+    } else {
       slot = new RoomSlot(roomId);
-      this.slots.set(roomId, slot);
+      if (this.slots.size >= this.config.rooms.cacheSize) this.evictIdle();
     }
-    slot.lastUsed = Date.now();
+    this.slots.set(roomId, slot);
     return slot;
+  }
+
+  /**
+   * Idle rooms leave memory, least recently used first, until the cache is back under its bound: nothing
+   * is lost (the state is committed, deadlines are stored and swept, retries are found by action id).
+   * A room with work queued, a write or load in flight, a near timer or a bot thinking stays.
+   */
+  private evictIdle(): void {
+    for (const [roomId, slot] of this.slots) {
+      if (this.slots.size < this.config.rooms.cacheSize) return;
+      if (slot.busy || slot.queue.length > 0 || slot.loading || slot.timer || slot.botDecision) continue;
+      this.slots.delete(roomId);
+      this.ready.delete(slot);
+    }
   }
 
   private wake(slot: RoomSlot): void {
@@ -297,8 +336,7 @@ export class RoomRuntime implements OnApplicationShutdown {
       const at = Date.now();
       const outcome = applyRoomCommand(state, command, actor, { now: at, random: roomRandom(state.seed, state.seq + 1) }, lookup);
       if (!outcome.ok) {
-        this.metrics.roomActions.inc({ outcome: 'rejected' });
-        if (submission) this.rejectOrReplay(slot.roomId, submission, roomError(outcome.code, outcome.message));
+        if (submission) this.rejectOrReplay(slot, submission, roomError(outcome.code, outcome.message), slot.version);
         return false;
       }
       const actorSeat = actor.kind === 'user' ? (seatOfUser(outcome.state, actor.userId) ?? seatOfUser(state, actor.userId))?.seat ?? null : null;
@@ -368,17 +406,28 @@ export class RoomRuntime implements OnApplicationShutdown {
   }
 
   /**
-   * A refused action might be a retry of one stored before this process knew the room (a restart, or
-   * another process): then the rules refuse it only because it already happened, and the retry gets the
-   * first answer instead.
+   * A refusal is only answered once the room is known not to have moved on elsewhere. The action might be
+   * a retry of one stored before this process knew the room (a restart, or another process): then the
+   * rules refuse it only because it already happened, and the retry gets the first answer. Or another
+   * process wrote the room after this copy was read: then the action is applied again to the fresh state.
    */
-  private rejectOrReplay(roomId: string, submission: Submission, error: unknown): void {
-    if (submission.actionId === null) return submission.reject(error);
-    this.repository.findEventByAction(roomId, submission.actionId).then(
-      (stored) => {
-        if (!stored) submission.reject(error);
-        else if (stored.fingerprint !== submission.fingerprint) submission.reject(roomError('IDEMPOTENCY_KEY_REUSED', 'This actionId was used for a different action'));
-        else submission.resolve({ roomId, seq: stored.seq, result: stored.result, duplicate: true });
+  private rejectOrReplay(slot: RoomSlot, submission: Submission, error: unknown, judgedAt: number): void {
+    const stored = submission.actionId === null ? Promise.resolve(null) : this.repository.findEventByAction(slot.roomId, submission.actionId);
+    Promise.all([stored, this.repository.roomVersion(slot.roomId)]).then(
+      ([event, version]) => {
+        if (event) {
+          if (event.fingerprint !== submission.fingerprint) submission.reject(roomError('IDEMPOTENCY_KEY_REUSED', 'This actionId was used for a different action'));
+          else submission.resolve({ roomId: slot.roomId, seq: event.seq, result: event.result, duplicate: true });
+        } else if (version !== null && version > judgedAt && submission.attempts + 1 < MAX_ATTEMPTS) {
+          submission.attempts += 1;
+          // A write of this process in flight will lose its version check and reload; otherwise reload now.
+          if (!slot.busy && slot.version < version) slot.state = null;
+          slot.queue.push(submission);
+          this.wake(slot);
+        } else {
+          this.metrics.roomActions.inc({ outcome: 'rejected' });
+          submission.reject(error);
+        }
       },
       () => submission.reject(error),
     );

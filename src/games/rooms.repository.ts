@@ -129,6 +129,12 @@ export class RoomsRepository {
     return row ? { state: row.state, version: row.version, inviteCode: row.invite_code } : null;
   }
 
+  /** The room's committed version (its last seq), or null when there is no such room. */
+  async roomVersion(roomId: string): Promise<number | null> {
+    const rows: Array<{ version: number }> = await this.dataSource.query(`SELECT version FROM rooms WHERE id = $1`, [roomId]);
+    return rows[0]?.version ?? null;
+  }
+
   async findRoomIdByInvite(inviteCode: string): Promise<string | null> {
     const rows: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM rooms WHERE invite_code = $1`, [inviteCode]);
     return rows[0]?.id ?? null;
