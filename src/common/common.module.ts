@@ -4,18 +4,20 @@ import { IdempotencyRepository } from './idempotency/idempotency.repository';
 import { IdempotencyService } from './idempotency/idempotency.service';
 import { LifecycleService } from './lifecycle/lifecycle.service';
 import { ContentPolicyPort } from './ports/content-policy.port';
+import { MessageHistoryPort, RoomHistoryPort } from './ports/history.port';
 import { SanctionsPort } from './ports/sanctions.port';
 import { RedisModule } from './redis/redis.module';
 import { ThrottlingModule } from './throttling/throttling.module';
 
 /**
  * Shared infrastructure every feature module may use: transactions, idempotency, lifecycle, Redis,
- * throttling, and the ports through which moderation judges content and sanctions users.
+ * throttling, the ports through which moderation judges content and sanctions users, and those through
+ * which it reads rooms' and conversations' history.
  */
 @Global()
 @Module({
   imports: [RedisModule, ThrottlingModule],
-  providers: [TransactionHost, IdempotencyRepository, IdempotencyService, LifecycleService, ContentPolicyPort, SanctionsPort],
-  exports: [TransactionHost, IdempotencyService, LifecycleService, ContentPolicyPort, SanctionsPort, RedisModule, ThrottlingModule],
+  providers: [TransactionHost, IdempotencyRepository, IdempotencyService, LifecycleService, ContentPolicyPort, SanctionsPort, RoomHistoryPort, MessageHistoryPort],
+  exports: [TransactionHost, IdempotencyService, LifecycleService, ContentPolicyPort, SanctionsPort, RoomHistoryPort, MessageHistoryPort, RedisModule, ThrottlingModule],
 })
 export class CommonModule {}

@@ -3,6 +3,7 @@ import { BotDriver } from './bots/bot-driver.service';
 import { DeadlineSweeper } from './deadline-sweeper.service';
 import { EngineRegistry } from './engine-registry';
 import { ModerationKickListener } from './moderation-kick.listener';
+import { RoomHistoryReaderService } from './room-history.reader';
 import { RoomPublisher } from './room-publisher.service';
 import { RoomRuntime } from './room-runtime.service';
 import { RoomsController } from './rooms.controller';
@@ -13,7 +14,7 @@ import { RoomsService } from './rooms.service';
 /** The lobby, rooms and seats, the engine registry, the room runtime, durable deadlines and bots. */
 @Module({
   controllers: [RoomsController],
-  providers: [EngineRegistry, RoomsRepository, RoomPublisher, BotDriver, RoomRuntime, DeadlineSweeper, RoomsService, RoomsGateway, ModerationKickListener],
+  providers: [EngineRegistry, RoomsRepository, RoomPublisher, BotDriver, RoomRuntime, DeadlineSweeper, RoomsService, RoomsGateway, ModerationKickListener, RoomHistoryReaderService],
   exports: [RoomsService, EngineRegistry],
 })
 export class GamesModule {}

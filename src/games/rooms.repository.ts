@@ -215,6 +215,23 @@ export class RoomsRepository {
     return Number(rows[0]?.seq ?? Number.MAX_SAFE_INTEGER);
   }
 
+  /** The room's `limit` latest events, oldest first. */
+  async latestEvents(roomId: string, limit: number): Promise<StoredRoomEvent[]> {
+    const rows: EventRow[] = await this.dataSource.query(
+      `SELECT seq, type, actor, payload, action_id, at FROM room_events WHERE room_id = $1 ORDER BY seq DESC LIMIT $2`,
+      [roomId, limit],
+    );
+    return rows.reverse().map(toStored);
+  }
+
+  async roomSummary(roomId: string): Promise<{ id: string; hostUserId: string; name: string; gameId: string } | null> {
+    const rows: Array<{ id: string; host_user_id: string; name: string; game_id: string }> = await this.dataSource.query(
+      `SELECT id, host_user_id, name, game_id FROM rooms WHERE id = $1`,
+      [roomId],
+    );
+    return rows[0] ? { id: rows[0].id, hostUserId: rows[0].host_user_id, name: rows[0].name, gameId: rows[0].game_id } : null;
+  }
+
   async eventsAfter(roomId: string, afterSeq: number, limit: number): Promise<StoredRoomEvent[]> {
     const rows: EventRow[] = await this.dataSource.query(
       `SELECT seq, type, actor, payload, action_id, at FROM room_events WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,

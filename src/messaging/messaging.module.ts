@@ -3,6 +3,7 @@ import { ChatPublisher } from './chat.publisher';
 import { ConversationsController } from './conversations.controller';
 import { MessagingGateway } from './messaging.gateway';
 import { MessagingListeners } from './messaging.listeners';
+import { MessageHistoryReaderService } from './message-history.reader';
 import { MessagingRepository } from './messaging.repository';
 import { MessagingService } from './messaging.service';
 import { RoomChannelRules } from './room-channel-rules.port';
@@ -10,7 +11,7 @@ import { RoomChannelRules } from './room-channel-rules.port';
 /** Conversations (room channels, teams, direct, groups), members, messages and welcome delivery. */
 @Module({
   controllers: [ConversationsController],
-  providers: [MessagingRepository, MessagingService, ChatPublisher, MessagingGateway, MessagingListeners, RoomChannelRules],
+  providers: [MessagingRepository, MessagingService, ChatPublisher, MessagingGateway, MessagingListeners, RoomChannelRules, MessageHistoryReaderService],
   exports: [MessagingService, RoomChannelRules],
 })
 export class MessagingModule {}

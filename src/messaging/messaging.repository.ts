@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DatabaseError, type Pool } from 'pg';
 import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import type { HistoryMessage, MessageRef } from '../common/ports/history.port';
 import { TransactionHost } from '../database/transaction-host';
 import type { ConversationKind, MemberRole, RoomChannel } from './domain/conversation';
 import type { HistoryPlan } from './domain/history';
@@ -227,6 +228,28 @@ export class MessagingRepository {
     } finally {
       client.release(broken);
     }
+  }
+
+  /** Where a message stands (for moderation's report context): sender, conversation, seq and room. */
+  async messageRef(messageId: string): Promise<MessageRef | null> {
+    const rows: Array<{ id: string; sender_id: string; conversation_id: string; seq: string; room_id: string | null }> = await this.tx.manager.query(
+      `SELECT m.id, m.sender_id, m.conversation_id, m.seq, c.room_id
+       FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = $1`,
+      [messageId],
+    );
+    const row = rows[0];
+    return row ? { id: row.id, senderId: row.sender_id, conversationId: row.conversation_id, seq: Number(row.seq), roomId: row.room_id } : null;
+  }
+
+  /** The messages `around` either side of `seq` in one conversation, in order. */
+  async messagesAround(conversationId: string, seq: number, around: number): Promise<HistoryMessage[]> {
+    const rows: Array<{ id: string; seq: string; sender_id: string; body: string; created_at: Date }> = await this.tx.manager.query(
+      `SELECT id, seq, sender_id, body, created_at FROM messages
+       WHERE conversation_id = $1 AND seq BETWEEN $2::bigint - $3 AND $2::bigint + $3
+       ORDER BY seq`,
+      [conversationId, seq, around],
+    );
+    return rows.map((row) => ({ id: row.id, seq: Number(row.seq), senderId: row.sender_id, body: row.body, createdAt: row.created_at.toISOString() }));
   }
 
   async findMessageByClientMsgId(senderId: string, clientMsgId: string): Promise<ChatMessage | null> {

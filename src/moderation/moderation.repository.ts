@@ -95,30 +95,6 @@ export interface SanctionFilter {
   limit: number;
 }
 
-export interface MessageTarget {
-  id: string;
-  senderId: string;
-  conversationId: string;
-  seq: number;
-  roomId: string | null;
-}
-
-export interface ContextMessage {
-  id: string;
-  seq: number;
-  senderId: string;
-  body: string;
-  createdAt: string;
-}
-
-export interface ContextRoomEvent {
-  seq: number;
-  type: string;
-  actor: string;
-  at: string;
-  events: Array<{ type: string; payload: Record<string, unknown> }>;
-}
-
 const iso = (value: Date | null): string | null => (value === null ? null : value.toISOString());
 
 interface ReportRecord {
@@ -355,57 +331,6 @@ export class ModerationRepository {
       [userId],
     );
     return rows[0] ? { id: rows[0].id, role: rows[0].role, displayName: rows[0].display_name, kind: rows[0].kind } : null;
-  }
-
-  async findRoom(roomId: string): Promise<{ id: string; hostUserId: string; name: string; gameId: string } | null> {
-    const rows = await this.query<{ id: string; host_user_id: string; name: string; game_id: string }>(
-      `SELECT id, host_user_id, name, game_id FROM rooms WHERE id = $1`,
-      [roomId],
-    );
-    return rows[0] ? { id: rows[0].id, hostUserId: rows[0].host_user_id, name: rows[0].name, gameId: rows[0].game_id } : null;
-  }
-
-  /** The room's latest events, oldest first, keeping only what every player and spectator could see. */
-  async recentPublicRoomEvents(roomId: string, limit: number): Promise<ContextRoomEvent[]> {
-    const rows = await this.query<{ seq: number; type: string; actor: string; at: Date; events: ContextRoomEvent['events'] }>(
-      `SELECT seq, type, actor, at,
-              COALESCE((SELECT jsonb_agg(jsonb_build_object('type', e->'type', 'payload', e->'payload'))
-                        FROM jsonb_array_elements(payload->'events') AS e
-                        WHERE e->>'audience' = 'all'), '[]'::jsonb) AS events
-       FROM room_events WHERE room_id = $1
-       ORDER BY seq DESC LIMIT $2`,
-      [roomId, limit],
-    );
-    return rows.reverse().map((row) => ({ seq: row.seq, type: row.type, actor: row.actor, at: row.at.toISOString(), events: row.events }));
-  }
-
-  /** Whether the chat tables exist: messaging is built on another branch, and reports must work before and after it lands. */
-  async hasMessages(): Promise<boolean> {
-    const rows = await this.query<{ present: boolean }>(
-      `SELECT to_regclass('public.messages') IS NOT NULL AND to_regclass('public.conversations') IS NOT NULL AS present`,
-    );
-    return rows[0].present;
-  }
-
-  async findMessage(messageId: string): Promise<MessageTarget | null> {
-    const rows = await this.query<{ id: string; sender_id: string; conversation_id: string; seq: string; room_id: string | null }>(
-      `SELECT m.id, m.sender_id, m.conversation_id, m.seq, c.room_id
-       FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = $1`,
-      [messageId],
-    );
-    const row = rows[0];
-    return row ? { id: row.id, senderId: row.sender_id, conversationId: row.conversation_id, seq: Number(row.seq), roomId: row.room_id } : null;
-  }
-
-  /** The messages `around` either side of `seq` in one conversation, in order. */
-  async messagesAround(conversationId: string, seq: number, around: number): Promise<ContextMessage[]> {
-    const rows = await this.query<{ id: string; seq: string; sender_id: string; body: string; created_at: Date }>(
-      `SELECT id, seq, sender_id, body, created_at FROM messages
-       WHERE conversation_id = $1 AND seq BETWEEN $2::bigint - $3 AND $2::bigint + $3
-       ORDER BY seq`,
-      [conversationId, seq, around],
-    );
-    return rows.map((row) => ({ id: row.id, seq: Number(row.seq), senderId: row.sender_id, body: row.body, createdAt: row.created_at.toISOString() }));
   }
 
   // Rule sets and rollout counters

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { ArenaEvents, type UserSanctioned } from '../common/events/arena-events';
+import { RoomHistoryPort } from '../common/ports/history.port';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { TransactionHost } from '../database/transaction-host';
 import type { Caller } from '../identity/caller';
@@ -43,6 +44,7 @@ export class ModerationService {
     private readonly repository: ModerationRepository,
     private readonly audit: AuditRepository,
     private readonly contexts: ReportContexts,
+    private readonly rooms: RoomHistoryPort,
     private readonly sanctions: SanctionsService,
     private readonly tx: TransactionHost,
     private readonly bus: EventEmitter2,
@@ -57,7 +59,7 @@ export class ModerationService {
     if (target.targetUserId === caller.userId && input.targetKind !== 'room') throw moderationError('CANNOT_REPORT_SELF', 'You cannot report yourself');
     let roomId = target.roomId;
     if (input.roomId !== undefined && roomId === null) {
-      if (!(await this.repository.findRoom(input.roomId))) throw moderationError('REPORT_TARGET_NOT_FOUND', `There is no room ${input.roomId}`);
+      if (!(await this.rooms.room(input.roomId))) throw moderationError('REPORT_TARGET_NOT_FOUND', `There is no room ${input.roomId}`);
       roomId = input.roomId;
     }
     return this.repository.fileReport({
@@ -194,7 +196,7 @@ export class ModerationService {
       case 'kick': {
         if (permanent) throw moderationError('SANCTION_INVALID', 'A kick is never permanent: ban instead');
         if (roomId === undefined) throw moderationError('SANCTION_INVALID', 'A kick needs the roomId it is from');
-        if (!(await this.repository.findRoom(roomId))) throw moderationError('SANCTION_TARGET_NOT_FOUND', `There is no room ${roomId}`);
+        if (!(await this.rooms.room(roomId))) throw moderationError('SANCTION_TARGET_NOT_FOUND', `There is no room ${roomId}`);
         return { userId: user.id, kind, roomId, durationSeconds: durationSeconds ?? Math.ceil(this.config.moderation.kickDefaultMs / 1000) };
       }
     }

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { MessageHistoryPort, RoomHistoryPort } from '../common/ports/history.port';
 import type { ReportTargetKind } from './entities/report.entity';
 import { ModerationRepository, type Report } from './moderation.repository';
 
@@ -43,47 +44,45 @@ export class UserContextSource implements ReportContextSource {
   }
 }
 
-/** A reported room: its name and host, and its recent events as any spectator could see them. */
+/** A reported room: its name and host, and its recent events as any spectator could see them (games' filter). */
 @Injectable()
 export class RoomContextSource implements ReportContextSource {
   readonly kind = 'room';
 
-  constructor(private readonly repository: ModerationRepository) {}
+  constructor(private readonly rooms: RoomHistoryPort) {}
 
   async resolve(targetId: string): Promise<ResolvedTarget | null> {
-    const room = await this.repository.findRoom(targetId);
+    const room = await this.rooms.room(targetId);
     return room ? { targetUserId: room.hostUserId, roomId: room.id } : null;
   }
 
   async context(report: Report): Promise<Record<string, unknown>> {
-    const room = await this.repository.findRoom(report.targetId);
-    const events = room ? await this.repository.recentPublicRoomEvents(room.id, ROOM_EVENTS_IN_CONTEXT) : [];
+    const room = await this.rooms.room(report.targetId);
+    const events = room ? await this.rooms.recentPublicEvents(room.id, ROOM_EVENTS_IN_CONTEXT) : [];
     return { room, events };
   }
 }
 
-/**
- * A reported chat message, with the messages around it. Messaging lands from another branch: until
- * its `messages` table exists, no message can be found (reports answer REPORT_TARGET_NOT_FOUND).
- */
+/** A reported chat message, with the messages around it and, in a room channel, the room's public events. */
 @Injectable()
 export class MessageContextSource implements ReportContextSource {
   readonly kind = 'message';
 
-  constructor(private readonly repository: ModerationRepository) {}
+  constructor(
+    private readonly messages: MessageHistoryPort,
+    private readonly rooms: RoomHistoryPort,
+  ) {}
 
   async resolve(targetId: string): Promise<ResolvedTarget | null> {
-    if (!(await this.repository.hasMessages())) return null;
-    const message = await this.repository.findMessage(targetId);
+    const message = await this.messages.message(targetId);
     return message ? { targetUserId: message.senderId, roomId: message.roomId } : null;
   }
 
   async context(report: Report): Promise<Record<string, unknown>> {
-    if (!(await this.repository.hasMessages())) return { message: null, messages: [] };
-    const message = await this.repository.findMessage(report.targetId);
+    const message = await this.messages.message(report.targetId);
     if (!message) return { message: null, messages: [] };
-    const messages = await this.repository.messagesAround(message.conversationId, message.seq, MESSAGES_AROUND);
-    const roomEvents = message.roomId ? await this.repository.recentPublicRoomEvents(message.roomId, ROOM_EVENTS_IN_CONTEXT) : [];
+    const messages = await this.messages.around(message.conversationId, message.seq, MESSAGES_AROUND);
+    const roomEvents = message.roomId ? await this.rooms.recentPublicEvents(message.roomId, ROOM_EVENTS_IN_CONTEXT) : [];
     return { message: messages.find((m) => m.id === message.id) ?? null, conversationId: message.conversationId, messages, roomEvents };
   }
 }
