@@ -15,6 +15,8 @@ import { EngineRegistry } from './engine-registry';
 
 export const seatChannel = (roomId: string, seat: number) => `room:${roomId}:seat:${seat}`;
 export const watchChannel = (roomId: string) => `room:${roomId}:watch`;
+/** The seatless host's channel (a teacher's dashboard): the host's view, never a seat's. */
+export const hostChannel = (roomId: string) => `room:${roomId}:host`;
 export const lobbyChannel = (gameId: string) => `lobby:${gameId}`;
 
 export interface LobbyRoom {
@@ -42,7 +44,7 @@ export function lobbyRoom(state: RoomState): LobbyRoom {
 }
 
 /**
- * Publishes committed room events: each seat and the spectators get their own view and the events they
+ * Publishes committed room events: each seat, the seatless host and the spectators get their own view and the events they
  * may see (each distinct view computed once per commit, whatever the number of sockets), the lobby gets
  * the room's summary, and other modules get the cross-module events. Runs only after commit.
  */
@@ -56,17 +58,18 @@ export class RoomPublisher {
 
   publish(before: RoomState | null, after: RoomState, events: StoredRoomEvent[]): void {
     this.moveSeatChannels(before, after);
-    const engine = this.registry.get(after.gameId);
+    const engine = this.registry.forRoom(after);
     for (const seat of after.seats) {
       if (seat.userId === null) continue; // bots have no sockets
       this.emitter.toRoom(seatChannel(after.roomId, seat.seat), 'room:update', this.update(after, events, seat.seat, engine));
     }
+    if (after.seatlessHost) this.emitter.toRoom(hostChannel(after.roomId), 'room:update', this.update(after, events, 'host', engine));
     this.emitter.toRoom(watchChannel(after.roomId), 'room:update', this.update(after, events, 'spectator', engine));
     this.publishLobby(before, after);
     this.publishDomainEvents(before, after, events);
   }
 
-  private update(state: RoomState, events: StoredRoomEvent[], viewer: RoomViewer, engine: ReturnType<EngineRegistry['get']>) {
+  private update(state: RoomState, events: StoredRoomEvent[], viewer: RoomViewer, engine: ReturnType<EngineRegistry['forRoom']>) {
     return {
       roomId: state.roomId,
       seq: state.seq,
@@ -132,7 +135,7 @@ export class RoomPublisher {
 
   /** Tells chat who is in the game's private channels (Mafia's mafia and dead) whenever that changes. */
   private publishPrivateChannels(before: RoomState | null, after: RoomState): void {
-    const engine = this.registry.get(after.gameId);
+    const engine = this.registry.forRoom(after);
     if (!engine?.privateChannels) return;
     const then = before ? this.channelUsers(before) : {};
     const now = this.channelUsers(after);
@@ -145,7 +148,7 @@ export class RoomPublisher {
 
   /** The users in each private channel of the room's game; none in the lobby. */
   private channelUsers(state: RoomState): Record<string, string[]> {
-    const engine = this.registry.get(state.gameId);
+    const engine = this.registry.forRoom(state);
     if (!engine?.privateChannels || state.game === null) return {};
     const userOf = new Map(state.seats.map((seat) => [seat.seat, seat.userId]));
     const channels: Record<string, string[]> = {};
@@ -166,6 +169,11 @@ export class RoomPublisher {
     this.emitter.leaveUserSockets(userId, watchChannel(roomId));
     const left: RoomMemberLeft = { roomId, userId };
     this.bus.emit(ArenaEvents.roomMemberLeft, left);
+  }
+
+  /** The seatless host's sockets receive the host's view of the room. */
+  followAsHost(userId: string, roomId: string): void {
+    this.emitter.joinUserSockets(userId, hostChannel(roomId));
   }
 
   joinSeatChannel(userId: string, roomId: string, seat: number): void {

@@ -5,6 +5,7 @@ import { LifecycleService } from '../common/lifecycle/lifecycle.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../telemetry/metrics.service';
 import { BotDriver } from './bots/bot-driver.service';
+import { stateDelta } from './domain/room/room.outcome';
 import { applyRoomCommand, nextRoomDeadline, roomDeadlines, roomRandom, seatOfUser } from './domain/room/room.rules';
 import type { RoomActor, RoomCommand, RoomState, StoredRoomEvent } from './domain/room/room.types';
 import { EngineRegistry } from './engine-registry';
@@ -344,6 +345,7 @@ export class RoomRuntime implements OnApplicationShutdown {
         submission,
         event: {
           seq: outcome.state.seq,
+          rulesVersion: state.rulesVersion,
           type: command.type,
           actor: actor.kind === 'user' ? actor.userId : 'system',
           actorSeat,
@@ -353,6 +355,7 @@ export class RoomRuntime implements OnApplicationShutdown {
           actionId,
           fingerprint,
           at,
+          outcome: stateDelta(state, outcome.state),
         },
       });
       seatsChanged ||= outcome.seatsChanged;

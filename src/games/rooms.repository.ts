@@ -33,18 +33,30 @@ export interface OpenRoomRow {
 
 interface EventRow {
   seq: number;
+  rules_version: number;
   type: string;
   actor: string;
-  payload: { command: RoomCommand; events: StoredRoomEvent['events']; result: Record<string, unknown>; actorSeat: number | null; fingerprint: string | null };
+  payload: {
+    command: RoomCommand;
+    events: StoredRoomEvent['events'];
+    result: Record<string, unknown>;
+    actorSeat: number | null;
+    fingerprint: string | null;
+    /** Absent in events stored before outcomes were kept. */
+    outcome?: StoredRoomEvent['outcome'];
+  };
   action_id: string | null;
   at: Date;
 }
+
+const EVENT_COLUMNS = 'seq, rules_version, type, actor, payload, action_id, at';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 function toStored(row: EventRow): StoredRoomEvent {
   return {
     seq: row.seq,
+    rulesVersion: row.rules_version,
     type: row.type as StoredRoomEvent['type'],
     actor: row.actor,
     actorSeat: row.payload.actorSeat,
@@ -54,6 +66,7 @@ function toStored(row: EventRow): StoredRoomEvent {
     actionId: row.action_id,
     fingerprint: row.payload.fingerprint,
     at: row.at.getTime(),
+    outcome: row.payload.outcome ?? null,
   };
 }
 
@@ -61,9 +74,17 @@ function eventRecord(roomId: string, event: StoredRoomEvent) {
   return {
     room_id: roomId,
     seq: event.seq,
+    rules_version: event.rulesVersion,
     type: event.type,
     actor: event.actor,
-    payload: { command: event.command, events: event.events, result: event.result, actorSeat: event.actorSeat, fingerprint: event.fingerprint },
+    payload: {
+      command: event.command,
+      events: event.events,
+      result: event.result,
+      actorSeat: event.actorSeat,
+      fingerprint: event.fingerprint,
+      outcome: event.outcome,
+    },
     action_id: event.actionId,
     at: iso(event.at),
   };
@@ -95,11 +116,11 @@ export class RoomsRepository {
   async createRoom(state: RoomState, event: StoredRoomEvent, inviteCode: string | null, createActionId: string | null): Promise<{ roomId: string; created: boolean }> {
     return this.dataSource.transaction(async (manager) => {
       const inserted: Array<{ id: string }> = await manager.query(
-        `INSERT INTO rooms (id, game_id, name, host_user_id, visibility, invite_code, phase, seat_count, seated, seed, state, version, create_action_id, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $14)
+        `INSERT INTO rooms (id, game_id, name, host_user_id, visibility, invite_code, phase, seat_count, seated, seed, state, version, create_action_id, created_at, updated_at, rules_version)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $14, $15)
          ON CONFLICT (host_user_id, create_action_id) DO NOTHING
          RETURNING id`,
-        [state.roomId, state.gameId, state.name, state.hostUserId, state.visibility, inviteCode, state.phase, state.settings.seatCount, seatedCount(state), state.seed, JSON.stringify(state), state.seq, createActionId, iso(state.createdAt)],
+        [state.roomId, state.gameId, state.name, state.hostUserId, state.visibility, inviteCode, state.phase, state.settings.seatCount, seatedCount(state), state.seed, JSON.stringify(state), state.seq, createActionId, iso(state.createdAt), state.rulesVersion],
       );
       if (inserted.length === 0) {
         const existing: Array<{ id: string }> = await manager.query(`SELECT id FROM rooms WHERE host_user_id = $1 AND create_action_id = $2`, [state.hostUserId, createActionId]);
@@ -107,8 +128,8 @@ export class RoomsRepository {
       }
       const record = eventRecord(state.roomId, event);
       await manager.query(
-        `INSERT INTO room_events (room_id, seq, type, actor, payload, action_id, at) VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)`,
-        [record.room_id, record.seq, record.type, record.actor, JSON.stringify(record.payload), record.action_id, record.at],
+        `INSERT INTO room_events (room_id, seq, rules_version, type, actor, payload, action_id, at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)`,
+        [record.room_id, record.seq, record.rules_version, record.type, record.actor, JSON.stringify(record.payload), record.action_id, record.at],
       );
       await manager.query(
         `INSERT INTO room_seats (room_id, seat, user_id, kind, name, control, away_until)
@@ -172,10 +193,10 @@ export class RoomsRepository {
           WHERE r.id = b.id AND r.version = b.expected
          RETURNING r.id
        ), new_events AS (
-         INSERT INTO room_events (room_id, seq, type, actor, payload, action_id, at)
-         SELECT e.room_id, e.seq, e.type, e.actor, e.payload, e.action_id, e.at
+         INSERT INTO room_events (room_id, seq, rules_version, type, actor, payload, action_id, at)
+         SELECT e.room_id, e.seq, e.rules_version, e.type, e.actor, e.payload, e.action_id, e.at
            FROM jsonb_to_recordset($2::jsonb)
-             AS e(room_id uuid, seq int, type text, actor text, payload jsonb, action_id text, at timestamptz)
+             AS e(room_id uuid, seq int, rules_version int, type text, actor text, payload jsonb, action_id text, at timestamptz)
           WHERE e.room_id IN (SELECT id FROM written)
        ), new_seats AS (
          SELECT s.* FROM jsonb_to_recordset($3::jsonb)
@@ -200,7 +221,7 @@ export class RoomsRepository {
 
   async findEventByAction(roomId: string, actionId: string): Promise<StoredRoomEvent | null> {
     const rows: EventRow[] = await this.dataSource.query(
-      `SELECT seq, type, actor, payload, action_id, at FROM room_events WHERE room_id = $1 AND action_id = $2`,
+      `SELECT ${EVENT_COLUMNS} FROM room_events WHERE room_id = $1 AND action_id = $2`,
       [roomId, actionId],
     );
     return rows[0] ? toStored(rows[0]) : null;
@@ -234,7 +255,7 @@ export class RoomsRepository {
 
   async eventsAfter(roomId: string, afterSeq: number, limit: number): Promise<StoredRoomEvent[]> {
     const rows: EventRow[] = await this.dataSource.query(
-      `SELECT seq, type, actor, payload, action_id, at FROM room_events WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
+      `SELECT ${EVENT_COLUMNS} FROM room_events WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3`,
       [roomId, afterSeq, limit],
     );
     return rows.map(toStored);

@@ -7,6 +7,7 @@ import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import type { Caller } from '../identity/caller';
 import { SocketEmitter } from '../realtime/socket-emitter.service';
 import type { GameAction } from './domain/engine';
+import { stateDelta } from './domain/room/room.outcome';
 import { applyRoomCommand, eventView, foldRoom, roomRandom, roomView, seatOfUser } from './domain/room/room.rules';
 import type { RoomCommand, RoomEventView, RoomSettings, RoomState, RoomView, RoomViewer, SeatHolder, StoredRoomEvent } from './domain/room/room.types';
 import { EngineRegistry } from './engine-registry';
@@ -24,6 +25,8 @@ export interface CreateRoomInput {
   reconnectWindowMs?: number;
   options?: Record<string, unknown>;
   seatName?: string;
+  /** false: the creator runs the room as its host without a seat (games that allow it). */
+  seat?: false;
 }
 
 export interface RoomEntry {
@@ -94,7 +97,10 @@ export class RoomsService {
     return on ? this.listOpen(gameId) : [];
   }
 
-  /** Creates a room with the caller at seat 0 as host. The same actionId returns the same room. */
+  /**
+   * Creates a room with the caller as host, at seat 0 or, with `seat: false` in a game that allows it, in
+   * no seat. The same actionId returns the same room.
+   */
   async create(caller: Caller, input: CreateRoomInput, actionId: string): Promise<RoomEntry> {
     const engine = this.engine(input.gameId);
     const roomId = randomUUID();
@@ -119,21 +125,24 @@ export class RoomsService {
       seed: randomInt(0, 2 ** 31),
       settings,
       host: holder,
+      ...(input.seat === false ? { seatless: true } : {}),
     };
     const at = Date.now();
     const outcome = applyRoomCommand(null, command, { kind: 'user', userId: caller.userId }, { now: at, random: roomRandom(command.seed, 1) }, this.registry.lookup);
     if (!outcome.ok) throw roomError(outcome.code, outcome.message);
     const event: StoredRoomEvent = {
       seq: 1,
+      rulesVersion: outcome.state.rulesVersion,
       type: 'room.create',
       actor: caller.userId,
-      actorSeat: 0,
+      actorSeat: seatOfUser(outcome.state, caller.userId)?.seat ?? null,
       command,
       events: outcome.events,
       result: outcome.result,
       actionId: `${caller.userId}:${actionId}`,
       fingerprint: fingerprintOf({ gameId: input.gameId, input }),
       at,
+      outcome: stateDelta(null, outcome.state),
     };
     const inviteCode = input.private ? randomBytes(6).toString('base64url') : null;
     const stored = await this.repository.createRoom(outcome.state, event, inviteCode, actionId);
@@ -146,8 +155,9 @@ export class RoomsService {
       return { roomId: stored.roomId, seat: seatOfUser(existing, caller.userId)?.seat ?? null, inviteCode: loaded?.inviteCode ?? null, view: this.viewFor(existing, caller.userId) };
     }
     this.runtime.adopt(outcome.state);
+    if (outcome.state.seatlessHost) this.publisher.followAsHost(caller.userId, roomId);
     this.publisher.publish(null, outcome.state, [event]);
-    return { roomId, seat: 0, inviteCode, view: this.viewFor(outcome.state, caller.userId) };
+    return { roomId, seat: event.actorSeat, inviteCode, view: this.viewFor(outcome.state, caller.userId) };
   }
 
   /** Takes a seat in the fullest open room of the game, or creates one when none has a free seat. */
@@ -192,7 +202,7 @@ export class RoomsService {
     if (claimedSeat !== undefined && own?.seat !== claimedSeat) throw roomError('HOST_ONLY', 'Only the host may do this, from its own session');
     if (command.type === 'room.configure' && command.settings.game) {
       // Options are the engine's to judge; refuse early with its code.
-      const merged = this.engine(room.gameId).options({ ...room.settings.game, ...command.settings.game } as Partial<object>);
+      const merged = (this.registry.forRoom(room) ?? this.engine(room.gameId)).options({ ...room.settings.game, ...command.settings.game } as Partial<object>);
       if ('ok' in merged && merged.ok === false) throw roomError(merged.code, merged.message);
     }
     const done = await this.runtime.submit(roomId, command, { kind: 'user', userId: caller.userId }, this.key(caller, actionId));
@@ -212,10 +222,14 @@ export class RoomsService {
     const room = await this.loadedRoom(roomId);
     const seat = seatOfUser(room, caller.userId);
     if (seat) return this.viewFor(room, caller.userId);
+    if (this.isSeatlessHost(room, caller.userId)) {
+      this.publisher.followAsHost(caller.userId, roomId);
+      return this.viewFor(room, caller.userId);
+    }
     if (room.visibility === 'private') await this.requireInvite(roomId, inviteCode);
     await this.sanctions.assertNotKicked(caller.userId, roomId);
     this.publisher.watch(caller.userId, roomId);
-    return roomView(room, this.registry.get(room.gameId), 'spectator');
+    return roomView(room, this.registry.forRoom(room), 'spectator');
   }
 
   async unwatch(caller: Caller, roomId: string): Promise<{ roomId: string }> {
@@ -238,32 +252,34 @@ export class RoomsService {
         await this.runtime.submit(roomId, { type: 'seat.return' }, { kind: 'user', userId: caller.userId }).catch(() => undefined);
         room = await this.loadedRoom(roomId);
       }
+    } else if (this.isSeatlessHost(room, caller.userId)) {
+      this.publisher.followAsHost(caller.userId, roomId);
     } else {
       if (room.visibility === 'private') await this.requireInvite(roomId, inviteCode);
       await this.sanctions.assertNotKicked(caller.userId, roomId);
       this.publisher.watch(caller.userId, roomId);
     }
-    const viewer: RoomViewer = seat ? seat.seat : 'spectator';
+    const viewer = this.viewerOf(room, caller.userId);
     const missed = lastSeq >= room.seq ? [] : await this.repository.eventsAfter(roomId, lastSeq, MAX_MISSED_EVENTS + 1);
-    const asViewer = await this.historyViewer(roomId, caller.userId, seat?.seat ?? null);
+    const asViewer = await this.historyViewer(roomId, caller.userId, viewer);
     const events = missed.length > MAX_MISSED_EVENTS ? null : missed.map((event) => eventView(event, asViewer(event.seq)));
-    return { seat: seat?.seat ?? null, view: roomView(room, this.registry.get(room.gameId), viewer), events };
+    return { seat: seat?.seat ?? null, view: roomView(room, this.registry.forRoom(room), viewer), events };
   }
 
   /** The room as the caller may see it (REST detail). */
   async detail(caller: Caller, roomId: string, inviteCode?: string): Promise<RoomView> {
     const room = await this.loadedRoom(roomId);
-    if (!seatOfUser(room, caller.userId) && room.visibility === 'private') await this.requireInvite(roomId, inviteCode);
+    if (this.viewerOf(room, caller.userId) === 'spectator' && room.visibility === 'private') await this.requireInvite(roomId, inviteCode);
     return this.viewFor(room, caller.userId);
   }
 
   /** The room's events after `afterSeq`, filtered for the caller's seat (or as a spectator sees them). */
   async events(caller: Caller, roomId: string, afterSeq: number, limit: number, inviteCode?: string): Promise<{ roomId: string; events: RoomEventView[] }> {
     const room = await this.loadedRoom(roomId);
-    const seat = seatOfUser(room, caller.userId);
-    if (!seat && room.visibility === 'private') await this.requireInvite(roomId, inviteCode);
+    const viewer = this.viewerOf(room, caller.userId);
+    if (viewer === 'spectator' && room.visibility === 'private') await this.requireInvite(roomId, inviteCode);
     const stored = await this.repository.eventsAfter(roomId, afterSeq, limit);
-    const asViewer = await this.historyViewer(roomId, caller.userId, seat?.seat ?? null);
+    const asViewer = await this.historyViewer(roomId, caller.userId, viewer);
     return { roomId, events: stored.map((event) => eventView(event, asViewer(event.seq))) };
   }
 
@@ -271,19 +287,22 @@ export class RoomsService {
    * Whose eyes a past event is seen through. Seat audiences are seat numbers, and a seat may have had
    * other holders before the caller (in an earlier game, or before a reset): events from before the
    * caller took its seat are shown as a spectator saw them, so a new holder never reads its predecessor's
-   * role or choices.
+   * role or choices. The seatless host has been the host since the room was made.
    */
-  private async historyViewer(roomId: string, userId: string, seat: number | null): Promise<(seq: number) => RoomViewer> {
-    if (seat === null) return () => 'spectator';
+  private async historyViewer(roomId: string, userId: string, viewer: RoomViewer): Promise<(seq: number) => RoomViewer> {
+    if (typeof viewer !== 'number') return () => viewer;
     const since = await this.repository.seatTakenAt(roomId, userId);
-    return (seq) => (seq >= since ? seat : 'spectator');
+    return (seq) => (seq >= since ? viewer : 'spectator');
   }
 
-  /** Rebuilds the room from its stored events alone (audit, replay, and the proof that state = fold of events). */
+  /**
+   * Rebuilds the room from its stored events alone (audit, replay, and the proof that state = fold of
+   * events): the fold of their stored outcomes, whatever the rules and the content policy say today.
+   */
   async replay(roomId: string): Promise<RoomState> {
     const events = await this.repository.eventsAfter(roomId, 0, 1_000_000);
     if (events.length === 0) throw roomError('ROOM_NOT_FOUND', 'No such room');
-    return foldRoom(events, this.registry.replayLookup);
+    return foldRoom(events, this.registry.legacyLookup);
   }
 
   /**
@@ -365,9 +384,19 @@ export class RoomsService {
     return { userId: caller.userId, ownerId: caller.ownerId ?? caller.userId, kind: caller.kind === 'agent' ? 'agent' : 'human', name: seatName };
   }
 
-  private viewFor(room: RoomState, userId: string): RoomView {
+  private isSeatlessHost(room: RoomState, userId: string): boolean {
+    return room.seatlessHost && room.hostUserId === userId && !seatOfUser(room, userId);
+  }
+
+  /** A seat holder sees its seat's view, the seatless host the host's, anyone else a spectator's. */
+  private viewerOf(room: RoomState, userId: string): RoomViewer {
     const seat = seatOfUser(room, userId);
-    return roomView(room, this.registry.get(room.gameId), seat ? seat.seat : 'spectator');
+    if (seat) return seat.seat;
+    return this.isSeatlessHost(room, userId) ? 'host' : 'spectator';
+  }
+
+  private viewFor(room: RoomState, userId: string): RoomView {
+    return roomView(room, this.registry.forRoom(room), this.viewerOf(room, userId));
   }
 
   /** Client action ids are the caller's own: stored per user so two players' ids never collide. */

@@ -10,7 +10,10 @@ import {
   type Transition,
   type Viewer,
 } from '../../src/games/domain/engine';
+import { playMove } from '../../src/games/domain/moves';
 import { seededRandom } from '../../src/games/domain/random';
+import { applyRoomCommand, roomRandom } from '../../src/games/domain/room/room.rules';
+import type { EngineLookup, RoomActor, RoomCommand, RoomOutcome, RoomState } from '../../src/games/domain/room/room.types';
 
 /**
  * Test helpers shared by the game rule tests: seats, a hand-moved clock, and a driver that plays a game
@@ -34,7 +37,7 @@ export const contextAt = (random: RandomSource, now: number): GameContext => ({ 
 
 /** Applies an action that must succeed; a rejection fails loudly with its code. */
 export function mustApply<S>(engine: GameEngine<S, object>, state: S, action: GameAction, actor: Actor, ctx: GameContext): Transition<S> {
-  const outcome = engine.apply(state, action, actor, ctx);
+  const outcome = playMove(engine, state, action, actor, ctx);
   if (isRejection(outcome)) throw new Error(`${JSON.stringify(action)} by ${actor} was rejected: ${outcome.code} ${outcome.message}`);
   return outcome;
 }
@@ -119,7 +122,7 @@ export function playWithBots<S, O extends object>(
       now = Math.max(now, deadline.at);
       action = { type: 'timeout', deadlineId: deadline.id };
     }
-    const outcome = engine.apply(state, action, actor, contextAt(random, now));
+    const outcome = playMove(engine, state, action, actor, contextAt(random, now));
     if (isRejection(outcome)) throw new Error(`${JSON.stringify(action)} by ${actor} was rejected: ${outcome.code} ${outcome.message}`);
     // The runtime stores snapshots as JSON; a state that does not survive the trip is a bug.
     const after = JSON.parse(JSON.stringify(outcome.state)) as S;
@@ -127,4 +130,34 @@ export function playWithBots<S, O extends object>(
     state = after;
   }
   return { start, steps, final: state };
+}
+
+/**
+ * A started room of this game alone, seat n held by `user-n` (`user-0` is the host), driven through the
+ * room rules: for what a game leaves to the room, such as a reset.
+ */
+export function gameRoom(engine: GameEngine<unknown, object>, seatCount: number, options: object, seed = 7) {
+  const engines: EngineLookup = (gameId) => (gameId === engine.id ? engine : undefined);
+  let state: RoomState | null = null;
+  let now = 1_000_000;
+  const run = (command: RoomCommand, userId: string | null): RoomOutcome => {
+    now += 1;
+    const actor: RoomActor = userId === null ? { kind: 'system' } : { kind: 'user', userId };
+    const outcome = applyRoomCommand(state, command, actor, { now, random: roomRandom(seed, (state?.seq ?? 0) + 1) }, engines);
+    if (outcome.ok) state = outcome.state;
+    return outcome;
+  };
+  const holder = (seat: number) => ({ userId: `user-${seat}`, ownerId: `user-${seat}`, kind: 'human' as const, name: `Seat ${seat}` });
+  const settings = { seatCount, botFill: false, reconnectWindowMs: 1000, botDelayMs: 10, kickBanMs: 1000, game: options as Record<string, unknown> };
+  run({ type: 'room.create', roomId: 'room-1', gameId: engine.id, name: 'Room', visibility: 'public', seed, settings, host: holder(0) }, 'user-0');
+  for (let seat = 1; seat < seatCount; seat += 1) run({ type: 'seat.take', holder: holder(seat) }, `user-${seat}`);
+  const started = run({ type: 'game.start' }, 'user-0');
+  if (!started.ok) throw new Error(`The room did not start: ${started.code}`);
+  return {
+    engines,
+    run,
+    get state(): RoomState {
+      return state as RoomState;
+    },
+  };
 }

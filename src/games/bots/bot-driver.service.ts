@@ -3,6 +3,7 @@ import CircuitBreaker from 'opossum';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { MetricsService } from '../../telemetry/metrics.service';
 import type { GameAction, GameContext, GameEngine } from '../domain/engine';
+import { playMove } from '../domain/moves';
 import { botSeatsToAct, roomRandom } from '../domain/room/room.rules';
 import type { BotMove, RoomState } from '../domain/room/room.types';
 import { EngineRegistry } from '../engine-registry';
@@ -52,7 +53,7 @@ export class BotDriver implements OnModuleDestroy {
 
   /** The moves of every bot the game waits for, each from that bot's own view at this state. */
   async decide(state: RoomState, now: number): Promise<BotMove[]> {
-    const engine = this.registry.get(state.gameId);
+    const engine = this.registry.forRoom(state);
     if (!engine || state.game === null) return [];
     const moves: BotMove[] = [];
     for (const seat of botSeatsToAct(state, engine)) {
@@ -75,7 +76,7 @@ export class BotDriver implements OnModuleDestroy {
     try {
       const proposed = await this.breaker.fire(request);
       // A brain's proposal must be legal now; otherwise the built-in policy decides.
-      if (proposed && engine.apply(state.game, proposed, request.seat, ctx).ok) {
+      if (proposed && playMove(engine, state.game, proposed, request.seat, ctx).ok) {
         this.metrics.botDecisions.inc({ source: 'brain' });
         return proposed;
       }

@@ -1,3 +1,5 @@
+import type { Phases, SeatRule } from './moves';
+
 /**
  * The engine contract: a game is pure rules. No Nest, no TypeORM, no clock or randomness of its own:
  * the time and a seeded random source come in through `GameContext`. The room runtime stores the
@@ -31,10 +33,12 @@ export interface SeatInfo {
   ownerId: string;
   kind: SeatKind;
   name: string;
+  /** The seat's team, in games played by teams (CHSH pairs); absent elsewhere. */
+  team?: string;
 }
 
-/** Who may see an event: everyone (seats and spectators), or only the listed seats. */
-export type Audience = 'all' | readonly number[];
+/** Who may see an event: everyone (seats, spectators and the host), or only the listed seats and/or the host. */
+export type Audience = 'all' | readonly (number | 'host')[];
 
 export interface GameEvent {
   type: string;
@@ -59,8 +63,11 @@ export type Outcome<S> = Transition<S> | Rejection;
 /** Who acts: a seat number, or the system (deadline timeouts, host commands already authorised). */
 export type Actor = number | 'system';
 
-/** A viewer of a room: a seat, or a spectator (who sees only public facts). */
-export type Viewer = number | 'spectator';
+/**
+ * A viewer of a room: a seat; a spectator (who sees only public facts); or the host who plays no seat
+ * (a teacher's dashboard), who sees what the game shows its host and never a seat's secrets.
+ */
+export type Viewer = number | 'spectator' | 'host';
 
 export interface GameAction {
   type: string;
@@ -86,6 +93,12 @@ export type BotMemory = ReadonlyArray<Record<string, unknown>>;
 
 export interface GameEngine<S, O extends object = Record<string, unknown>> {
   readonly id: string;
+  /**
+   * The version of these rules. A room keeps the version it was made under for its life, and every stored
+   * event records it; a change to the rules that could decide anything differently is a new version, and
+   * the old one stays registered while rooms made under it remain.
+   */
+  readonly rulesVersion: number;
   readonly minSeats: number;
   readonly maxSeats: number;
   readonly defaultOptions: O;
@@ -96,13 +109,29 @@ export interface GameEngine<S, O extends object = Record<string, unknown>> {
   /** Starts a game with these seats (already checked against min/max by the runtime). */
   start(seats: readonly SeatInfo[], options: O, ctx: GameContext): Transition<S>;
 
-  /** Applies an action by a seat or by the system; returns the next state and events, or a coded rejection. */
-  apply(state: S, action: GameAction, actor: Actor, ctx: GameContext): Outcome<S>;
+  /** The seats playing this game (fixed at start). */
+  seats(state: S): readonly SeatInfo[];
+
+  /** The phase the game is in now: a key of `phases` while seats may act. */
+  phase(state: S): string;
+
+  /**
+   * What seats may do, declared: per phase, its moves, who may make each and each move's payload. The
+   * room checks game over, phase, actor and payload once (see `playMove` in ./moves); a move's `play`
+   * sees only a well-formed move by a seat allowed to make it.
+   */
+  readonly phases: Phases<S>;
+
+  /** Who may make any move at all, checked before the phase (Mafia: the dead never act, DEAD_SEAT). */
+  readonly who?: SeatRule<S>;
+
+  /** The system's move when the stored deadline `deadlineId` passes; STALE_DEADLINE for any other id. */
+  timeout(state: S, deadlineId: string, ctx: GameContext): Outcome<S>;
 
   /** The next stored deadline: when it passes, the runtime applies `{ type: 'timeout', deadlineId: id }`. */
   deadline(state: S): { id: string; at: number } | null;
 
-  /** What this viewer may see. Roles and secret choices never appear before the game is over. */
+  /** What this viewer may see. Roles and secret choices never appear before the game is over, not even to the host. */
   view(state: S, viewer: Viewer): Record<string, unknown>;
 
   /** Seats that must act now (for bots, reconnect defaults and "phase ends early"). */
@@ -122,6 +151,9 @@ export interface GameEngine<S, O extends object = Record<string, unknown>> {
 
   /** What a bot should remember of this view after acting (one entry per round), or null. */
   botMemoryEntry?(view: Record<string, unknown>, seat: number): Record<string, unknown> | null;
+
+  /** The room's creator may make a room without taking a seat, to run it as its host (CHSH's teacher). */
+  readonly allowsSeatlessHost?: boolean;
 }
 
 export const reject = (code: string, message: string): Rejection => ({ ok: false, code, message });

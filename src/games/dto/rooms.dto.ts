@@ -62,6 +62,10 @@ export class CreateRoomDto extends ActionDto {
   /** The name shown on the host's seat (default: the caller's display name). */
   @IsOptional() @IsString() @Length(1, 64)
   seatName?: string;
+
+  /** false: create the room without taking a seat, as its host only (games that allow it; else SEAT_REQUIRED). */
+  @IsOptional() @IsIn([false])
+  seat?: false;
 }
 
 export class QuickMatchDto extends ActionDto {

@@ -10,6 +10,7 @@ import type { RoomPhase, RoomState, RoomVisibility } from '../domain/room/room.t
 @Check('chk_rooms_seat_count', `seat_count BETWEEN 1 AND 64`)
 @Check('chk_rooms_seated', `seated BETWEEN 0 AND seat_count`)
 @Check('chk_rooms_version', `version >= 1`)
+@Check('chk_rooms_rules_version', `rules_version >= 1`)
 @Check('chk_rooms_deadline', `(next_deadline_at IS NULL) = (next_deadline_id IS NULL)`)
 @Check('chk_rooms_name', `length(name) BETWEEN 1 AND 64`)
 @Unique('uq_rooms_create_action', ['hostUserId', 'createActionId'])
@@ -25,6 +26,10 @@ export class Room {
 
   @Column({ name: 'game_id', type: 'text' })
   gameId: string;
+
+  /** The version of the game's rules the room was made under, and plays under for its life. */
+  @Column({ name: 'rules_version', type: 'int' })
+  rulesVersion: number;
 
   @Column({ type: 'text' })
   name: string;

@@ -1,12 +1,15 @@
-import { isRejection, type Actor, type GameAction, type GameEvent, type Transition } from '../../../src/games/domain/engine';
+import { isRejection, type Actor, type GameAction, type GameEngine, type GameEvent, type Transition } from '../../../src/games/domain/engine';
+import { playMove } from '../../../src/games/domain/moves';
 import { seededRandom } from '../../../src/games/domain/random';
 import { mafiaEngine, parseMafiaOptions } from '../../../src/games/domain/mafia/mafia.engine';
 import { mafiaCount } from '../../../src/games/domain/mafia/mafia.rules';
 import type { MafiaOptions, MafiaState, MafiaView } from '../../../src/games/domain/mafia/mafia.types';
 import { mafiaChatChannels } from '../../../src/games/domain/mafia/mafia.view';
-import { canSee, contextAt, fireDeadline, mustApply, seatsOf } from '../../support/engine-harness';
+import { roomDeadlines, roomView } from '../../../src/games/domain/room/room.rules';
+import { canSee, contextAt, fireDeadline, gameRoom, mustApply, seatsOf } from '../../support/engine-harness';
 
 const T0 = 1_000_000;
+const anyMafia = mafiaEngine as unknown as GameEngine<unknown, object>;
 const fast: MafiaOptions = { ...mafiaEngine.defaultOptions, nightMs: 70, discussionMs: 50, votingMs: 70 };
 
 /** A game under test, advanced by hand. Seed 2 with 4 seats makes seat 1 the mafia; seed 3 with 8 seats, seats 4 and 7. */
@@ -29,7 +32,7 @@ function game(seatCount: number, seed: number, options: MafiaOptions = fast) {
       return done;
     },
     attempt(action: GameAction, actor: Actor) {
-      return mafiaEngine.apply(state, action, actor, contextAt(random, T0));
+      return playMove(mafiaEngine, state, action, actor, contextAt(random, T0));
     },
     timeout(): Transition<MafiaState> {
       const done = fireDeadline(mafiaEngine, state, random);
@@ -172,8 +175,10 @@ describe('mafia: rejections carry their code', () => {
     g.readyAll();
     g.vote({ 1: 2, 2: 1, 3: 1 });
     expect(codeOf(g.attempt({ type: 'vote', seat: 3 }, 2))).toBe('GAME_NOT_ACTIVE');
-    g.act({ type: 'reset' }, 'system');
-    expect(codeOf(g.attempt({ type: 'ready' }, 2))).toBe('GAME_NOT_ACTIVE');
+    // A reset is the room's: the game's state goes with it.
+    const room = gameRoom(anyMafia, 4, fast, 2);
+    room.run({ type: 'game.reset' }, 'user-0');
+    expect(codeOf(room.run({ type: 'game.act', action: { type: 'ready' } }, 'user-2'))).toBe('GAME_NOT_ACTIVE');
   });
 
   it('NOT_YOUR_TURN for a seat outside the game', () => {
@@ -251,7 +256,7 @@ describe('mafia: rejections carry their code', () => {
 
   it('HOST_ONLY for a reset by a seat, and STALE_DEADLINE for an old or unknown deadline', () => {
     const g = game(4, 2);
-    expect(codeOf(g.attempt({ type: 'reset' }, 0))).toBe('HOST_ONLY');
+    expect(codeOf(gameRoom(anyMafia, 4, fast, 2).run({ type: 'game.reset' }, 'user-1'))).toBe('HOST_ONLY');
     const night = g.state.deadline!;
     g.kill({ 1: 0 });
     expect(codeOf(g.attempt({ type: 'timeout', deadlineId: night.id }, 'system'))).toBe('STALE_DEADLINE');
@@ -296,14 +301,13 @@ describe('mafia: phases and deadlines', () => {
   });
 
   it('reset returns to the lobby with no deadline and no roles', () => {
-    const g = game(4, 2);
-    const pending = g.state.deadline!;
-    g.act({ type: 'reset' }, 'system');
-    expect(g.state).toMatchObject({ phase: 'lobby', roles: {}, alive: [], deadline: null, day: 0 });
-    expect(mafiaEngine.deadline(g.state)).toBeNull();
-    expect(mafiaEngine.pendingSeats(g.state)).toEqual([]);
-    expect(mafiaEngine.result(g.state)).toBeNull();
-    expect(codeOf(g.attempt({ type: 'timeout', deadlineId: pending.id }, 'system'))).toBe('STALE_DEADLINE');
+    const room = gameRoom(anyMafia, 4, fast, 2);
+    const pending = mafiaEngine.deadline(room.state.game as MafiaState)!;
+    room.run({ type: 'game.reset' }, 'user-0');
+    expect(room.state).toMatchObject({ phase: 'lobby', game: null });
+    expect(roomDeadlines(room.state, room.engines)).toEqual([]);
+    expect(roomView(room.state, anyMafia, 0)).toMatchObject({ game: null, result: null });
+    expect(codeOf(room.run({ type: 'game.timeout', deadlineId: pending.id }, null))).toBe('STALE_DEADLINE');
   });
 });
 

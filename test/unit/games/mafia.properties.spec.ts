@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { isRejection, type Actor, type GameAction, type GameEvent, type Viewer } from '../../../src/games/domain/engine';
+import { playMove } from '../../../src/games/domain/moves';
 import { seededRandom } from '../../../src/games/domain/random';
 import { mafiaEngine } from '../../../src/games/domain/mafia/mafia.engine';
 import { livingMafia, mafiaCount } from '../../../src/games/domain/mafia/mafia.rules';
@@ -31,9 +32,9 @@ function legalMoves(state: MafiaState): Move[] {
   return moves;
 }
 
-const viewers = (state: MafiaState): Viewer[] => [...state.seats.map((seat) => seat.seat), 'spectator'];
-const roleOf = (state: MafiaState, viewer: Viewer): MafiaRole | undefined => (viewer === 'spectator' ? undefined : state.roles[viewer]);
-const seesNight = (state: MafiaState, viewer: Viewer): boolean => viewer !== 'spectator' && livingMafia(state).includes(viewer);
+const viewers = (state: MafiaState): Viewer[] => [...state.seats.map((seat) => seat.seat), 'spectator', 'host'];
+const roleOf = (state: MafiaState, viewer: Viewer): MafiaRole | undefined => (typeof viewer === 'number' ? state.roles[viewer] : undefined);
+const seesNight = (state: MafiaState, viewer: Viewer): boolean => typeof viewer === 'number' && livingMafia(state).includes(viewer);
 
 /** Whether serialized text names a seat's role as mafia (the game's own name aside). */
 const revealsMafia = (value: unknown): boolean => (typeof value === 'string' ? value : JSON.stringify(value)).replace('"game":"mafia"', '').includes(':"mafia"');
@@ -77,7 +78,7 @@ function expectNothingLeaks(before: MafiaState, after: MafiaState, events: GameE
     const view = JSON.stringify(mafiaEngine.view(after, viewer));
     if (roleOf(after, viewer) !== 'mafia') {
       mustHold(!revealsMafia(view), 'a mafia role in the view', viewer);
-      if (viewer !== 'spectator') mustHold(sameView(after, rotateOtherRoles(after, viewer), viewer, view), 'the roles of others', viewer);
+      if (typeof viewer === 'number') mustHold(sameView(after, rotateOtherRoles(after, viewer), viewer, view), 'the roles of others', viewer);
     }
     if (!seesNight(after, viewer)) {
       mustHold(!revealsChoice(view), 'a night choice in the view', viewer);
@@ -96,7 +97,7 @@ function expectChoiceUnseen(before: MafiaState, move: Move, after: MafiaState, e
   if (actor === 'system' || (action.type !== 'kill' && action.type !== 'vote') || after.phase !== before.phase) return;
   const other = legalMoves(before).find((alt) => alt.actor === actor && alt.action.type === action.type && alt.action.seat !== action.seat);
   if (!other) return;
-  const alternative = mafiaEngine.apply(before, other.action, actor, contextAt(seededRandom(0), T0));
+  const alternative = playMove(mafiaEngine, before, other.action, actor, contextAt(seededRandom(0), T0));
   if (isRejection(alternative)) throw new Error(`legal move ${JSON.stringify(other)} rejected: ${alternative.code}`);
   for (const viewer of viewers(before)) {
     if (viewer === actor || (action.type === 'kill' && seesNight(before, viewer))) continue;
@@ -148,13 +149,13 @@ describe('mafia: properties', () => {
           const bound = picks.length + 3 * maxDays + 1;
           for (let step = 0; step < bound && state.phase !== 'finished'; step += 1) {
             for (const death of state.deaths) {
-              const tried = mafiaEngine.apply(state, { type: 'vote', seat: state.alive[0] }, death.seat, contextAt(random, now));
+              const tried = playMove(mafiaEngine, state, { type: 'vote', seat: state.alive[0] }, death.seat, contextAt(random, now));
               expect(isRejection(tried) && tried.code).toBe('DEAD_SEAT');
             }
             const moves = step < picks.length ? legalMoves(state) : legalMoves(state).slice(-1);
             const move = moves[(picks[step] ?? 0) % moves.length];
             if (move.action.type === 'timeout') now = state.deadline!.at;
-            const outcome = mafiaEngine.apply(state, move.action, move.actor, contextAt(random, now));
+            const outcome = playMove(mafiaEngine, state, move.action, move.actor, contextAt(random, now));
             if (isRejection(outcome)) throw new Error(`legal move ${JSON.stringify(move)} rejected: ${outcome.code}`);
             expectNothingLeaks(state, outcome.state, outcome.events);
             expectChoiceUnseen(state, move, outcome.state, outcome.events);

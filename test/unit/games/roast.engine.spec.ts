@@ -1,12 +1,15 @@
-import { isRejection, type Actor, type GameAction, type GameContext, type Transition } from '../../../src/games/domain/engine';
+import { isRejection, type Actor, type GameAction, type GameContext, type GameEngine, type Transition } from '../../../src/games/domain/engine';
+import { playMove } from '../../../src/games/domain/moves';
 import { seededRandom } from '../../../src/games/domain/random';
 import { createRoastEngine, parseRoastOptions, roastEngine } from '../../../src/games/domain/roast/roast.engine';
 import { ROAST_THEMES } from '../../../src/games/domain/roast/roast.themes';
 import type { RoastOptions, RoastState, RoastView } from '../../../src/games/domain/roast/roast.types';
 import { roastChatChannels } from '../../../src/games/domain/roast/roast.view';
-import { contextAt, fireDeadline, mustApply, seatsOf } from '../../support/engine-harness';
+import { roomDeadlines, roomView } from '../../../src/games/domain/room/room.rules';
+import { contextAt, fireDeadline, gameRoom, mustApply, seatsOf } from '../../support/engine-harness';
 
 const T0 = 1_000_000;
+const anyRoast = roastEngine as unknown as GameEngine<unknown, object>;
 const fast: RoastOptions = { ...roastEngine.defaultOptions, roundMs: 600, votingMs: 200, intermissionMs: 20 };
 
 /** A battle under test: the engine, the current state and the seeded source, advanced by hand. */
@@ -29,7 +32,7 @@ function battle(seatCount = 4, options: RoastOptions = fast, seed = 7, engine = 
       return done;
     },
     attempt(action: GameAction, actor: Actor) {
-      return engine.apply(state, action, actor, ctx());
+      return playMove(engine, state, action, actor, ctx());
     },
     timeout(): Transition<RoastState> {
       const done = fireDeadline(engine, state, random);
@@ -132,8 +135,10 @@ describe('roast battle: rejections carry their code', () => {
     game.vote({ 0: 1, 1: 0 });
     expect(game.state.phase).toBe('finished');
     expect(codeOf(game.attempt({ type: 'roast', text: 'late' }, 0))).toBe('GAME_NOT_ACTIVE');
-    game.act({ type: 'reset' }, 'system');
-    expect(codeOf(game.attempt({ type: 'vote', seat: 1 }, 0))).toBe('GAME_NOT_ACTIVE');
+    // A reset is the room's: the battle's state goes with it.
+    const room = gameRoom(anyRoast, 2, fast);
+    room.run({ type: 'game.reset' }, 'user-0');
+    expect(codeOf(room.run({ type: 'game.act', action: { type: 'vote', seat: 1 } }, 'user-0'))).toBe('GAME_NOT_ACTIVE');
   });
 
   it('NOT_YOUR_TURN for a seat that is not in the battle', () => {
@@ -171,8 +176,8 @@ describe('roast battle: rejections carry their code', () => {
     const seats = seatsOf(4, (seat) => (seat >= 2 ? { kind: 'agent', userId: `agent-${seat}`, ownerId: 'user-1' } : {}));
     let state = roastEngine.start(seats, fast, contextAt(random, T0)).state;
     for (const seat of [0, 1, 2, 3]) state = mustApply(roastEngine, state, { type: 'roast', text: `r${seat}` }, seat, contextAt(random, T0)).state;
-    expect(codeOf(roastEngine.apply(state, { type: 'vote', seat: 2 }, 1, contextAt(random, T0)))).toBe('SAME_OWNER');
-    expect(codeOf(roastEngine.apply(state, { type: 'vote', seat: 1 }, 3, contextAt(random, T0)))).toBe('SAME_OWNER');
+    expect(codeOf(playMove(roastEngine, state, { type: 'vote', seat: 2 }, 1, contextAt(random, T0)))).toBe('SAME_OWNER');
+    expect(codeOf(playMove(roastEngine, state, { type: 'vote', seat: 1 }, 3, contextAt(random, T0)))).toBe('SAME_OWNER');
     expect(viewOf(state, 1).you?.voteTargets).toEqual([0]);
     expect(viewOf(state, 0).you?.voteTargets).toEqual([1, 2, 3]);
   });
@@ -183,7 +188,7 @@ describe('roast battle: rejections carry their code', () => {
     let state = roastEngine.start(seats, { ...fast, agentsOnlyVoting: true }, contextAt(random, T0)).state;
     for (const seat of [0, 1, 2]) state = mustApply(roastEngine, state, { type: 'roast', text: `r${seat}` }, seat, contextAt(random, T0)).state;
     expect(roastEngine.pendingSeats(state)).toEqual([2]);
-    expect(codeOf(roastEngine.apply(state, { type: 'vote', seat: 2 }, 0, contextAt(random, T0)))).toBe('ROLE_FORBIDDEN');
+    expect(codeOf(playMove(roastEngine, state, { type: 'vote', seat: 2 }, 0, contextAt(random, T0)))).toBe('ROLE_FORBIDDEN');
     expect(viewOf(state, 0).you).toMatchObject({ canVote: false, voteTargets: [] });
     // The only agent's vote ends the voting at once.
     state = mustApply(roastEngine, state, { type: 'vote', seat: 1 }, 2, contextAt(random, T0)).state;
@@ -217,8 +222,10 @@ describe('roast battle: rejections carry their code', () => {
     expect(game.state.roasts[0]).toHaveLength(560);
   });
 
-  it('HOST_ONLY for a reset that does not come through the runtime as the system', () => {
-    expect(codeOf(battle().attempt({ type: 'reset' }, 0))).toBe('HOST_ONLY');
+  it('HOST_ONLY for a reset by a seat that is not the host', () => {
+    const room = gameRoom(anyRoast, 2, fast);
+    expect(codeOf(room.run({ type: 'game.reset' }, 'user-1'))).toBe('HOST_ONLY');
+    expect(codeOf(room.run({ type: 'game.act', action: { type: 'reset' } }, 'user-0'))).toBe('INVALID_ACTION');
   });
 
   it('INVALID_OPTIONS for unknown keys and out-of-range values', () => {
@@ -316,20 +323,16 @@ describe('roast battle: phases and deadlines', () => {
   });
 
   it('reset returns to the lobby with no deadline, so the old deadline can never fire', () => {
-    const game = battle(3);
-    game.roastAll([0, 1, 2]);
-    game.vote({ 0: 1 });
-    const pending = game.state.deadline!;
-    const reset = game.act({ type: 'reset' }, 'system');
-    expect(reset.events).toEqual([{ type: 'battle_reset', payload: {}, audience: 'all' }]);
-    expect(game.state).toMatchObject({ phase: 'lobby', round: 0, roasts: {}, votes: {}, rounds: [], deadline: null });
-    expect(game.state.scores).toEqual({ 0: 0, 1: 0, 2: 0 });
-    expect(roastEngine.deadline(game.state)).toBeNull();
-    expect(roastEngine.pendingSeats(game.state)).toEqual([]);
-    expect(roastEngine.isOver(game.state)).toBe(false);
-    expect(roastEngine.result(game.state)).toBeNull();
-    expect(codeOf(game.attempt({ type: 'timeout', deadlineId: pending.id }, 'system'))).toBe('STALE_DEADLINE');
-    expect(viewOf(game.state, 0)).toMatchObject({ phase: 'lobby', theme: null, deadline: null, roasts: [] });
+    const room = gameRoom(anyRoast, 3, fast);
+    for (const seat of [0, 1, 2]) room.run({ type: 'game.act', action: { type: 'roast', text: `r${seat}` } }, `user-${seat}`);
+    room.run({ type: 'game.act', action: { type: 'vote', seat: 1 } }, 'user-0');
+    const pending = roastEngine.deadline(room.state.game as RoastState)!;
+    const reset = room.run({ type: 'game.reset' }, 'user-0');
+    expect(reset.ok && reset.events.map((event) => event.type)).toEqual(['game_reset']);
+    expect(room.state).toMatchObject({ phase: 'lobby', game: null });
+    expect(roomDeadlines(room.state, room.engines)).toEqual([]);
+    expect(codeOf(room.run({ type: 'game.timeout', deadlineId: pending.id }, null))).toBe('STALE_DEADLINE');
+    expect(roomView(room.state, anyRoast, 0)).toMatchObject({ phase: 'lobby', game: null, result: null });
   });
 
   it('a battle started again after a reset never reuses the old deadline ids', () => {
@@ -337,7 +340,7 @@ describe('roast battle: phases and deadlines', () => {
     const first = roastEngine.start(seatsOf(2), fast, contextAt(random, T0)).state;
     const second = roastEngine.start(seatsOf(2), fast, contextAt(random, T0 + 10)).state;
     expect(second.deadline!.id).not.toBe(first.deadline!.id);
-    expect(codeOf(roastEngine.apply(second, { type: 'timeout', deadlineId: first.deadline!.id }, 'system', contextAt(random, T0)))).toBe('STALE_DEADLINE');
+    expect(codeOf(playMove(roastEngine, second, { type: 'timeout', deadlineId: first.deadline!.id }, 'system', contextAt(random, T0)))).toBe('STALE_DEADLINE');
   });
 
   it('resolves a voting at once when nobody may vote', () => {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { isRejection, type Actor, type GameAction, type GameEvent, type SeatInfo, type Viewer } from '../../../src/games/domain/engine';
+import { playMove } from '../../../src/games/domain/moves';
 import { seededRandom } from '../../../src/games/domain/random';
 import { roastEngine } from '../../../src/games/domain/roast/roast.engine';
 import { mayVote, voteTargets } from '../../../src/games/domain/roast/roast.rules';
@@ -50,7 +51,7 @@ function mustHold(holds: boolean, leak: string, viewer: Viewer): void {
 
 /** Before voting, a roast text reaches only its author; before a round resolves, a vote only its voter. */
 function expectNothingLeaks(state: RoastState, events: GameEvent[]): void {
-  const viewers: Viewer[] = [...state.seats.map((seat) => seat.seat), 'spectator'];
+  const viewers: Viewer[] = [...state.seats.map((seat) => seat.seat), 'spectator', 'host'];
   for (const viewer of viewers) {
     const view = JSON.stringify(roastEngine.view(state, viewer));
     const seenEvents = JSON.stringify(events.filter((event) => canSee(event, viewer)));
@@ -72,9 +73,9 @@ function expectVoteUnseen(before: RoastState, move: Move, after: RoastState, eve
   if (move.action.type !== 'vote' || after.phase !== 'voting') return;
   const other = legalMoves(before).find((alt) => alt.actor === move.actor && alt.action.seat !== move.action.seat);
   if (!other) return;
-  const alternative = roastEngine.apply(before, other.action, move.actor, contextAt(seededRandom(0), T0));
+  const alternative = playMove(roastEngine, before, other.action, move.actor, contextAt(seededRandom(0), T0));
   if (isRejection(alternative)) throw new Error(`legal move ${JSON.stringify(other)} rejected: ${alternative.code}`);
-  for (const viewer of [...before.seats.map((seat) => seat.seat), 'spectator' as const]) {
+  for (const viewer of [...before.seats.map((seat) => seat.seat), 'spectator' as const, 'host' as const]) {
     if (viewer === move.actor) continue;
     const seen = (list: GameEvent[]) => JSON.stringify(list.filter((event) => canSee(event, viewer)));
     mustHold(seen(events) === seen(alternative.events), `whom seat ${move.actor} voted for (events)`, viewer);
@@ -122,14 +123,14 @@ describe('roast battle: properties', () => {
           const moves = step < picks.length ? legalMoves(state) : legalMoves(state).slice(-1);
           const move = moves[(picks[step] ?? 0) % moves.length];
           if (move.action.type === 'timeout') now = state.deadline!.at;
-          const outcome = roastEngine.apply(state, move.action, move.actor, contextAt(random, now));
+          const outcome = playMove(roastEngine, state, move.action, move.actor, contextAt(random, now));
           if (isRejection(outcome)) throw new Error(`legal move ${JSON.stringify(move)} rejected: ${outcome.code}`);
           expectVoteUnseen(state, move, outcome.state, outcome.events);
           state = outcome.state;
           expectNothingLeaks(state, outcome.events);
           expectInvariants(state);
           if (move.actor !== 'system') {
-            const again = roastEngine.apply(state, move.action, move.actor, contextAt(random, now));
+            const again = playMove(roastEngine, state, move.action, move.actor, contextAt(random, now));
             expect(isRejection(again)).toBe(true);
           }
         }

@@ -12,6 +12,7 @@ import {
   roomView,
 } from '../../../src/games/domain/room/room.rules';
 import type { RoomActor, RoomCommand, RoomState, StoredRoomEvent } from '../../../src/games/domain/room/room.types';
+import { stateDelta } from '../../../src/games/domain/room/room.outcome';
 import { roastEngine } from '../../../src/games/domain/roast/roast.engine';
 
 const engines = new Map<string, GameEngine<unknown, object>>(
@@ -33,7 +34,9 @@ function room(gameId = 'roast', seatCount = 4, extra: Partial<RoomState['setting
     const seq = (state?.seq ?? 0) + 1;
     const outcome = applyRoomCommand(state, command, actor, { now, random: roomRandom(7, seq) }, lookup);
     if (outcome.ok) {
-      log.push({ seq, type: command.type, actor: actor.kind === 'user' ? actor.userId : 'system', actorSeat: null, command, events: outcome.events, result: outcome.result, actionId: null, fingerprint: null, at: now });
+      const rulesVersion = outcome.state.rulesVersion;
+      const stored = { seq, rulesVersion, type: command.type, actor: actor.kind === 'user' ? actor.userId : 'system', actorSeat: null, command, events: outcome.events, result: outcome.result, actionId: null, fingerprint: null, at: now };
+      log.push({ ...stored, outcome: stateDelta(state, outcome.state) });
       state = outcome.state;
     }
     return outcome;

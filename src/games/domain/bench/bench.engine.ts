@@ -1,4 +1,5 @@
-import { reject, type GameEngine, type Rejection, type Viewer } from '../engine';
+import { reject, type GameEngine, type Rejection, type SeatInfo, type Viewer } from '../engine';
+import { anySeat, movesOf } from '../moves';
 
 /**
  * The benchmark game: any seat may act at any time, every action changes the state and is published,
@@ -11,8 +12,8 @@ export interface BenchOptions {
 
 export interface BenchState {
   game: 'bench';
-  phase: 'lobby' | 'playing';
-  seats: number[];
+  phase: 'playing';
+  seats: SeatInfo[];
   /** Every accepted bump, counted. */
   counter: number;
   /** Bumps per seat. */
@@ -32,8 +33,12 @@ export type BenchView = {
 
 const DEFAULTS: BenchOptions = { label: 'bench' };
 
+const move = movesOf<BenchState>();
+const seated = (state: BenchState, seat: number) => state.seats.some((candidate) => candidate.seat === seat);
+
 export const benchEngine: GameEngine<BenchState, BenchOptions> = {
   id: 'bench',
+  rulesVersion: 1,
   minSeats: 1,
   maxSeats: 8,
   defaultOptions: DEFAULTS,
@@ -45,22 +50,32 @@ export const benchEngine: GameEngine<BenchState, BenchOptions> = {
     return typeof label === 'string' && label.length <= 40 ? { label } : reject('INVALID_OPTIONS', 'label is a short text');
   },
   start(seats) {
-    const numbers = seats.map((seat) => seat.seat).sort((a, b) => a - b);
+    const sorted = [...seats].sort((a, b) => a.seat - b.seat);
+    const numbers = sorted.map((seat) => seat.seat);
     return {
       ok: true,
-      state: { game: 'bench', phase: 'playing', seats: numbers, counter: 0, bumps: Object.fromEntries(numbers.map((n) => [n, 0])), last: null },
+      state: { game: 'bench', phase: 'playing', seats: sorted, counter: 0, bumps: Object.fromEntries(numbers.map((n) => [n, 0])), last: null },
       events: [{ type: 'bench_started', payload: { seats: numbers }, audience: 'all' }],
     };
   },
-  apply(state, action, actor) {
-    if (action.type === 'reset' && actor === 'system') return { ok: true, state: { ...state, phase: 'lobby' }, events: [] };
-    if (action.type !== 'bump') return reject('INVALID_ACTION', `Unknown bench action: ${String(action.type)}`);
-    if (actor === 'system' || !state.seats.includes(actor)) return reject('NOT_YOUR_TURN', 'Only a seat bumps');
-    if (state.phase !== 'playing') return reject('GAME_NOT_ACTIVE', 'The bench game is not running');
-    const counter = state.counter + 1;
-    const next: BenchState = { ...state, counter, bumps: { ...state.bumps, [actor]: (state.bumps[actor] ?? 0) + 1 }, last: { seat: actor, value: counter } };
-    return { ok: true, state: next, events: [{ type: 'bumped', payload: { seat: actor, counter }, audience: 'all' }] };
+  seats: (state) => state.seats,
+  phase: (state) => state.phase,
+  phases: {
+    playing: {
+      moves: {
+        bump: move({
+          who: anySeat,
+          payload: {},
+          play(state, _payload, { seat }) {
+            const counter = state.counter + 1;
+            const next: BenchState = { ...state, counter, bumps: { ...state.bumps, [seat]: (state.bumps[seat] ?? 0) + 1 }, last: { seat, value: counter } };
+            return { ok: true, state: next, events: [{ type: 'bumped', payload: { seat, counter }, audience: 'all' }] };
+          },
+        }),
+      },
+    },
   },
+  timeout: () => reject('STALE_DEADLINE', 'The bench game has no deadlines'),
   deadline: () => null,
   view(state, viewer: Viewer): BenchView {
     return {
@@ -68,7 +83,7 @@ export const benchEngine: GameEngine<BenchState, BenchOptions> = {
       phase: state.phase,
       counter: state.counter,
       last: state.last,
-      you: viewer === 'spectator' || !state.seats.includes(viewer) ? null : { seat: viewer, bumps: state.bumps[viewer] ?? 0 },
+      you: typeof viewer === 'number' && seated(state, viewer) ? { seat: viewer, bumps: state.bumps[viewer] ?? 0 } : null,
     };
   },
   pendingSeats: () => [],

@@ -1,6 +1,6 @@
 import { reject, type GameEngine, type GameResult, type Rejection } from '../engine';
 import { mafiaBotAction, mafiaBotMemoryEntry } from './mafia.bot';
-import { applyMafiaAction, mafiaPendingSeats, startGame } from './mafia.rules';
+import { mafiaActors, mafiaPendingSeats, mafiaPhases, mafiaTimeout, startGame } from './mafia.rules';
 import type { MafiaOptions, MafiaState } from './mafia.types';
 import { mafiaView } from './mafia.view';
 
@@ -46,12 +46,17 @@ function mafiaResult(state: MafiaState): GameResult | null {
 
 export const mafiaEngine: GameEngine<MafiaState, MafiaOptions> = {
   id: 'mafia',
+  rulesVersion: 1,
   minSeats: 4,
   maxSeats: 12,
   defaultOptions: MAFIA_DEFAULT_OPTIONS,
   options: parseMafiaOptions,
   start: startGame,
-  apply: applyMafiaAction,
+  seats: (state) => state.seats,
+  phase: (state) => state.phase,
+  phases: mafiaPhases,
+  who: mafiaActors,
+  timeout: mafiaTimeout,
   deadline: (state) => state.deadline,
   view: mafiaView,
   pendingSeats: mafiaPendingSeats,

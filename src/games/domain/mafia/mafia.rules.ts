@@ -1,15 +1,5 @@
-import {
-  reject,
-  toAll,
-  transition,
-  type Actor,
-  type GameAction,
-  type GameContext,
-  type GameEvent,
-  type Outcome,
-  type SeatInfo,
-  type Transition,
-} from '../engine';
+import { reject, toAll, transition, type GameContext, type GameEvent, type Outcome, type SeatInfo, type Transition } from '../engine';
+import { anySeat, hasRole, living, movesOf, seatNumber, type Phases } from '../moves';
 import type { MafiaFinishReason, MafiaOptions, MafiaRole, MafiaState } from './mafia.types';
 
 type MafiaStep = Transition<MafiaState>;
@@ -19,7 +9,7 @@ const step = (state: MafiaState, events: GameEvent[]) => transition(state, event
 
 export const mafiaCount = (seatCount: number): number => Math.max(1, Math.floor(seatCount / 4));
 
-/** The resting state before a game and after a reset: no roles, no deaths, no deadline. */
+/** The state a game starts from: no roles, no deaths, no deadline. */
 function lobbyState(seats: readonly SeatInfo[], options: MafiaOptions, phaseCount: number): MafiaState {
   return {
     game: 'mafia',
@@ -65,22 +55,24 @@ export function startGame(seats: readonly SeatInfo[], options: MafiaOptions, ctx
   ]);
 }
 
-export function applyMafiaAction(state: MafiaState, action: GameAction, actor: Actor, ctx: GameContext): Outcome<MafiaState> {
-  switch (action.type) {
-    case 'timeout':
-      return actor === 'system' ? onTimeout(state, action.deadlineId, ctx) : reject('INVALID_ACTION', 'Only the system applies a timeout');
-    case 'reset':
-      return actor === 'system'
-        ? step(lobbyState(state.seats, state.options, state.phaseCount), [toAll('game_reset', {})])
-        : reject('HOST_ONLY', 'Only the host resets a game');
-    case 'kill':
-    case 'ready':
-    case 'vote':
-      return applySeatAction(state, action, actor, ctx);
-    default:
-      return reject('INVALID_ACTION', `Unknown mafia action: ${String(action.type)}`);
-  }
-}
+const move = movesOf<MafiaState>();
+const mafia = hasRole<MafiaState>((state, seat) => state.roles[seat], 'mafia', 'Only the mafia acts at night');
+
+/** Only the living act, in every phase. */
+export const mafiaActors = living<MafiaState>((state) => state.alive);
+
+/** What seats may do: at night the mafia choose a kill; by day everyone gets ready, then votes. */
+export const mafiaPhases: Phases<MafiaState> = {
+  night: {
+    moves: { kill: move({ who: mafia, payload: { seat: seatNumber }, play: (state, { seat }, by, ctx) => chooseKill(state, by.seat, seat, ctx) }) },
+  },
+  discussion: {
+    moves: { ready: move({ who: anySeat, payload: {}, play: (state, _payload, by, ctx) => markReady(state, by.seat, ctx) }) },
+  },
+  voting: {
+    moves: { vote: move({ who: anySeat, payload: { seat: seatNumber }, play: (state, { seat }, by, ctx) => castVote(state, by.seat, seat, ctx) }) },
+  },
+};
 
 /** Who the phase waits for. At night this names the living mafia: it is for the runtime and bots, never for a public view. */
 export function mafiaPendingSeats(state: MafiaState): number[] {
@@ -100,26 +92,8 @@ export function livingMafia(state: MafiaState): number[] {
   return state.alive.filter((seat) => state.roles[seat] === 'mafia');
 }
 
-function applySeatAction(state: MafiaState, action: GameAction, actor: Actor, ctx: GameContext): Outcome<MafiaState> {
-  if (state.phase === 'lobby' || state.phase === 'finished') return reject('GAME_NOT_ACTIVE', 'No game is running');
-  if (actor === 'system') return reject('INVALID_ACTION', 'Only a seat kills, readies or votes');
-  if (!state.seats.some((seat) => seat.seat === actor)) return reject('NOT_YOUR_TURN', `Seat ${actor} is not in this game`);
-  if (!state.alive.includes(actor)) return reject('DEAD_SEAT', 'The dead do not act');
-  switch (action.type) {
-    case 'kill':
-      return chooseKill(state, actor, action.seat, ctx);
-    case 'ready':
-      return markReady(state, actor, ctx);
-    default:
-      return castVote(state, actor, action.seat, ctx);
-  }
-}
-
-function chooseKill(state: MafiaState, killer: number, target: unknown, ctx: GameContext): Outcome<MafiaState> {
-  if (state.phase !== 'night') return reject('WRONG_PHASE', 'Kills are chosen at night');
-  if (state.roles[killer] !== 'mafia') return reject('ROLE_FORBIDDEN', 'Only the mafia acts at night');
+function chooseKill(state: MafiaState, killer: number, target: number, ctx: GameContext): Outcome<MafiaState> {
   if (killer in state.kills) return reject('ALREADY_ACTED', 'You already chose tonight');
-  if (typeof target !== 'number' || !Number.isInteger(target)) return reject('INVALID_ACTION', 'A kill names a seat');
   if (target === killer) return reject('SELF_TARGET', 'You cannot choose yourself');
   if (!state.alive.includes(target) || state.roles[target] !== 'town') {
     return reject('INVALID_TARGET', `Seat ${target} is not a living town seat`);
@@ -130,17 +104,14 @@ function chooseKill(state: MafiaState, killer: number, target: unknown, ctx: Gam
 }
 
 function markReady(state: MafiaState, seat: number, ctx: GameContext): Outcome<MafiaState> {
-  if (state.phase !== 'discussion') return reject('WRONG_PHASE', 'Seats get ready during the discussion');
   if (state.ready.includes(seat)) return reject('ALREADY_ACTED', 'You are already ready');
   const next: MafiaState = { ...state, ready: [...state.ready, seat].sort((a, b) => a - b) };
   const events = [toAll('seat_ready', { day: state.day, seat })];
   return mafiaPendingSeats(next).length > 0 ? step(next, events) : beginVoting(next, ctx, events);
 }
 
-function castVote(state: MafiaState, voter: number, target: unknown, ctx: GameContext): Outcome<MafiaState> {
-  if (state.phase !== 'voting') return reject('WRONG_PHASE', 'Votes are cast during the voting');
+function castVote(state: MafiaState, voter: number, target: number, ctx: GameContext): Outcome<MafiaState> {
   if (voter in state.votes) return reject('ALREADY_ACTED', 'You already voted today');
-  if (typeof target !== 'number' || !Number.isInteger(target)) return reject('INVALID_ACTION', 'A vote names a seat');
   if (target === voter) return reject('SELF_TARGET', 'You cannot vote for yourself');
   if (!state.alive.includes(target)) return reject('INVALID_TARGET', `Seat ${target} is not a living seat`);
   const next: MafiaState = { ...state, votes: { ...state.votes, [voter]: target } };
@@ -149,7 +120,8 @@ function castVote(state: MafiaState, voter: number, target: unknown, ctx: GameCo
   return mafiaPendingSeats(next).length > 0 ? step(next, events) : endVoting(next, ctx, events);
 }
 
-function onTimeout(state: MafiaState, deadlineId: unknown, ctx: GameContext): Outcome<MafiaState> {
+/** The phase deadline passed: the night, the discussion or the voting ends with the choices made so far. */
+export function mafiaTimeout(state: MafiaState, deadlineId: string, ctx: GameContext): Outcome<MafiaState> {
   if (state.deadline === null || deadlineId !== state.deadline.id) {
     return reject('STALE_DEADLINE', 'This deadline is no longer current');
   }

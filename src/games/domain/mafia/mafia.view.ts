@@ -8,7 +8,7 @@ import type { MafiaState, MafiaView, MafiaYouView } from './mafia.types';
  */
 export function mafiaView(state: MafiaState, viewer: Viewer): MafiaView {
   const over = state.phase === 'finished';
-  const you = viewer === 'spectator' ? null : youView(state, viewer);
+  const you = typeof viewer === 'number' ? youView(state, viewer) : null;
   const seesNightChoices = state.phase === 'night' && you !== null && you.alive && you.role === 'mafia';
   return {
     game: 'mafia',
@@ -72,7 +72,7 @@ const access = (channel: MafiaChatChannel, canRead: boolean, canWrite: boolean):
  * nothing new). Spectators read the room only.
  */
 export function mafiaChatChannels(state: MafiaState, viewer: Viewer): MafiaChatAccess[] {
-  const seated = viewer !== 'spectator' && state.seats.some((seat) => seat.seat === viewer);
+  const seated = typeof viewer === 'number' && state.seats.some((seat) => seat.seat === viewer);
   if (!seated) return [access('room', true, false), access('mafia', false, false), access('dead', false, false)];
   const inPlay = state.phase === 'night' || state.phase === 'discussion' || state.phase === 'voting';
   const isMafia = state.roles[viewer] === 'mafia';

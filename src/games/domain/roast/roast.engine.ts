@@ -1,6 +1,6 @@
 import { reject, type GameEngine, type GameResult, type Rejection } from '../engine';
 import { roastBotAction, roastBotMemoryEntry } from './roast.bot';
-import { allowEveryRoast, applyRoastAction, battleWinners, roastPendingSeats, startBattle } from './roast.rules';
+import { allowEveryRoast, battleWinners, roastPendingSeats, roastPhases, roastTimeout, startBattle } from './roast.rules';
 import { ROAST_THEMES } from './roast.themes';
 import type { RoastEngineDeps, RoastOptions, RoastState } from './roast.types';
 import { roastView } from './roast.view';
@@ -67,12 +67,16 @@ export function createRoastEngine(deps: RoastEngineDeps = {}): GameEngine<RoastS
   const checkText = deps.checkText ?? allowEveryRoast;
   return {
     id: 'roast',
+    rulesVersion: 1,
     minSeats: 2,
     maxSeats: 8,
     defaultOptions: ROAST_DEFAULT_OPTIONS,
     options: parseRoastOptions,
     start: startBattle,
-    apply: (state, action, actor, ctx) => applyRoastAction(state, action, actor, ctx, checkText),
+    seats: (state) => state.seats,
+    phase: (state) => state.phase,
+    phases: roastPhases(checkText),
+    timeout: roastTimeout,
     deadline: (state) => state.deadline,
     view: roastView,
     pendingSeats: roastPendingSeats,

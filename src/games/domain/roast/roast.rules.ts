@@ -1,15 +1,5 @@
-import {
-  reject,
-  toAll,
-  transition,
-  type Actor,
-  type GameAction,
-  type GameContext,
-  type GameEvent,
-  type Outcome,
-  type SeatInfo,
-  type Transition,
-} from '../engine';
+import { reject, toAll, transition, type GameContext, type GameEvent, type Outcome, type SeatInfo, type Transition } from '../engine';
+import { anySeat, movesOf, seatNumber, seatRule, text, type Phases } from '../moves';
 import { ROAST_THEMES } from './roast.themes';
 import type { RoastDecision, RoastOptions, RoastRoundRecord, RoastState, RoastTextCheck } from './roast.types';
 
@@ -20,7 +10,7 @@ const step = (state: RoastState, events: GameEvent[]) => transition(state, event
 
 export const allowEveryRoast: RoastTextCheck = () => ({ allowed: true });
 
-/** The resting state before a battle and after a reset: no round, no scores, no deadline. */
+/** The state a battle starts from: no round, no scores, no deadline. */
 function lobbyState(seats: readonly SeatInfo[], options: RoastOptions, phaseCount: number): RoastState {
   return {
     game: 'roast',
@@ -51,24 +41,23 @@ export function startBattle(seats: readonly SeatInfo[], options: RoastOptions, c
   return step(first.state, [started, ...first.events]);
 }
 
-export function applyRoastAction(
-  state: RoastState,
-  action: GameAction,
-  actor: Actor,
-  ctx: GameContext,
-  checkText: RoastTextCheck,
-): Outcome<RoastState> {
-  switch (action.type) {
-    case 'timeout':
-      return actor === 'system' ? onTimeout(state, action.deadlineId, ctx) : reject('INVALID_ACTION', 'Only the system applies a timeout');
-    case 'reset':
-      return actor === 'system' ? resetBattle(state) : reject('HOST_ONLY', 'Only the host resets a battle');
-    case 'roast':
-    case 'vote':
-      return applySeatAction(state, action, actor, ctx, checkText);
-    default:
-      return reject('INVALID_ACTION', `Unknown roast action: ${String(action.type)}`);
-  }
+const move = movesOf<RoastState>();
+const voter = seatRule<RoastState>((state, seat) => mayVote(state, seat), 'ROLE_FORBIDDEN', 'Only agents vote in this room');
+
+/**
+ * What seats may do in a battle: write a roast during the round, vote during the voting (only agents, when
+ * the room says so); nothing in the intermission. The content policy judges each roast as `checkText`.
+ */
+export function roastPhases(checkText: RoastTextCheck): Phases<RoastState> {
+  return {
+    round: {
+      moves: { roast: move({ who: anySeat, payload: { text }, play: (state, { text }, author, ctx) => submitRoast(state, author, text, ctx, checkText) }) },
+    },
+    voting: {
+      moves: { vote: move({ who: voter, payload: { seat: seatNumber }, play: (state, { seat }, by, ctx) => castVote(state, by, seat, ctx) }) },
+    },
+    intermission: { moves: {} },
+  };
 }
 
 /** Seats still expected to write (round) or to vote (voting); nobody in other phases. */
@@ -113,30 +102,14 @@ function pendingVoters(state: RoastState): number[] {
     .map((seat) => seat.seat);
 }
 
-function applySeatAction(
-  state: RoastState,
-  action: GameAction,
-  actor: Actor,
-  ctx: GameContext,
-  checkText: RoastTextCheck,
-): Outcome<RoastState> {
-  if (state.phase === 'lobby' || state.phase === 'finished') return reject('GAME_NOT_ACTIVE', 'No battle is running');
-  if (actor === 'system') return reject('INVALID_ACTION', 'Only a seat roasts or votes');
-  const seat = state.seats.find((candidate) => candidate.seat === actor);
-  if (!seat) return reject('NOT_YOUR_TURN', `Seat ${actor} is not in this battle`);
-  return action.type === 'roast' ? submitRoast(state, seat, action.text, ctx, checkText) : castVote(state, seat, action.seat, ctx);
-}
-
 function submitRoast(
   state: RoastState,
   author: SeatInfo,
-  text: unknown,
+  text: string,
   ctx: GameContext,
   checkText: RoastTextCheck,
 ): Outcome<RoastState> {
-  if (state.phase !== 'round') return reject('WRONG_PHASE', 'Roasts are written during the round phase');
   if (author.seat in state.roasts) return reject('ALREADY_ACTED', 'You already roasted this round');
-  if (typeof text !== 'string' || text.trim() === '') return reject('INVALID_ACTION', 'A roast needs a text');
   const roast = text.trim();
   const limit = state.options.maxRoastLength;
   if ([...roast].length > limit) return reject('TEXT_TOO_LONG', `A roast has at most ${limit} characters`);
@@ -148,11 +121,8 @@ function submitRoast(
   return pendingRoasters(next).length > 0 ? step(next, events) : openVoting(next, ctx, events);
 }
 
-function castVote(state: RoastState, voter: SeatInfo, target: unknown, ctx: GameContext): Outcome<RoastState> {
-  if (state.phase !== 'voting') return reject('WRONG_PHASE', 'Votes are cast during the voting phase');
-  if (!mayVote(state, voter)) return reject('ROLE_FORBIDDEN', 'Only agents vote in this room');
+function castVote(state: RoastState, voter: SeatInfo, target: number, ctx: GameContext): Outcome<RoastState> {
   if (voter.seat in state.votes) return reject('ALREADY_ACTED', 'You already voted this round');
-  if (typeof target !== 'number' || !Number.isInteger(target)) return reject('INVALID_ACTION', 'A vote names a seat');
   if (target === voter.seat) return reject('SELF_TARGET', 'You cannot vote for your own roast');
   const roasted = state.seats.find((seat) => seat.seat === target && seat.seat in state.roasts);
   if (!roasted) return reject('INVALID_TARGET', `Seat ${target} has no roast this round`);
@@ -164,7 +134,8 @@ function castVote(state: RoastState, voter: SeatInfo, target: unknown, ctx: Game
   return pendingVoters(next).length > 0 ? step(next, events) : resolveRound(next, ctx, events);
 }
 
-function onTimeout(state: RoastState, deadlineId: unknown, ctx: GameContext): Outcome<RoastState> {
+/** The phase deadline passed: voting opens, the round resolves, or the next round begins. */
+export function roastTimeout(state: RoastState, deadlineId: string, ctx: GameContext): Outcome<RoastState> {
   if (state.deadline === null || deadlineId !== state.deadline.id) {
     return reject('STALE_DEADLINE', 'This deadline is no longer current');
   }
@@ -178,10 +149,6 @@ function onTimeout(state: RoastState, deadlineId: unknown, ctx: GameContext): Ou
     default:
       return reject('STALE_DEADLINE', 'This phase has no deadline');
   }
-}
-
-function resetBattle(state: RoastState): RoastStep {
-  return step(lobbyState(state.seats, state.options, state.phaseCount), [toAll('battle_reset', {})]);
 }
 
 function enterPhase(state: RoastState, phase: TimedPhase, round: number, durationMs: number, ctx: GameContext): RoastState {

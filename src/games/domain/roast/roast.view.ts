@@ -5,7 +5,7 @@ import type { RoastState, RoastView } from './roast.types';
 /** Texts stay with their authors until voting opens; whom a seat voted for stays with the voter until the round resolves. */
 export function roastView(state: RoastState, viewer: Viewer): RoastView {
   const textsPublic = state.phase === 'voting' || state.phase === 'intermission' || state.phase === 'finished';
-  const you = viewer === 'spectator' ? undefined : state.seats.find((seat) => seat.seat === viewer);
+  const you = typeof viewer === 'number' ? state.seats.find((seat) => seat.seat === viewer) : undefined;
   return {
     game: 'roast',
     phase: state.phase,
@@ -48,6 +48,6 @@ export interface RoastChatAccess {
 
 /** A roast battle has one channel: seats talk in it, spectators only read. */
 export function roastChatChannels(state: RoastState, viewer: Viewer): RoastChatAccess[] {
-  const seated = viewer !== 'spectator' && state.seats.some((seat) => seat.seat === viewer);
+  const seated = typeof viewer === 'number' && state.seats.some((seat) => seat.seat === viewer);
   return [{ channel: 'room', canRead: true, canWrite: seated }];
 }

@@ -1,5 +1,7 @@
 import { isRejection, toAll, type GameContext, type GameEngine, type GameEvent, type SeatInfo, type Viewer } from '../engine';
+import { playMove } from '../moves';
 import { seededRandom } from '../random';
+import { applyDelta } from './room.outcome';
 import type {
   BotMove,
   EngineLookup,
@@ -50,8 +52,13 @@ export function seatOfUser(state: RoomState, userId: string): RoomSeat | undefin
 /** The game's phase while playing, else the room's; what chat and lobby care about. */
 export function phaseLabel(state: RoomState, engines: EngineLookup): string {
   if (state.phase !== 'playing' || state.game === null) return state.phase;
-  const view = engines(state.gameId)?.view(state.game, 'spectator');
+  const view = engineOf(state, engines)?.view(state.game, 'spectator');
   return typeof view?.phase === 'string' ? view.phase : state.phase;
+}
+
+/** The engine a room plays under: its game at the rules version it was made under. */
+export function engineOf(state: RoomState, engines: EngineLookup): Engine | undefined {
+  return engines(state.gameId, state.rulesVersion);
 }
 
 function gameSeats(state: RoomState): SeatInfo[] {
@@ -61,6 +68,7 @@ function gameSeats(state: RoomState): SeatInfo[] {
     ownerId: seat.ownerId,
     kind: seat.kind,
     name: seat.name,
+    ...(seat.team === undefined ? {} : { team: seat.team }),
   }));
 }
 
@@ -89,9 +97,9 @@ function addBots(state: RoomState, count: number): { seats: RoomSeat[]; added: n
   return { seats, added };
 }
 
-/** When the host's seat goes, the lowest seat still played by its player becomes host. */
+/** When the host's seat goes, the lowest seat still played by its player becomes host; a seatless host stays. */
 function nextHost(state: RoomState, seats: RoomSeat[]): string {
-  if (seats.some((seat) => seat.userId === state.hostUserId)) return state.hostUserId;
+  if (state.seatlessHost || seats.some((seat) => seat.userId === state.hostUserId)) return state.hostUserId;
   return seats.find((seat) => seat.userId !== null && seat.control === 'player')?.userId ?? state.hostUserId;
 }
 
@@ -127,18 +135,22 @@ function create(command: Extract<RoomCommand, { type: 'room.create' }>, engines:
   if (name === '') return refuse('NAME_REQUIRED', 'A room needs a name');
   const settings = validateSettings(engine, command.settings);
   if ('ok' in settings) return settings;
+  const seatless = command.seatless === true;
+  if (seatless && !engine.allowsSeatlessHost) return refuse('SEAT_REQUIRED', `A ${engine.id} room's creator takes a seat`);
   const hostName = command.host.name.trim();
   if (hostName === '') return refuse('NAME_REQUIRED', 'A seat needs a name');
   const state: RoomState = {
     roomId: command.roomId,
     gameId: command.gameId,
+    rulesVersion: engine.rulesVersion,
     name,
     visibility: command.visibility,
     hostUserId: command.host.userId,
+    seatlessHost: seatless,
     seed: command.seed,
     settings,
     phase: 'lobby',
-    seats: [{ seat: 0, ...command.host, name: hostName, control: 'player', away: null }],
+    seats: seatless ? [] : [{ seat: 0, ...command.host, name: hostName, control: 'player', away: null }],
     game: null,
     gameNo: 0,
     bans: [],
@@ -148,7 +160,7 @@ function create(command: Extract<RoomCommand, { type: 'room.create' }>, engines:
     createdAt: ctx.now,
     updatedAt: ctx.now,
   };
-  return accept(state, [toAll('room_created', { gameId: command.gameId, name, seatCount: settings.seatCount })], { seat: 0 }, true);
+  return accept(state, [toAll('room_created', { gameId: command.gameId, name, seatCount: settings.seatCount })], { seat: seatless ? null : 0 }, true);
 }
 
 function accept(state: RoomState, events: GameEvent[], result: Record<string, unknown>, seatsChanged = false): Accepted {
@@ -172,7 +184,7 @@ export function applyRoomCommand(
     return created.ok ? { ...created, state: { ...created.state, seq: 1 } } : created;
   }
   if (state === null) return refuse('ROOM_NOT_FOUND', 'No such room');
-  const engine = engines(state.gameId);
+  const engine = engineOf(state, engines);
   if (!engine) return refuse('UNKNOWN_GAME', `There is no game ${state.gameId}`);
   const outcome = applyToRoom(state, command, actor, ctx, engine);
   if (!outcome.ok) return outcome;
@@ -250,12 +262,12 @@ function applyToRoom(state: RoomState, command: RoomCommand, actor: RoomActor, c
       const seat = requireUserSeat(state, actor);
       if ('ok' in seat) return seat;
       if (state.phase !== 'playing' || state.game === null) return refuse('GAME_NOT_ACTIVE', 'No game is running');
-      return playGame(state, engine, engine.apply(state.game, command.action, seat.seat, ctx), { seat: seat.seat });
+      return playGame(state, engine, playMove(engine, state.game, command.action, seat.seat, ctx), { seat: seat.seat });
     }
     case 'game.timeout': {
       if (actor.kind !== 'system') return refuse('INVALID_ACTION', 'Only the system applies a timeout');
       if (state.phase !== 'playing' || state.game === null) return refuse('STALE_DEADLINE', 'No game is running');
-      return playGame(state, engine, engine.apply(state.game, { type: 'timeout', deadlineId: command.deadlineId }, 'system', ctx), {});
+      return playGame(state, engine, engine.timeout(state.game, command.deadlineId, ctx), {});
     }
     case 'bot.turn':
       if (actor.kind !== 'system') return refuse('INVALID_ACTION', 'Only the system plays bots');
@@ -285,7 +297,7 @@ function takeSeat(state: RoomState, holder: SeatHolder, wanted: number | undefin
     if (!free.includes(wanted)) return refuse('SEAT_TAKEN', `Seat ${wanted} is taken`);
     seatNo = wanted;
   }
-  const seat: RoomSeat = { seat: seatNo, userId: holder.userId, ownerId: holder.ownerId, kind: holder.kind, name, control: 'player', away: null };
+  const seat: RoomSeat = { ...holder, seat: seatNo, name, control: 'player', away: null };
   return accept({ ...state, seats: sortSeats([...state.seats, seat]) }, [toAll('seat_taken', { seat: seatNo, name, kind: holder.kind })], { seat: seatNo }, true);
 }
 
@@ -334,7 +346,7 @@ function startGame(state: RoomState, engine: Engine, ctx: GameContext, rematch: 
   return accept({ ...seated, phase: 'playing', game: started.state, botMemory: {} }, events, { gameNo: seated.gameNo }, true);
 }
 
-function playGame(state: RoomState, engine: Engine, outcome: ReturnType<Engine['apply']>, result: Record<string, unknown>): RoomOutcome {
+function playGame(state: RoomState, engine: Engine, outcome: ReturnType<Engine['timeout']>, result: Record<string, unknown>): RoomOutcome {
   if (isRejection(outcome)) return refuse(outcome.code, outcome.message);
   const over = engine.isOver(outcome.state);
   const events = over ? [...outcome.events, toAll('game_over', { result: engine.result(outcome.state) })] : outcome.events;
@@ -351,7 +363,7 @@ function botTurn(state: RoomState, atSeq: number, moves: BotMove[], engine: Engi
   for (const move of moves) {
     const seat = state.seats.find((candidate) => candidate.seat === move.seat);
     if (!seat || seat.control !== 'bot' || engine.isOver(game)) continue;
-    const outcome = engine.apply(game, move.action, move.seat, ctx);
+    const outcome = playMove(engine, game, move.action, move.seat, ctx);
     if (!outcome.ok) continue;
     game = outcome.state;
     events.push(...outcome.events);
@@ -378,7 +390,7 @@ export type RoomDeadline =
 
 /** Every timer the room has now: the game's phase deadline, held seats, and the bots' next turn. */
 export function roomDeadlines(state: RoomState, engines: EngineLookup): RoomDeadline[] {
-  const engine = engines(state.gameId);
+  const engine = engineOf(state, engines);
   const deadlines: RoomDeadline[] = [];
   if (engine && state.phase === 'playing' && state.game !== null) {
     const deadline = engine.deadline(state.game);
@@ -397,10 +409,13 @@ export function nextRoomDeadline(state: RoomState, engines: EngineLookup): RoomD
   return roomDeadlines(state, engines)[0] ?? null;
 }
 
-/** What this viewer sees of the room: public room facts and the game's own view for it. */
+/**
+ * What this viewer sees of the room: public room facts and the game's own view for it. A seat number that
+ * is not a seat sees what a spectator sees.
+ */
 export function roomView(state: RoomState, engine: Engine | undefined, viewer: RoomViewer): RoomView {
-  const seated = viewer !== 'spectator' && state.seats.some((seat) => seat.seat === viewer);
-  const gameViewer: Viewer = seated ? viewer : 'spectator';
+  const seated = typeof viewer === 'number' && state.seats.some((seat) => seat.seat === viewer);
+  const gameViewer: Viewer = seated || viewer === 'host' ? viewer : 'spectator';
   return {
     roomId: state.roomId,
     gameId: state.gameId,
@@ -418,8 +433,9 @@ export function roomView(state: RoomState, engine: Engine | undefined, viewer: R
       away: seat.away !== null,
       host: seat.userId !== null && seat.userId === state.hostUserId,
       userId: seat.userId,
+      team: seat.team ?? null,
     })),
-    you: { seat: seated ? (viewer as number) : null },
+    you: { seat: seated ? (viewer as number) : null, host: gameViewer === 'host' },
     game: engine && state.game !== null ? engine.view(state.game, gameViewer) : null,
     result: engine && state.game !== null && state.phase === 'finished' ? engine.result(state.game) : null,
   };
@@ -436,7 +452,7 @@ const SECRET_AUTHOR = new Set<RoomEventView['type']>(['game.act', 'bot.turn']);
 
 /** One stored event as this viewer may see it. */
 export function eventView(stored: StoredRoomEvent, viewer: RoomViewer): RoomEventView {
-  const own = viewer !== 'spectator' && stored.actorSeat === viewer;
+  const own = typeof viewer === 'number' && stored.actorSeat === viewer;
   const secret = SECRET_AUTHOR.has(stored.type) && !own;
   const view: RoomEventView = {
     seq: stored.seq,
@@ -449,17 +465,27 @@ export function eventView(stored: StoredRoomEvent, viewer: RoomViewer): RoomEven
   return view;
 }
 
-/** Rebuilds a room from its events, as the runtime built it: the fold of every command through the rules. */
-export function foldRoom(events: readonly StoredRoomEvent[], engines: EngineLookup): RoomState {
+/**
+ * Rebuilds a room from its events: the fold of the outcomes they stored, so nothing is decided again and
+ * a room replays to its snapshot whatever today's rules are. Events stored before outcomes were kept have
+ * none; those are applied again through `legacyEngines`, at the rules version they were made under.
+ */
+export function foldRoom(events: readonly StoredRoomEvent[], legacyEngines: EngineLookup): RoomState {
   let state: RoomState | null = null;
   for (const stored of events) {
-    const seed = stored.command.type === 'room.create' ? stored.command.seed : (state?.seed ?? 0);
-    const actor: RoomActor = stored.actor === 'system' ? { kind: 'system' } : { kind: 'user', userId: stored.actor };
-    const outcome = applyRoomCommand(state, stored.command, actor, { now: stored.at, random: roomRandom(seed, stored.seq) }, engines);
-    if (!outcome.ok) throw new Error(`Event ${stored.seq} (${stored.type}) does not replay: ${outcome.code} ${outcome.message}`);
-    if (outcome.state.seq !== stored.seq) throw new Error(`Event ${stored.seq} is out of order (state at ${outcome.state.seq})`);
-    state = outcome.state;
+    const next: RoomState = stored.outcome ? applyDelta(state, stored.outcome) : replayCommand(state, stored, legacyEngines);
+    if (next.seq !== stored.seq) throw new Error(`Event ${stored.seq} is out of order (state at ${next.seq})`);
+    state = next;
   }
   if (state === null) throw new Error('A room has at least its creation event');
   return state;
+}
+
+function replayCommand(state: RoomState | null, stored: StoredRoomEvent, engines: EngineLookup): RoomState {
+  const seed = stored.command.type === 'room.create' ? stored.command.seed : (state?.seed ?? 0);
+  const actor: RoomActor = stored.actor === 'system' ? { kind: 'system' } : { kind: 'user', userId: stored.actor };
+  const atVersion: EngineLookup = (gameId) => engines(gameId, stored.rulesVersion);
+  const outcome = applyRoomCommand(state, stored.command, actor, { now: stored.at, random: roomRandom(seed, stored.seq) }, atVersion);
+  if (!outcome.ok) throw new Error(`Event ${stored.seq} (${stored.type}) does not replay: ${outcome.code} ${outcome.message}`);
+  return outcome.state;
 }

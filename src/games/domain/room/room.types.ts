@@ -1,4 +1,5 @@
-import type { GameAction, GameEngine, GameEvent, SeatKind } from '../engine';
+import type { GameAction, GameEngine, GameEvent, SeatKind, Viewer } from '../engine';
+import type { StateDelta } from './room.outcome';
 
 /** The room's own lifecycle; the game inside has its own phases. */
 export type RoomPhase = 'lobby' | 'playing' | 'finished';
@@ -18,6 +19,8 @@ export interface RoomSeat {
   ownerId: string;
   kind: SeatKind;
   name: string;
+  /** The seat's team, in games played by teams. */
+  team?: string;
   control: SeatControl;
   /** A player whose last socket dropped: the seat is held until `until` (epoch ms). */
   away: { since: number; until: number } | null;
@@ -39,9 +42,13 @@ export interface RoomSettings {
 export interface RoomState {
   roomId: string;
   gameId: string;
+  /** The game's rules version this room was made under; it plays under those rules for its life. */
+  rulesVersion: number;
   name: string;
   visibility: RoomVisibility;
   hostUserId: string;
+  /** The host runs the room without playing a seat (a teacher's dashboard); the host role then never moves. */
+  seatlessHost: boolean;
   seed: number;
   settings: RoomSettings;
   phase: RoomPhase;
@@ -67,6 +74,7 @@ export interface SeatHolder {
   ownerId: string;
   kind: Exclude<SeatKind, 'bot'>;
   name: string;
+  team?: string;
 }
 
 export interface BotMove {
@@ -85,6 +93,8 @@ export type RoomCommand =
       seed: number;
       settings: RoomSettings;
       host: SeatHolder;
+      /** The host takes no seat (only in games that allow it). */
+      seatless?: boolean;
     }
   | { type: 'seat.take'; holder: SeatHolder; seat?: number }
   | { type: 'seat.leave' }
@@ -127,10 +137,11 @@ export interface RoomRejection {
 
 export type RoomOutcome = RoomTransition | RoomRejection;
 
-export type EngineLookup = (gameId: string) => GameEngine<unknown, object> | undefined;
+/** The engine of a game at a rules version; without a version, the latest. */
+export type EngineLookup = (gameId: string, rulesVersion?: number) => GameEngine<unknown, object> | undefined;
 
-/** Who looks at a room: a seat, or a spectator. */
-export type RoomViewer = number | 'spectator';
+/** Who looks at a room: a seat, a spectator, or the host who plays no seat. */
+export type RoomViewer = Viewer;
 
 export interface RoomSeatView {
   seat: number;
@@ -140,6 +151,7 @@ export interface RoomSeatView {
   away: boolean;
   host: boolean;
   userId: string | null;
+  team: string | null;
 }
 
 /** What one viewer is sent about a room: public room facts plus the game's view for that viewer. */
@@ -153,7 +165,8 @@ export interface RoomView {
   hostUserId: string;
   settings: RoomSettings;
   seats: RoomSeatView[];
-  you: { seat: number | null };
+  /** Who this view is for: a seat's number (null otherwise), and whether it is the seatless host's. */
+  you: { seat: number | null; host: boolean };
   game: Record<string, unknown> | null;
   result: { winners: number[]; scores: Record<number, number>; summary: string } | null;
 }
@@ -169,9 +182,11 @@ export interface RoomEventView {
   action?: GameAction;
 }
 
-/** One stored event row: the command (the input the fold replays), its output events and its result. */
+/** One stored event row: the command, its output events, its result, and the outcome it produced. */
 export interface StoredRoomEvent {
   seq: number;
+  /** The rules version the command was applied under (the room's). */
+  rulesVersion: number;
   type: RoomCommandType;
   /** A user id, or 'system'. */
   actor: string;
@@ -182,4 +197,9 @@ export interface StoredRoomEvent {
   actionId: string | null;
   fingerprint: string | null;
   at: number;
+  /**
+   * What the command changed in the room's state. Replay folds these and never applies the command again;
+   * null only for events stored before outcomes were kept, which replay under the rules they were made under.
+   */
+  outcome: StateDelta | null;
 }
