@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { benchEngine } from '../../../src/games/domain/bench/bench.engine';
-import type { GameEngine } from '../../../src/games/domain/engine';
+import { reject, type GameEngine } from '../../../src/games/domain/engine';
 import { mafiaEngine } from '../../../src/games/domain/mafia/mafia.engine';
+import { movesOf, text } from '../../../src/games/domain/moves';
 import {
   applyRoomCommand,
   eventView,
@@ -11,9 +12,10 @@ import {
   roomRandom,
   roomView,
 } from '../../../src/games/domain/room/room.rules';
-import type { RoomActor, RoomCommand, RoomState, StoredRoomEvent } from '../../../src/games/domain/room/room.types';
+import type { EngineLookup, RoomActor, RoomCommand, RoomState, StoredRoomEvent } from '../../../src/games/domain/room/room.types';
 import { stateDelta } from '../../../src/games/domain/room/room.outcome';
 import { roastEngine } from '../../../src/games/domain/roast/roast.engine';
+import type { RoastState } from '../../../src/games/domain/roast/roast.types';
 
 const engines = new Map<string, GameEngine<unknown, object>>(
   [roastEngine, mafiaEngine, benchEngine].map((engine) => [engine.id, engine as unknown as GameEngine<unknown, object>]),
@@ -24,7 +26,13 @@ const SYSTEM: RoomActor = { kind: 'system' };
 const holder = (userId: string, name = userId) => ({ userId, ownerId: userId, kind: 'human' as const, name });
 
 /** A room driven command by command like the runtime does, keeping the event log for folds. */
-function room(gameId = 'roast', seatCount = 4, extra: Partial<RoomState['settings']> = {}) {
+function room(
+  gameId = 'roast',
+  seatCount = 4,
+  extra: Partial<RoomState['settings']> = {},
+  engineLookup: EngineLookup = lookup,
+  create: { seatless?: boolean; roomId?: string } = {},
+) {
   let state: RoomState | null = null;
   let now = 1_000_000;
   const log: StoredRoomEvent[] = [];
@@ -32,7 +40,7 @@ function room(gameId = 'roast', seatCount = 4, extra: Partial<RoomState['setting
   const run = (command: RoomCommand, actor: RoomActor) => {
     now += 1;
     const seq = (state?.seq ?? 0) + 1;
-    const outcome = applyRoomCommand(state, command, actor, { now, random: roomRandom(7, seq) }, lookup);
+    const outcome = applyRoomCommand(state, command, actor, { now, random: roomRandom(7, seq) }, engineLookup);
     if (outcome.ok) {
       const rulesVersion = outcome.state.rulesVersion;
       const stored = { seq, rulesVersion, type: command.type, actor: actor.kind === 'user' ? actor.userId : 'system', actorSeat: null, command, events: outcome.events, result: outcome.result, actionId: null, fingerprint: null, at: now };
@@ -41,8 +49,9 @@ function room(gameId = 'roast', seatCount = 4, extra: Partial<RoomState['setting
     }
     return outcome;
   };
-  run({ type: 'room.create', roomId: 'r1', gameId, name: 'Room', visibility: 'public', seed: 7, settings, host: holder('host', 'Host') }, user('host'));
+  const created = run({ type: 'room.create', roomId: create.roomId ?? 'r1', gameId, name: 'Room', visibility: 'public', seed: 7, settings, host: holder('host', 'Host'), ...(create.seatless ? { seatless: true } : {}) }, user('host'));
   return {
+    created,
     run,
     log,
     get state(): RoomState {
@@ -195,5 +204,142 @@ describe('room rules', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('room rules: viewers beyond seats', () => {
+  it('lets the creator make a room without a seat only in a game that allows it', () => {
+    const refused = room('roast', 4, {}, lookup, { seatless: true }).created;
+    expect(codeOf(refused)).toBe('SEAT_REQUIRED');
+    const r = room('bench', 2, {}, lookup, { seatless: true });
+    expect(r.created.ok && r.created.result).toEqual({ seat: null });
+    expect(r.state).toMatchObject({ hostUserId: 'host', seatlessHost: true, seats: [] });
+    r.run({ type: 'seat.take', holder: holder('u1') }, user('u1'));
+    r.run({ type: 'seat.take', holder: holder('u2') }, user('u2'));
+    expect(r.state.seats.map((s) => [s.seat, s.userId])).toEqual([[0, 'u1'], [1, 'u2']]);
+    // The host runs the room and never plays; a seat leaving does not hand the host role on.
+    expect(codeOf(r.run({ type: 'game.start' }, user('u1')))).toBe('HOST_ONLY');
+    expect(codeOf(r.run({ type: 'game.start' }, user('host')))).toBe('ok');
+    expect(codeOf(r.run({ type: 'game.act', action: { type: 'bump' } }, user('host')))).toBe('NOT_SEATED');
+    r.run({ type: 'game.act', action: { type: 'bump' } }, user('u2'));
+    r.run({ type: 'seat.leave' }, user('u1'));
+    expect(r.state.hostUserId).toBe('host');
+    expect(codeOf(r.run({ type: 'game.reset' }, user('host')))).toBe('ok');
+    expect(r.state.hostUserId).toBe('host');
+  });
+
+  it("shows the seatless host the game's host view, and a seat or spectator never sees it", () => {
+    const r = room('bench', 2, {}, lookup, { seatless: true });
+    r.run({ type: 'seat.take', holder: holder('u1') }, user('u1'));
+    r.run({ type: 'seat.take', holder: holder('u2') }, user('u2'));
+    r.run({ type: 'game.start' }, user('host'));
+    r.run({ type: 'game.act', action: { type: 'bump' } }, user('u2'));
+    const bench = lookup('bench');
+    expect(roomView(r.state, bench, 'host')).toMatchObject({ you: { seat: null, host: true }, game: { bumps: { 0: 0, 1: 1 }, you: null } });
+    expect(roomView(r.state, bench, 'spectator')).toMatchObject({ you: { seat: null, host: false }, game: { bumps: null, you: null } });
+    expect(roomView(r.state, bench, 1)).toMatchObject({ you: { seat: 1, host: false }, game: { bumps: null, you: { seat: 1, bumps: 1 } } });
+    // A seat number that is no seat sees what a spectator sees.
+    expect(roomView(r.state, bench, 5).game).toEqual(roomView(r.state, bench, 'spectator').game);
+  });
+
+  it('shows events meant for the host to the host alone, and seat events never to the host', () => {
+    const r = room('bench', 2, {}, lookup, { seatless: true });
+    const stored: StoredRoomEvent = {
+      ...r.log[0],
+      type: 'game.act',
+      actorSeat: 1,
+      command: { type: 'game.act', action: { type: 'bump' } },
+      events: [
+        { type: 'dashboard', payload: { n: 1 }, audience: ['host'] },
+        { type: 'secret', payload: { n: 2 }, audience: [1] },
+        { type: 'public', payload: { n: 3 }, audience: 'all' },
+      ],
+    };
+    const types = (viewer: Parameters<typeof eventView>[1]) => eventView(stored, viewer).events.map((e) => e.type);
+    expect(types('host')).toEqual(['dashboard', 'public']);
+    expect(types(1)).toEqual(['secret', 'public']);
+    expect(types(0)).toEqual(['public']);
+    expect(types('spectator')).toEqual(['public']);
+    expect(eventView(stored, 'host')).toMatchObject({ actorSeat: null });
+    expect(eventView(stored, 'host').action).toBeUndefined();
+  });
+
+  it("carries a seat's team into the room's view and the game's seats", () => {
+    const r = room('bench', 2);
+    r.run({ type: 'seat.take', holder: { ...holder('u1'), team: 'Photons' } }, user('u1'));
+    r.run({ type: 'game.start' }, user('host'));
+    expect(roomView(r.state, lookup('bench'), 'spectator').seats.map((s) => s.team)).toEqual([null, 'Photons']);
+    const game = r.state.game as { seats: { seat: number; team?: string }[] };
+    expect(game.seats.map((s) => s.team)).toEqual([undefined, 'Photons']);
+  });
+});
+
+describe('room rules: history is history', () => {
+  /** Roast under new rules: version 2 caps a roast at 20 characters. */
+  const roastV1 = roastEngine as unknown as GameEngine<unknown, object>;
+  const roast = roastEngine.phases.round.moves.roast;
+  const roastV2 = {
+    ...roastEngine,
+    rulesVersion: 2,
+    phases: {
+      ...roastEngine.phases,
+      round: {
+        moves: {
+          roast: movesOf<RoastState>()({
+            who: roast.who,
+            payload: { text },
+            play: (state, payload, seat, ctx) =>
+              [...payload.text].length > 20 ? reject('TEXT_TOO_LONG', 'At most 20 characters now') : roast.play(state, payload, seat, ctx),
+          }),
+        },
+      },
+    },
+  } as unknown as GameEngine<unknown, object>;
+
+  /** A registry of versions: before the upgrade only version 1; after it, both, version 2 the latest. */
+  const registry = (...versions: GameEngine<unknown, object>[]): EngineLookup => (gameId, rulesVersion) => {
+    const own = versions.filter((engine) => engine.id === gameId);
+    return rulesVersion === undefined ? own.at(-1) : own.find((engine) => engine.rulesVersion === rulesVersion);
+  };
+  const LONG = 'a roast well over twenty characters';
+
+  it('a room made under the old rules replays to its snapshot and plays on under them after an upgrade', () => {
+    let engines = registry(roastV1);
+    const old = room('roast', 2, { game: { rounds: 1 } }, (gameId, version) => engines(gameId, version), { roomId: 'old' });
+    old.run({ type: 'seat.take', holder: holder('u1') }, user('u1'));
+    old.run({ type: 'game.start' }, user('host'));
+    expect(codeOf(old.run({ type: 'game.act', action: { type: 'roast', text: LONG } }, user('host')))).toBe('ok');
+    expect(old.state.rulesVersion).toBe(1);
+
+    // The rules change while the room is in play.
+    engines = registry(roastV1, roastV2);
+    const fresh = room('roast', 2, { game: { rounds: 1 } }, (gameId, version) => engines(gameId, version), { roomId: 'new' });
+    fresh.run({ type: 'seat.take', holder: holder('u1') }, user('u1'));
+    fresh.run({ type: 'game.start' }, user('host'));
+    expect(fresh.state.rulesVersion).toBe(2);
+    expect(codeOf(fresh.run({ type: 'game.act', action: { type: 'roast', text: LONG } }, user('host')))).toBe('TEXT_TOO_LONG');
+
+    // The old room keeps its rules: the same long roast is still accepted there, and the battle ends.
+    expect(codeOf(old.run({ type: 'game.act', action: { type: 'roast', text: LONG } }, user('u1')))).toBe('ok');
+    // With no votes at all, the winner is drawn: a decision replay must not take again.
+    const timeout = roomDeadlines(old.state, engines).find((d) => d.kind === 'game') as { engineDeadlineId: string };
+    expect(codeOf(old.run({ type: 'game.timeout', deadlineId: timeout.engineDeadlineId }, SYSTEM))).toBe('ok');
+    expect(old.state.phase).toBe('finished');
+    expect(old.log.every((event) => event.rulesVersion === 1)).toBe(true);
+
+    // Replay folds the stored outcomes: it needs no rules at all, old or new.
+    expect(foldRoom(old.log, () => undefined)).toEqual(old.state);
+    expect(foldRoom(fresh.log, () => undefined)).toEqual(fresh.state);
+    // Deciding again under today's rules would not even give the same room: the long roast is refused.
+    expect(() => foldRoom(old.log.map((event) => ({ ...event, outcome: null })), () => roastV2)).toThrow(/TEXT_TOO_LONG/);
+  });
+
+  it('events stored before outcomes were kept replay through the rules of their version', () => {
+    const r = room('mafia', 4, { botFill: true });
+    r.run({ type: 'game.start' }, user('host'));
+    const legacy = r.log.map((event) => ({ ...event, outcome: null }));
+    expect(foldRoom(legacy, lookup)).toEqual(r.state);
+    // Outcomes and commands may mix: the old events first, newer ones after.
+    expect(foldRoom([...legacy.slice(0, 1), ...r.log.slice(1)], lookup)).toEqual(r.state);
   });
 });

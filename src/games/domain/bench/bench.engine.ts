@@ -3,7 +3,8 @@ import { anySeat, movesOf } from '../moves';
 
 /**
  * The benchmark game: any seat may act at any time, every action changes the state and is published,
- * and there are no timers, so a benchmark measures the room runtime and not a game's clock.
+ * and there are no timers, so a benchmark measures the room runtime and not a game's clock. Its creator
+ * may run it without a seat, as a host watching every seat's count (the smallest host dashboard).
  */
 export interface BenchOptions {
   /** Nothing to tune; kept so the game has the same option surface as the others. */
@@ -29,6 +30,8 @@ export type BenchView = {
   last: BenchState['last'];
   /** Only your own count: a per-viewer detail, so views differ per seat as in real games. */
   you: { seat: number; bumps: number } | null;
+  /** Only for the seatless host: every seat's count. */
+  bumps: Record<number, number> | null;
 };
 
 const DEFAULTS: BenchOptions = { label: 'bench' };
@@ -41,6 +44,7 @@ export const benchEngine: GameEngine<BenchState, BenchOptions> = {
   rulesVersion: 1,
   minSeats: 1,
   maxSeats: 8,
+  allowsSeatlessHost: true,
   defaultOptions: DEFAULTS,
   options(input): BenchOptions | Rejection {
     for (const key of Object.keys(input ?? {})) {
@@ -84,6 +88,7 @@ export const benchEngine: GameEngine<BenchState, BenchOptions> = {
       counter: state.counter,
       last: state.last,
       you: typeof viewer === 'number' && seated(state, viewer) ? { seat: viewer, bumps: state.bumps[viewer] ?? 0 } : null,
+      bumps: viewer === 'host' ? state.bumps : null,
     };
   },
   pendingSeats: () => [],
