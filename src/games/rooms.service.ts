@@ -81,7 +81,14 @@ export class RoomsService {
   games() {
     return this.registry.ids().map((id) => {
       const engine = this.registry.get(id)!;
-      return { gameId: id, minSeats: engine.minSeats, maxSeats: engine.maxSeats, defaultOptions: engine.defaultOptions };
+      return {
+        gameId: id,
+        minSeats: engine.minSeats,
+        maxSeats: engine.maxSeats,
+        defaultOptions: engine.defaultOptions,
+        rulesVersion: engine.rulesVersion,
+        allowsSeatlessHost: engine.allowsSeatlessHost === true,
+      };
     });
   }
 

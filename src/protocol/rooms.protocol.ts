@@ -12,6 +12,10 @@ export interface GameInfo {
   minSeats: number;
   maxSeats: number;
   defaultOptions: object;
+  /** The rules version new rooms of this game are made under. */
+  rulesVersion: number;
+  /** Whether room:create may take `seat: false` (the creator hosts without playing). */
+  allowsSeatlessHost: boolean;
 }
 
 export interface RoomEntryReply {
@@ -56,6 +60,8 @@ export interface RoomsClientEvents {
       reconnectWindowMs?: number;
       options?: Record<string, unknown>;
       seatName?: string;
+      /** false: host the room without a seat (games with allowsSeatlessHost; else SEAT_REQUIRED). */
+      seat?: false;
     },
     ack: Ack<RoomEntryReply>,
   ) => void;
