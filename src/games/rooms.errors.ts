@@ -15,6 +15,7 @@ export const ROOM_ERROR_STATUS: Record<string, number> = {
   ALREADY_SEATED: HttpStatus.CONFLICT,
   SEAT_TAKEN: HttpStatus.CONFLICT,
   INVALID_SEAT: HttpStatus.BAD_REQUEST,
+  SEAT_REQUIRED: HttpStatus.BAD_REQUEST,
   NOT_SEATED: HttpStatus.FORBIDDEN,
   HOST_ONLY: HttpStatus.FORBIDDEN,
   KICKED: HttpStatus.FORBIDDEN,
