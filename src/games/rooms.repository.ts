@@ -239,7 +239,7 @@ export class RoomsRepository {
   /** The room's `limit` latest events, oldest first. */
   async latestEvents(roomId: string, limit: number): Promise<StoredRoomEvent[]> {
     const rows: EventRow[] = await this.dataSource.query(
-      `SELECT seq, type, actor, payload, action_id, at FROM room_events WHERE room_id = $1 ORDER BY seq DESC LIMIT $2`,
+      `SELECT ${EVENT_COLUMNS} FROM room_events WHERE room_id = $1 ORDER BY seq DESC LIMIT $2`,
       [roomId, limit],
     );
     return rows.reverse().map(toStored);
