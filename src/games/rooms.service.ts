@@ -158,6 +158,7 @@ export class RoomsService {
       const first = await this.repository.findEventByAction(stored.roomId, event.actionId!);
       if (first && first.fingerprint !== event.fingerprint) throw roomError('IDEMPOTENCY_KEY_REUSED', 'This actionId was used for a different action');
       const existing = await this.loadedRoom(stored.roomId);
+      if (this.isSeatlessHost(existing, caller.userId)) this.publisher.followAsHost(caller.userId, stored.roomId);
       const loaded = await this.repository.loadRoom(stored.roomId);
       return { roomId: stored.roomId, seat: seatOfUser(existing, caller.userId)?.seat ?? null, inviteCode: loaded?.inviteCode ?? null, view: this.viewFor(existing, caller.userId) };
     }
