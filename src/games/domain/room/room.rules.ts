@@ -1,4 +1,4 @@
-import { isRejection, toAll, type GameContext, type GameEngine, type GameEvent, type SeatInfo, type Viewer } from '../engine';
+import { isRejection, toAll, type GameContext, type GameEngine, type GameEvent, type Outcome, type SeatInfo, type Viewer } from '../engine';
 import { playMove } from '../moves';
 import { seededRandom } from '../random';
 import { applyDelta } from './room.outcome';
@@ -346,7 +346,7 @@ function startGame(state: RoomState, engine: Engine, ctx: GameContext, rematch: 
   return accept({ ...seated, phase: 'playing', game: started.state, botMemory: {} }, events, { gameNo: seated.gameNo }, true);
 }
 
-function playGame(state: RoomState, engine: Engine, outcome: ReturnType<Engine['timeout']>, result: Record<string, unknown>): RoomOutcome {
+function playGame(state: RoomState, engine: Engine, outcome: Outcome<unknown>, result: Record<string, unknown>): RoomOutcome {
   if (isRejection(outcome)) return refuse(outcome.code, outcome.message);
   const over = engine.isOver(outcome.state);
   const events = over ? [...outcome.events, toAll('game_over', { result: engine.result(outcome.state) })] : outcome.events;
