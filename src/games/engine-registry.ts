@@ -29,7 +29,7 @@ export class EngineRegistry {
     const roast = createRoastEngine({
       checkText: (text) => {
         const decision = contentPolicy.check(text, { surface: 'roast' });
-        return decision.allowed ? { allowed: true } : { allowed: false, code: decision.code ?? 'CONTENT_BLOCKED' };
+        return decision.allowed ? { allowed: true } : { allowed: false, code: 'CONTENT_BLOCKED' };
       },
     });
     for (const engine of [roast, mafiaEngine, benchEngine] as unknown as AnyEngine[]) this.register(engine);

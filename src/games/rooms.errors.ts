@@ -1,11 +1,15 @@
 import { HttpStatus } from '@nestjs/common';
 import { AppError } from '../common/errors/app-error';
+import type { ErrorCode } from '../common/errors/error-codes';
+import type { RoomRejectionCode } from './domain/room/room.types';
 
 /**
  * The codes rooms and games answer with, and their REST status. Socket acks carry the same codes.
  * Game rule codes (WRONG_PHASE, ALREADY_ACTED, ...) come from the engines and map here too.
  */
-export const ROOM_ERROR_STATUS: Record<string, number> = {
+export type RoomErrorCode = RoomRejectionCode | 'INVITE_REQUIRED' | 'ROOM_BUSY';
+
+export const ROOM_ERROR_STATUS: Record<Exclude<RoomErrorCode, 'CONFLICT'>, number> = {
   ROOM_NOT_FOUND: HttpStatus.NOT_FOUND,
   UNKNOWN_GAME: HttpStatus.NOT_FOUND,
   ROOM_FULL: HttpStatus.CONFLICT,
@@ -32,12 +36,14 @@ export const ROOM_ERROR_STATUS: Record<string, number> = {
   SAME_OWNER: HttpStatus.BAD_REQUEST,
   DEAD_SEAT: HttpStatus.CONFLICT,
   TEXT_TOO_LONG: HttpStatus.BAD_REQUEST,
+  CONTENT_BLOCKED: HttpStatus.UNPROCESSABLE_ENTITY,
   INVALID_ACTION: HttpStatus.BAD_REQUEST,
   STALE_DEADLINE: HttpStatus.CONFLICT,
   STALE_BOT_TURN: HttpStatus.CONFLICT,
   ROOM_BUSY: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
-export function roomError(code: string, message: string, details?: unknown): AppError {
-  return new AppError(code, message, details, ROOM_ERROR_STATUS[code]);
+/** A room or game error; the shared codes (IDEMPOTENCY_KEY_REUSED, SHUTTING_DOWN...) keep their own status. */
+export function roomError(code: RoomErrorCode | ErrorCode, message: string, details?: unknown): AppError {
+  return new AppError(code, message, details, (ROOM_ERROR_STATUS as Record<string, number>)[code]);
 }

@@ -46,9 +46,29 @@ export interface GameEvent {
   audience: Audience;
 }
 
+/**
+ * Every code a game's rules may refuse with. A game that needs a new one adds it here (and its HTTP
+ * status in rooms.errors.ts), so clients find every code in one list and a typo does not compile.
+ */
+export type GameRejectionCode =
+  | 'GAME_NOT_ACTIVE'
+  | 'NOT_YOUR_TURN'
+  | 'WRONG_PHASE'
+  | 'ROLE_FORBIDDEN'
+  | 'DEAD_SEAT'
+  | 'INVALID_ACTION'
+  | 'INVALID_TARGET'
+  | 'INVALID_OPTIONS'
+  | 'ALREADY_ACTED'
+  | 'SELF_TARGET'
+  | 'SAME_OWNER'
+  | 'TEXT_TOO_LONG'
+  | 'CONTENT_BLOCKED'
+  | 'STALE_DEADLINE';
+
 export interface Rejection {
   ok: false;
-  code: string;
+  code: GameRejectionCode;
   message: string;
 }
 
@@ -156,7 +176,7 @@ export interface GameEngine<S, O extends object = Record<string, unknown>> {
   readonly allowsSeatlessHost?: boolean;
 }
 
-export const reject = (code: string, message: string): Rejection => ({ ok: false, code, message });
+export const reject = (code: GameRejectionCode, message: string): Rejection => ({ ok: false, code, message });
 
 /** An event every seat and spectator may see. */
 export const toAll = (type: string, payload: Record<string, unknown>): GameEvent => ({ type, payload, audience: 'all' });

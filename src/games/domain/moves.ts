@@ -4,6 +4,7 @@ import {
   type GameAction,
   type GameContext,
   type GameEngine,
+  type GameRejectionCode,
   type Outcome,
   type Rejection,
   type SeatInfo,
@@ -60,7 +61,7 @@ export function movesOf<S>() {
 export const anySeat: SeatRule<unknown> = () => null;
 
 /** A rule from a test on the seat, refused with `code` when the test fails. */
-export function seatRule<S>(holds: (state: S, seat: SeatInfo) => boolean, code: string, message: string): SeatRule<S> {
+export function seatRule<S>(holds: (state: S, seat: SeatInfo) => boolean, code: GameRejectionCode, message: string): SeatRule<S> {
   return (state, seat) => (holds(state, seat) ? null : reject(code, message));
 }
 

@@ -31,7 +31,7 @@ interface DuelState {
 const move = movesOf<DuelState>();
 const alive = living<DuelState>((state) => state.alive);
 const player = hasRole<DuelState>((state, seat) => state.roles[seat], 'player', 'The judge does not play');
-const notSeatThree = seatRule<DuelState>((_state, seat) => seat.seat !== 3, 'SEAT_THREE', 'Not seat 3');
+const notSeatThree = seatRule<DuelState>((_state, seat) => seat.seat !== 3, 'INVALID_TARGET', 'Not seat 3');
 
 const keep = (state: DuelState, payload: Record<string, unknown>): Outcome<DuelState> => ({
   ok: true,
@@ -137,7 +137,7 @@ describe('declared moves: the one check before a game sees a move', () => {
     const state = begin();
     expect(codeOf(play(state, { type: 'pick', seat: 2 }, 0))).toBe('ROLE_FORBIDDEN');
     expect(codeOf(play(state, { type: 'pick', seat: 'nobody' }, 0))).toBe('ROLE_FORBIDDEN');
-    expect(codeOf(play(state, { type: 'pick', seat: 2 }, 3))).toBe('SEAT_THREE');
+    expect(codeOf(play(state, { type: 'pick', seat: 2 }, 3))).toBe('INVALID_TARGET');
   });
 
   it('INVALID_ACTION for a payload field that is missing or of the wrong shape', () => {

@@ -17,7 +17,8 @@ export interface RoastOptions {
 /** The content policy's verdict on a roast; a blocked roast is rejected with `code` (CONTENT_BLOCKED by default). */
 export interface RoastTextVerdict {
   allowed: boolean;
-  code?: string;
+  /** The policy's code is always CONTENT_BLOCKED today; the field keeps the verdict's shape. */
+  code?: 'CONTENT_BLOCKED';
 }
 
 export type RoastTextCheck = (text: string) => RoastTextVerdict;

@@ -10,6 +10,7 @@ import type {
   RoomEventView,
   RoomOutcome,
   RoomRejection,
+  RoomRejectionCode,
   RoomSeat,
   RoomSettings,
   RoomState,
@@ -28,7 +29,7 @@ import type {
 type Engine = GameEngine<unknown, object>;
 type Accepted = Extract<RoomOutcome, { ok: true }>;
 
-const refuse = (code: string, message: string): RoomRejection => ({ ok: false, code, message });
+const refuse = (code: RoomRejectionCode, message: string): RoomRejection => ({ ok: false, code, message });
 
 /** The random source for the event with this sequence number: the same seed and seq always draw the same. */
 export function roomRandom(seed: number, seq: number) {

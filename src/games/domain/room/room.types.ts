@@ -1,4 +1,4 @@
-import type { GameAction, GameEngine, GameEvent, SeatKind, Viewer } from '../engine';
+import type { GameAction, GameEngine, GameEvent, GameRejectionCode, SeatKind, Viewer } from '../engine';
 import type { StateDelta } from './room.outcome';
 
 /** The room's own lifecycle; the game inside has its own phases. */
@@ -129,9 +129,29 @@ export interface RoomTransition {
   seatsChanged: boolean;
 }
 
+/** What the room rules refuse with: a game's own codes, and the room's (seats, host, lobby). */
+export type RoomRejectionCode =
+  | GameRejectionCode
+  | 'ROOM_NOT_FOUND'
+  | 'UNKNOWN_GAME'
+  | 'ROOM_FULL'
+  | 'ROOM_ALREADY_STARTED'
+  | 'NAME_REQUIRED'
+  | 'NAME_IN_USE'
+  | 'ALREADY_SEATED'
+  | 'SEAT_TAKEN'
+  | 'INVALID_SEAT'
+  | 'SEAT_REQUIRED'
+  | 'NOT_SEATED'
+  | 'HOST_ONLY'
+  | 'KICKED'
+  | 'NOT_ENOUGH_PLAYERS'
+  | 'STALE_BOT_TURN'
+  | 'CONFLICT';
+
 export interface RoomRejection {
   ok: false;
-  code: string;
+  code: RoomRejectionCode;
   message: string;
 }
 
