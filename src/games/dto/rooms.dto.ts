@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsBoolean, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
+import { IsSeq } from '../../common/dto/is-seq';
 
 const GAME_IDS = ['roast', 'mafia', 'bench'];
 
@@ -96,7 +97,7 @@ export class WatchRoomDto {
 }
 
 export class RejoinRoomDto extends WatchRoomDto {
-  @IsOptional() @IsInt() @Min(0)
+  @IsOptional() @IsSeq()
   lastSeq?: number;
 }
 
@@ -141,7 +142,7 @@ export class GameActionDto extends RoomActionDto {
 }
 
 export class RoomEventsQueryDto {
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @IsOptional() @Type(() => Number) @IsSeq()
   after?: number;
 
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000)

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsSeq } from '../../common/dto/is-seq';
 import { HISTORY_MAX_LIMIT } from '../domain/history';
 
 /** A clientMsgId: 1 to 64 printable ASCII characters, chosen by the sender, unique per sender. */
@@ -37,15 +38,13 @@ export class HistoryQueryDto {
   @ApiPropertyOptional({ description: 'Messages with seq greater than this, oldest first' })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(0)
+  @IsSeq()
   after?: number;
 
   @ApiPropertyOptional({ description: 'Messages with seq less than this (the newest of them when `after` is absent)' })
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsSeq(1)
   before?: number;
 
   @ApiPropertyOptional({ minimum: 1, maximum: HISTORY_MAX_LIMIT, default: 50 })
@@ -64,8 +63,7 @@ export class HistoryEventDto extends HistoryQueryDto {
 
 export class ReadMarkerDto {
   @ApiProperty({ description: 'The highest seq read; the marker only moves forward and never past the newest message' })
-  @IsInt()
-  @Min(0)
+  @IsSeq()
   seq: number;
 }
 
@@ -78,14 +76,15 @@ export class SyncCursorDto {
   @IsUUID('all')
   conversationId: string;
 
-  @IsInt()
-  @Min(0)
+  @IsSeq()
   afterSeq: number;
 }
 
 export class SyncEventDto {
   @IsArray()
   @ArrayMaxSize(500)
+  // ValidateNested alone lets a nested array ([[]]) through as if it were a list of cursors.
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => SyncCursorDto)
   cursors: SyncCursorDto[];

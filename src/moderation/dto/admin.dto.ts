@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDateString, IsIn, IsInt, IsNumberString, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsDateString, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
 import { SURFACES, type Surface } from '../domain/policy';
 import type { AuditTargetKind } from '../entities/audit-entry.entity';
 import type { ReportStatus, ReportTargetKind, Resolution } from '../entities/report.entity';
@@ -166,7 +166,7 @@ export class AuditQueryDto {
 
   @ApiPropertyOptional({ description: 'Entries older than this id (paging, newest first)' })
   @IsOptional()
-  @IsNumberString({ no_symbols: true })
+  @Matches(/^[0-9]{1,18}$/, { message: 'beforeId must be an audit entry id (up to 18 digits)' }) // any 18 digits fit a bigint
   beforeId?: string;
 
   @ApiPropertyOptional({ minimum: 1, maximum: 500, default: 100 })
