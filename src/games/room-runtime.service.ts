@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { findInputProblem, inputProblemError } from '../common/errors/input-bounds';
 import { canonicalJson } from '../common/idempotency/idempotency.service';
 import { LifecycleService } from '../common/lifecycle/lifecycle.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
@@ -118,6 +119,9 @@ export class RoomRuntime implements OnApplicationShutdown {
    */
   submit(roomId: string, command: RoomCommand, actor: RoomActor, actionId: string | null = null): Promise<Committed> {
     if (this.stopped) return Promise.reject(roomError('SHUTTING_DOWN', 'The server is restarting; retry after reconnecting'));
+    // A command PostgreSQL cannot store would fail the group commit it joins, and every action in it.
+    const unstorable = findInputProblem(command);
+    if (unstorable) return Promise.reject(inputProblemError(unstorable));
     const slot = this.slot(roomId);
     const fingerprint = actionId === null ? null : fingerprintOf({ command, actor });
     if (actionId !== null) {

@@ -4,6 +4,7 @@ import { OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, WebSocketGatew
 import type { Server, Socket } from 'socket.io';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { AppError, type ErrorBody } from '../common/errors/app-error';
+import { findInputProblem, inputProblemError } from '../common/errors/input-bounds';
 import { LifecycleService } from '../common/lifecycle/lifecycle.service';
 import { MetricsService } from '../telemetry/metrics.service';
 import type { Caller } from '../identity/caller';
@@ -23,8 +24,8 @@ function handshakeError(code: string, message: string): HandshakeError {
 /**
  * The connection edge: authenticates every handshake (token in `auth.token`, protocol features the client
  * understands in `auth.features`), refuses politely past the connection cap or while draining, and guards
- * every incoming packet before any handler sees it: unknown events and oversize payloads get an error
- * ack, never a crash or a disconnect.
+ * every incoming packet before any handler sees it: unknown events, oversize payloads, nesting past
+ * MAX_INPUT_DEPTH and text PostgreSQL cannot store get an error ack, never a crash or a disconnect.
  */
 @WebSocketGateway()
 export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
@@ -107,6 +108,11 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       return { code: 'UNKNOWN_EVENT', message: `Unknown event ${JSON.stringify(event)}` };
     }
     const payload = args.filter((arg) => typeof arg !== 'function');
+    // Before measuring: JSON.stringify itself overflows on deep nesting, as the validators would.
+    for (const arg of payload) {
+      const problem = findInputProblem(arg);
+      if (problem) return inputProblemError(problem).toBody();
+    }
     const limit = this.config.ws.maxPayloadBytes;
     const size = fitsQuickly(payload, limit) ? 0 : payloadSize(payload);
     if (size > limit) {

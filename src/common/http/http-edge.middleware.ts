@@ -1,6 +1,7 @@
 import { Injectable, NestMiddleware } from '@nestjs/common';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { AppError } from '../errors/app-error';
+import { findInputProblem, inputProblemError } from '../errors/input-bounds';
 import { LifecycleService } from '../lifecycle/lifecycle.service';
 import { MetricsService } from '../../telemetry/metrics.service';
 
@@ -11,7 +12,9 @@ const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 /**
  * The REST edge before any route: refuses new work while draining, counts in-flight requests, times
  * each request for /metrics, and parses JSON bodies itself so that malformed JSON (400 INVALID_JSON),
- * bodies over 1 MB (413) and non-JSON bodies (415) get Arena's error codes.
+ * bodies over 1 MB (413) and non-JSON bodies (415) get Arena's error codes. A body or query nested past
+ * MAX_INPUT_DEPTH, or carrying text PostgreSQL cannot store (NUL, unpaired surrogates, also as %00 in the
+ * path), is 400 VALIDATION_FAILED before any guard, interceptor or validator walks it.
  */
 @Injectable()
 export class HttpEdgeMiddleware implements NestMiddleware {
@@ -41,6 +44,9 @@ export class HttpEdgeMiddleware implements NestMiddleware {
         parseJson(request, response, (error?: unknown) => (error ? reject(bodyError(error)) : resolve())),
       );
     }
+    if (/%00/.test(request.path)) throw new AppError('VALIDATION_FAILED', 'The path contains a NUL character');
+    const problem = findInputProblem(request.query) ?? (request.body === undefined ? null : findInputProblem(request.body));
+    if (problem) throw inputProblemError(problem);
     next();
   }
 }
