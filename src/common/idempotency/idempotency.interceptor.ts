@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { callerOf } from '../../identity/caller';
+import { ArenaThrottlerGuard } from '../throttling/arena-throttler.guard';
 import { IdempotencyService, canonicalJson } from './idempotency.service';
 
 const SENSITIVE_RESPONSE = 'arena:sensitive-response';
@@ -10,6 +11,9 @@ const SENSITIVE_RESPONSE = 'arena:sensitive-response';
 export const SensitiveResponse = () => SetMetadata(SENSITIVE_RESPONSE, true);
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** A request this interceptor makes exactly-once: a repeat is answered from the store and does not run. */
+export const replayable = (request: Request): boolean => MUTATING.has(request.method) && request.header('idempotency-key') !== undefined;
 
 /**
  * REST side of Invariant 2: a mutating request with an `Idempotency-Key` header runs once per
@@ -20,14 +24,15 @@ export class HttpIdempotencyInterceptor implements NestInterceptor {
   constructor(
     private readonly idempotency: IdempotencyService,
     private readonly reflector: Reflector,
+    private readonly throttler: ArenaThrottlerGuard,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http') return next.handle();
     const request = context.switchToHttp().getRequest<Request>();
     const response = context.switchToHttp().getResponse<Response>();
-    const key = request.header('idempotency-key');
-    if (key === undefined || !MUTATING.has(request.method)) return next.handle();
+    if (!replayable(request)) return next.handle();
+    const key = request.header('idempotency-key')!;
 
     const caller = callerOf(request);
     const sensitive = this.reflector.get<boolean>(SENSITIVE_RESPONSE, context.getHandler()) ?? false;
@@ -39,7 +44,11 @@ export class HttpIdempotencyInterceptor implements NestInterceptor {
           fingerprint: `${request.method} ${request.originalUrl}\n${canonicalJson(request.body ?? null)}`,
           sensitive,
         },
-        async () => ({ statusCode: response.statusCode, body: await lastValueFrom(next.handle(), { defaultValue: null }) }),
+        async () => {
+          // Only a first run counts against the route's own limits; a replay never reaches here.
+          await this.throttler.checkFirstRun(context);
+          return { statusCode: response.statusCode, body: await lastValueFrom(next.handle(), { defaultValue: null }) };
+        },
       );
       response.status(result.statusCode);
       if (result.replayed) response.setHeader('Idempotent-Replayed', 'true');

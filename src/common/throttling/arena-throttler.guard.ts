@@ -15,6 +15,14 @@ export interface ThrottleSubject {
   headers: Record<string, unknown>;
 }
 
+/** Set on a request while its route's own limits are checked at its first run (see checkFirstRun). */
+const FIRST_RUN = Symbol('arena:throttle-first-run');
+
+/** True while a keyed request's route limits are checked at its first run: the general limits were counted already. */
+export function isFirstRunCheck(context: ExecutionContext): boolean {
+  return context.getType() === 'http' && (context.switchToHttp().getRequest<Record<symbol, unknown>>()[FIRST_RUN] === true);
+}
+
 /** The answer of every check that passes: one settled promise, not a new one per event. */
 const ALLOWED = Promise.resolve(true);
 
@@ -68,6 +76,22 @@ export class ArenaThrottlerGuard extends ThrottlerGuard {
       if (hit.isBlocked) return Promise.reject(this.rateLimited(context, { limit: step.limit, ttl: step.ttl, key, tracker, ...hit }));
     }
     return ALLOWED;
+  }
+
+  /**
+   * A mutating REST request with an Idempotency-Key may be a replay, answered from the idempotency store
+   * without running: the guard counts it against the general limits (ip, user) only, and the idempotency
+   * interceptor calls this when the request really runs for the first time, so that only then it counts
+   * against its route's own limits (report, auth). A replay is not a new report, nor a new sign-in.
+   */
+  async checkFirstRun(context: ExecutionContext): Promise<void> {
+    const request = context.switchToHttp().getRequest<Record<symbol, unknown>>();
+    request[FIRST_RUN] = true;
+    try {
+      await this.canActivate(context);
+    } finally {
+      delete request[FIRST_RUN];
+    }
   }
 
   protected override getRequestResponse(context: ExecutionContext): { req: Record<string, any>; res: Record<string, any> } {

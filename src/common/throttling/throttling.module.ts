@@ -5,7 +5,8 @@ import { REDIS, type RedisClient } from '../redis/redis.module';
 import { MemoryThrottlerStorage } from './memory-throttler.storage';
 import { RedisThrottlerStorage } from './redis-throttler.storage';
 import type { ThrottleSubject } from './arena-throttler.guard';
-import { ArenaThrottlerGuard } from './arena-throttler.guard';
+import { ArenaThrottlerGuard, isFirstRunCheck } from './arena-throttler.guard';
+import { replayable } from '../idempotency/idempotency.interceptor';
 
 const AUTH_THROTTLE = 'arena:auth-throttle';
 /** Sign-in routes: an extra, stricter per-address limit against password guessing. */
@@ -20,6 +21,9 @@ export const NoThrottle = () => SkipThrottle({ ip: true, user: true, auth: true,
 
 const isAuthRoute = (context: ExecutionContext) => Reflect.getMetadata(AUTH_THROTTLE, context.getHandler()) === true;
 const isReportRoute = (context: ExecutionContext) => Reflect.getMetadata(REPORT_THROTTLE, context.getHandler()) === true;
+/** A route's own limit waits for the first run of a request that may be a replay (ArenaThrottlerGuard.checkFirstRun). */
+const routeLimitWaits = (context: ExecutionContext) =>
+  !isFirstRunCheck(context) && context.getType() === 'http' && replayable(context.switchToHttp().getRequest());
 
 @Module({
   imports: [
@@ -27,27 +31,27 @@ const isReportRoute = (context: ExecutionContext) => Reflect.getMetadata(REPORT_
       inject: [APP_CONFIG, REDIS],
       useFactory: (config: AppConfig, redis: RedisClient) => ({
         throttlers: [
-          { name: 'ip', ttl: config.throttle.ttlMs, limit: config.throttle.ipLimit, getTracker: (req) => (req as ThrottleSubject).ip },
+          { name: 'ip', ttl: config.throttle.ttlMs, limit: config.throttle.ipLimit, getTracker: (req) => (req as ThrottleSubject).ip, skipIf: isFirstRunCheck },
           {
             name: 'user',
             ttl: config.throttle.ttlMs,
             limit: config.throttle.userLimit,
             getTracker: (req) => (req as ThrottleSubject).caller?.userId ?? 'anonymous',
-            skipIf: (context) => !callerPresent(context),
+            skipIf: (context) => !callerPresent(context) || isFirstRunCheck(context),
           },
           {
             name: 'auth',
             ttl: config.throttle.ttlMs,
             limit: config.throttle.authLimit,
             getTracker: (req) => (req as ThrottleSubject).ip,
-            skipIf: (context) => !isAuthRoute(context),
+            skipIf: (context) => !isAuthRoute(context) || routeLimitWaits(context),
           },
           {
             name: 'report',
             ttl: config.moderation.reportThrottle.ttlMs,
             limit: config.moderation.reportThrottle.limit,
             getTracker: (req) => (req as ThrottleSubject).caller?.userId ?? (req as ThrottleSubject).ip,
-            skipIf: (context) => !isReportRoute(context),
+            skipIf: (context) => !isReportRoute(context) || routeLimitWaits(context),
           },
         ],
         storage: redis ? new RedisThrottlerStorage(redis) : new MemoryThrottlerStorage(),
