@@ -1,4 +1,5 @@
 import type { Socket } from 'socket.io-client';
+import { RoomRuntime } from '../../src/games/room-runtime.service';
 import { chatSocket, group, player, players, type Player } from '../support/chat';
 import { account, bearer } from '../support/moderation';
 import { aid, ok } from '../support/rooms';
@@ -145,6 +146,13 @@ describe('bad input is refused with a coded error, never INTERNAL_ERROR', () => 
         expectRefused(replies[0]);
         expect(replies.slice(1).map((reply) => reply.ok)).toEqual([true, true, true]);
       }
+      // The runtime refuses it too, whatever path a command comes by: submitted in one tick, all four share a group commit.
+      const runtime = arena.app.get(RoomRuntime);
+      const act = (who: Player, action: Record<string, unknown>) =>
+        runtime.submit(room.roomId, { type: 'game.act', action: action as { type: string } }, { kind: 'user', userId: who.userId }, aid('direct'));
+      const outcomes = await Promise.allSettled([act(host, { type: 'bump', note: NUL }), ...guests.map((guest) => act(guest, { type: 'bump' }))]);
+      expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: { code: 'VALIDATION_FAILED' } });
+      expect(outcomes.slice(1).map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
     });
   });
 
@@ -165,6 +173,20 @@ describe('bad input is refused with a coded error, never INTERNAL_ERROR', () => 
         fresh.push(response.status);
       }
       expect(fresh).toEqual([201, 201, 429]);
+    });
+
+    it('serves replays of one sign-in without counting them against the sign-in limit', async () => {
+      const strict = await createTestApp({ ...UNTHROTTLED, THROTTLE_AUTH_LIMIT: '2' });
+      try {
+        const signIn = (key: string) => strict.http().post('/auth/guest').set('Idempotency-Key', key).send({ displayName: 'Replayed' });
+        const replies = [];
+        for (let i = 0; i < 6; i += 1) replies.push(await signIn('one-sign-in'));
+        expect(replies.map((reply) => reply.status)).toEqual(Array(6).fill(201));
+        expect(new Set(replies.map((reply) => reply.body.token)).size).toBe(1);
+        expect([(await signIn('second')).status, (await signIn('third')).status]).toEqual([201, 429]);
+      } finally {
+        await strict.close();
+      }
     });
   });
 });
