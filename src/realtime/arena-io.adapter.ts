@@ -6,7 +6,17 @@ import { Redis } from 'ioredis';
 import type { Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { AppConfig } from '../config/app-config';
+import { arenaParser } from './arena-parser';
 import { SocketDispatcher } from './socket-dispatcher';
+
+/**
+ * The largest frame the transport reads (engine.io's maxHttpBufferSize): 2 MiB, or four times
+ * WS_MAX_PAYLOAD_BYTES if that is more. Anything from the payload limit up to this gets a coded answer;
+ * a frame past it is never buffered, and the connection is closed.
+ */
+export function transportFrameCap(maxPayloadBytes: number): number {
+  return Math.max(2 * 1024 * 1024, maxPayloadBytes * 4);
+}
 
 /**
  * Socket.IO with Arena's transport settings: heartbeats, a hard frame cap, CORS from configuration,
@@ -28,9 +38,10 @@ export class ArenaIoAdapter extends IoAdapter {
       ...options,
       pingInterval: this.config.ws.pingIntervalMs,
       pingTimeout: this.config.ws.pingTimeoutMs,
-      // The transport's hard cap; a frame past it closes the connection. Per-event limits are lower
-      // and answered with PAYLOAD_TOO_LARGE by the realtime gateway.
-      maxHttpBufferSize: Math.max(1_000_000, this.config.ws.maxPayloadBytes * 2),
+      // The transport's hard cap; a frame past it closes the connection. Below it, a payload over
+      // WS_MAX_PAYLOAD_BYTES is answered with PAYLOAD_TOO_LARGE by the realtime gateway, socket kept.
+      maxHttpBufferSize: transportFrameCap(this.config.ws.maxPayloadBytes),
+      parser: arenaParser,
       cors: { origin: this.config.corsOrigins, credentials: true },
     } as ServerOptions);
     if (this.config.redisUrl) {

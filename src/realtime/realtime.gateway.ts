@@ -10,6 +10,7 @@ import { MetricsService } from '../telemetry/metrics.service';
 import type { Caller } from '../identity/caller';
 import { IdentityService } from '../identity/identity.service';
 import { SESSIONS_REVOKED, type SessionsRevokedEvent } from '../identity/identity.events';
+import { RESERVED_EVENT } from './arena-parser';
 import { CLIENT_FEATURES, sessionRoom, SocketEmitter, userFeatureRoom, userRoom } from './socket-emitter.service';
 
 type HandshakeError = Error & { data: ErrorBody };
@@ -58,8 +59,12 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       sessionRoom(caller.sessionId),
       ...CLIENT_FEATURES.map((feature) => userFeatureRoom(caller.userId, feature, declared.includes(feature))),
     ]);
-    socket.use(([event, ...args], next) => {
-      const refusal = this.screen(socket, event, args);
+    socket.use(([delivered, ...rest], next) => {
+      // A packet naming a reserved event comes as RESERVED_EVENT with the name first (see arena-parser).
+      const reserved = delivered === RESERVED_EVENT;
+      const event = reserved ? rest[0] : delivered;
+      const args = reserved ? rest.slice(1) : rest;
+      const refusal = reserved ? reservedEventError(event) : this.screen(socket, event, args);
       if (!refusal) return next();
       this.metrics.socketEvents.inc({ event: 'rejected', outcome: refusal.code });
       const ack = args[args.length - 1];
@@ -104,7 +109,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
 
   private screen(socket: Socket, event: unknown, args: unknown[]): ErrorBody | null {
     if (this.lifecycle.draining) return { code: 'SHUTTING_DOWN', message: 'The server is restarting; retry after reconnecting' };
-    if (typeof event !== 'string' || socket.listeners(event).length === 0) {
+    // 'error' has Socket.IO's own no-op listener, and no handler.
+    if (typeof event !== 'string' || event === 'error' || socket.listeners(event).length === 0) {
       return { code: 'UNKNOWN_EVENT', message: `Unknown event ${JSON.stringify(event)}` };
     }
     const payload = args.filter((arg) => typeof arg !== 'function');
@@ -120,6 +126,10 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     }
     return null;
   }
+}
+
+function reservedEventError(event: unknown): ErrorBody {
+  return { code: 'UNKNOWN_EVENT', message: `Unknown event ${JSON.stringify(event)}: the name is reserved by Socket.IO` };
 }
 
 /**

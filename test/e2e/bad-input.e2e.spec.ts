@@ -156,6 +156,54 @@ describe('bad input is refused with a coded error, never INTERNAL_ERROR', () => 
     });
   });
 
+  describe('socket frames', () => {
+    /** Sends a raw Socket.IO packet text and resolves with the text of the packet answering ack `id`. */
+    const rawAsk = (socket: Socket, packet: string, id: number) =>
+      new Promise<string>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no answer to ${packet}`)), 5000);
+        const onMessage = (data: unknown) => {
+          if (typeof data !== 'string' || !data.startsWith(`3${id}`)) return;
+          clearTimeout(timer);
+          socket.io.engine.off('message', onMessage);
+          resolve(data.slice(`3${id}`.length));
+        };
+        socket.io.engine.on('message', onMessage);
+        socket.io.engine.send(packet);
+      });
+
+    it('answers a payload from WS_MAX_PAYLOAD_BYTES up to 2 MiB with PAYLOAD_TOO_LARGE and keeps the socket', async () => {
+      const socket = await arena.socket(alice.token);
+      for (const size of [100_000, 1_100_000, 2_000_000]) {
+        const reply = await ask(socket, 'profile:rename', { actionId: aid(), displayName: 'x'.repeat(size) });
+        expect(reply).toMatchObject({ ok: false, error: { code: 'PAYLOAD_TOO_LARGE' } });
+      }
+      expect(socket.connected).toBe(true);
+      expect(await ask(socket, 'session:whoami')).toMatchObject({ ok: true });
+    });
+
+    it('closes the connection on a frame past 2 MiB, without an answer', async () => {
+      const socket = await arena.socket(alice.token);
+      const closed = new Promise<string>((resolve) => socket.once('disconnect', resolve));
+      socket.emit('profile:rename', { actionId: aid(), displayName: 'x'.repeat(2 * 1024 * 1024 + 1) }, () => undefined);
+      expect(await closed).toBe('transport close');
+    });
+
+    it('answers raw packets naming reserved events with UNKNOWN_EVENT and keeps the socket', async () => {
+      const socket = await arena.socket(alice.token);
+      const names = ['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener'];
+      for (const [i, name] of names.entries()) {
+        const answer = JSON.parse(await rawAsk(socket, `2${900 + i}${JSON.stringify([name, { x: 1 }])}`, 900 + i));
+        expect(answer).toEqual([{ ok: false, error: { code: 'UNKNOWN_EVENT', message: `Unknown event ${JSON.stringify(name)}: the name is reserved by Socket.IO` } }]);
+      }
+      const notice = new Promise((resolve) => socket.once('arena:error', resolve));
+      socket.io.engine.send('2["disconnect"]');
+      expect(await notice).toMatchObject({ event: 'disconnect', ok: false, error: { code: 'UNKNOWN_EVENT' } });
+      expectRefused(await ask(socket, 'error', { x: 1 }), 'UNKNOWN_EVENT');
+      expect(socket.connected).toBe(true);
+      expect(await ask(socket, 'session:whoami')).toMatchObject({ ok: true });
+    });
+  });
+
   describe('Idempotency-Key replays and throttles', () => {
     it('serves 12 replays of one report without counting them against the report limit', async () => {
       const reporter = await player(arena, `Reporter ${aid()}`);
