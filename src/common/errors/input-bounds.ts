@@ -8,6 +8,8 @@ export const MAX_INPUT_DEPTH = 32;
 
 /** NUL, or a UTF-16 surrogate without its pair: PostgreSQL stores neither in text or jsonb. */
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+/** A quick first look: most text has no NUL and no surrogate at all. */
+const SUSPECT = /[\u0000\ud800-\udfff]/;
 
 export interface InputProblem {
   field: string;
@@ -16,8 +18,11 @@ export interface InputProblem {
 
 /** Whether PostgreSQL can store this text as it is. */
 export function isStorableText(text: string): boolean {
-  return !UNSTORABLE.test(text);
+  return !SUSPECT.test(text) || !UNSTORABLE.test(text);
 }
+
+const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+const unstorable = (field: string): InputProblem => ({ field, errors: [`${field || 'the payload'} contains a NUL character or an unpaired surrogate`] });
 
 /**
  * The first thing about a parsed input that no validator should be asked to judge: nesting deeper than
@@ -25,23 +30,24 @@ export function isStorableText(text: string): boolean {
  * depth the transport let through is measured safely. Null when there is none.
  */
 export function findInputProblem(input: unknown): InputProblem | null {
-  const pending: Array<{ value: unknown; path: string; depth: number }> = [{ value: input, path: '', depth: 0 }];
+  if (typeof input === 'string') return isStorableText(input) ? null : unstorable('');
+  if (input === null || typeof input !== 'object') return null;
+  const pending: Array<{ container: object; path: string; depth: number }> = [{ container: input, path: '', depth: 0 }];
   while (pending.length > 0) {
-    const { value, path, depth } = pending.pop()!;
-    if (typeof value === 'string') {
-      if (!isStorableText(value)) return { field: path, errors: [`${path || 'the payload'} contains a NUL character or an unpaired surrogate`] };
-      continue;
-    }
-    if (value === null || typeof value !== 'object') continue;
+    const { container, path, depth } = pending.pop()!;
     if (depth >= MAX_INPUT_DEPTH) {
       const field = path.split('.')[0]; // the field the client sent, not the 32 levels inside it
       return { field, errors: [`${field || 'the payload'} is nested more than ${MAX_INPUT_DEPTH} levels deep`] };
     }
-    if (Buffer.isBuffer(value)) continue;
-    for (const key of Object.keys(value)) {
-      const field = path ? `${path}.${key}` : key;
-      if (!isStorableText(key)) return { field, errors: [`the name ${JSON.stringify(field)} contains a NUL character or an unpaired surrogate`] };
-      pending.push({ value: (value as Record<string, unknown>)[key], path: field, depth: depth + 1 });
+    if (Buffer.isBuffer(container)) continue;
+    for (const key of Object.keys(container)) {
+      if (!isStorableText(key)) return { field: join(path, key), errors: [`the name ${JSON.stringify(join(path, key))} contains a NUL character or an unpaired surrogate`] };
+      const value = (container as Record<string, unknown>)[key];
+      if (typeof value === 'string') {
+        if (!isStorableText(value)) return unstorable(join(path, key));
+      } else if (value !== null && typeof value === 'object') {
+        pending.push({ container: value, path: join(path, key), depth: depth + 1 });
+      }
     }
   }
   return null;
