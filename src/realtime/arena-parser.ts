@@ -4,7 +4,14 @@ import * as parser from 'socket.io-parser';
 export const RESERVED_EVENT = 'arena:reserved-event';
 
 /** Names Socket.IO keeps for itself: its parser refuses a packet naming one, which closes the connection. */
-const RESERVED_NAMES = new Set(['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener']);
+const RESERVED_NAMES = new Set([
+  'connect',
+  'connect_error',
+  'disconnect',
+  'disconnecting',
+  'newListener',
+  'removeListener',
+]);
 
 /** An EVENT or BINARY_EVENT packet as text: type, attachments, namespace, ack id, then the JSON array. */
 const EVENT_PACKET = /^([25](?:\d+-)?(?:\/[^,]*,)?\d*)(\[[\s\S]*)$/;

@@ -3,7 +3,7 @@ import { RoomRuntime } from '../../src/games/room-runtime.service';
 import { chatSocket, group, player, players, type Player } from '../support/chat';
 import { account, bearer } from '../support/moderation';
 import { aid, ok } from '../support/rooms';
-import { ask, createTestApp, UNTHROTTLED, type TestApp } from '../support/test-app';
+import { ask, askRaw, createTestApp, UNTHROTTLED, type TestApp } from '../support/test-app';
 
 /** `levels` arrays around a value: `[[[...value...]]]`. */
 const nested = (levels: number, value: unknown = 'x'): unknown => {
@@ -40,13 +40,22 @@ describe('bad input is refused with a coded error, never INTERNAL_ERROR', () => 
 
   describe('deeply nested fields', () => {
     it('answers an unauthenticated REST body nested 2,000 levels deep with 400 VALIDATION_FAILED', async () => {
-      const response = await arena.http().post('/auth/guest').set('Content-Type', 'application/json').send(`{"displayName":${nestedJson(2000)}}`);
+      const response = await arena
+        .http()
+        .post('/auth/guest')
+        .set('Content-Type', 'application/json')
+        .send(`{"displayName":${nestedJson(2000)}}`);
       expect(response.status).toBe(400);
       expect(response.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'displayName' }] });
     });
 
     it('answers a REST body nested 200,000 levels deep (under 1 MB) with 400 VALIDATION_FAILED', async () => {
-      const response = await arena.http().post('/reports').set(alice.auth).set('Content-Type', 'application/json').send(`{"note":${nestedJson(200_000)}}`);
+      const response = await arena
+        .http()
+        .post('/reports')
+        .set(alice.auth)
+        .set('Content-Type', 'application/json')
+        .send(`{"note":${nestedJson(200_000)}}`);
       expect(response.status).toBe(400);
       expect(response.body.code).toBe('VALIDATION_FAILED');
     });
@@ -54,13 +63,19 @@ describe('bad input is refused with a coded error, never INTERNAL_ERROR', () => 
     it('answers deeply nested socket payloads with VALIDATION_FAILED and keeps the socket', async () => {
       expectRefused(await ask(aliceSocket, 'profile:rename', { actionId: aid(), displayName: nested(2000) }));
       expectRefused(await ask(aliceSocket, 'chat:sync', { cursors: nested(2000) }));
-      expectRefused(await ask(aliceSocket, 'room:create', { actionId: aid(), gameId: 'bench', options: { label: nested(2000) } }));
+      expectRefused(
+        await ask(aliceSocket, 'room:create', { actionId: aid(), gameId: 'bench', options: { label: nested(2000) } }),
+      );
       expectRefused(await ask(aliceSocket, 'chat:history', nested(2000, { conversationId })));
       expect(await ask(aliceSocket, 'session:whoami')).toMatchObject({ ok: true });
     });
 
     it('still accepts nesting a real payload needs', async () => {
-      const room = await ok(aliceSocket, 'room:create', { actionId: aid(), gameId: 'bench', options: { label: 'shallow' } });
+      const room = await ok(aliceSocket, 'room:create', {
+        actionId: aid(),
+        gameId: 'bench',
+        options: { label: 'shallow' },
+      });
       expect(room.roomId).toEqual(expect.any(String));
     });
   });
@@ -71,7 +86,9 @@ describe('bad input is refused with a coded error, never INTERNAL_ERROR', () => 
       expectRefused(await ask(aliceSocket, 'chat:sync', { cursors: [{ conversationId, afterSeq: 0 }, []] }));
       expectRefused(await ask(aliceSocket, 'chat:sync', { cursors: [{ conversationId, afterSeq: 0 }, null] }));
       expectRefused(await ask(aliceSocket, 'chat:sync', { cursors: ['x', 1] }));
-      expect(await ask(aliceSocket, 'chat:sync', { cursors: [{ conversationId, afterSeq: 0 }] })).toMatchObject({ ok: true });
+      expect(await ask(aliceSocket, 'chat:sync', { cursors: [{ conversationId, afterSeq: 0 }] })).toMatchObject({
+        ok: true,
+      });
     });
   });
 
@@ -82,9 +99,13 @@ describe('bad input is refused with a coded error, never INTERNAL_ERROR', () => 
         expectRefused(await ask(aliceSocket, 'chat:history', { conversationId, before: huge }));
         expectRefused(await ask(aliceSocket, 'chat:read', { conversationId, seq: huge }));
         expectRefused(await ask(aliceSocket, 'chat:sync', { cursors: [{ conversationId, afterSeq: huge }] }));
-        expectRefused(await ask(aliceSocket, 'room:rejoin', { roomId: '00000000-0000-4000-8000-000000000000', lastSeq: huge }));
+        expectRefused(
+          await ask(aliceSocket, 'room:rejoin', { roomId: '00000000-0000-4000-8000-000000000000', lastSeq: huge }),
+        );
       }
-      expect(await ask(aliceSocket, 'chat:history', { conversationId, after: Number.MAX_SAFE_INTEGER })).toMatchObject({ ok: true });
+      expect(await ask(aliceSocket, 'chat:history', { conversationId, after: Number.MAX_SAFE_INTEGER })).toMatchObject({
+        ok: true,
+      });
     });
 
     it('answers REST seqs beyond bigint with 400 VALIDATION_FAILED', async () => {
@@ -97,7 +118,11 @@ describe('bad input is refused with a coded error, never INTERNAL_ERROR', () => 
       ];
       for (const url of urls) {
         const response = await arena.http().get(url).set(alice.auth);
-        expect({ url, status: response.status, code: response.body.code }).toEqual({ url, status: 400, code: 'VALIDATION_FAILED' });
+        expect({ url, status: response.status, code: response.body.code }).toEqual({
+          url,
+          status: 400,
+          code: 'VALIDATION_FAILED',
+        });
       }
       const admin = await account(arena, 'admin');
       const audit = await arena.http().get('/admin/audit?beforeId=99999999999999999999').set(bearer(admin.token));
@@ -119,7 +144,11 @@ describe('bad input is refused with a coded error, never INTERNAL_ERROR', () => 
         expect([title.status, title.body.code]).toEqual([400, 'VALIDATION_FAILED']);
         const guest = await arena.http().post('/auth/guest').send({ displayName: bad });
         expect([guest.status, guest.body.code]).toEqual([400, 'VALIDATION_FAILED']);
-        const note = await arena.http().post('/reports').set(bob.auth).send({ targetKind: 'user', targetId: alice.userId, reason: 'spam', note: bad });
+        const note = await arena
+          .http()
+          .post('/reports')
+          .set(bob.auth)
+          .send({ targetKind: 'user', targetId: alice.userId, reason: 'spam', note: bad });
         expect([note.status, note.body.code]).toEqual([400, 'VALIDATION_FAILED']);
       }
     });
@@ -141,7 +170,11 @@ describe('bad input is refused with a coded error, never INTERNAL_ERROR', () => 
       for (let round = 0; round < 3; round += 1) {
         const replies = await Promise.all([
           ask(sockets[0], 'game:action', { actionId: aid(), roomId: room.roomId, action: { type: 'bump', note: NUL } }),
-          ...sockets.slice(1).map((socket) => ask(socket, 'game:action', { actionId: aid(), roomId: room.roomId, action: { type: 'bump' } })),
+          ...sockets
+            .slice(1)
+            .map((socket) =>
+              ask(socket, 'game:action', { actionId: aid(), roomId: room.roomId, action: { type: 'bump' } }),
+            ),
         ]);
         expectRefused(replies[0]);
         expect(replies.slice(1).map((reply) => reply.ok)).toEqual([true, true, true]);
@@ -149,8 +182,16 @@ describe('bad input is refused with a coded error, never INTERNAL_ERROR', () => 
       // The runtime refuses it too, whatever path a command comes by: submitted in one tick, all four share a group commit.
       const runtime = arena.app.get(RoomRuntime);
       const act = (who: Player, action: Record<string, unknown>) =>
-        runtime.submit(room.roomId, { type: 'game.act', action: action as { type: string } }, { kind: 'user', userId: who.userId }, aid('direct'));
-      const outcomes = await Promise.allSettled([act(host, { type: 'bump', note: NUL }), ...guests.map((guest) => act(guest, { type: 'bump' }))]);
+        runtime.submit(
+          room.roomId,
+          { type: 'game.act', action: action as { type: string } },
+          { kind: 'user', userId: who.userId },
+          aid('direct'),
+        );
+      const outcomes = await Promise.allSettled([
+        act(host, { type: 'bump', note: NUL }),
+        ...guests.map((guest) => act(guest, { type: 'bump' })),
+      ]);
       expect(outcomes[0]).toMatchObject({ status: 'rejected', reason: { code: 'VALIDATION_FAILED' } });
       expect(outcomes.slice(1).map((outcome) => outcome.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled']);
     });
@@ -193,12 +234,20 @@ describe('bad input is refused with a coded error, never INTERNAL_ERROR', () => 
       const names = ['connect', 'connect_error', 'disconnect', 'disconnecting', 'newListener', 'removeListener'];
       for (const [i, name] of names.entries()) {
         const answer = JSON.parse(await rawAsk(socket, `2${900 + i}${JSON.stringify([name, { x: 1 }])}`, 900 + i));
-        expect(answer).toEqual([{ ok: false, error: { code: 'UNKNOWN_EVENT', message: `Unknown event ${JSON.stringify(name)}: the name is reserved by Socket.IO` } }]);
+        expect(answer).toEqual([
+          {
+            ok: false,
+            error: {
+              code: 'UNKNOWN_EVENT',
+              message: `Unknown event ${JSON.stringify(name)}: the name is reserved by Socket.IO`,
+            },
+          },
+        ]);
       }
       const notice = new Promise((resolve) => socket.once('arena:error', resolve));
       socket.io.engine.send('2["disconnect"]');
       expect(await notice).toMatchObject({ event: 'disconnect', ok: false, error: { code: 'UNKNOWN_EVENT' } });
-      expectRefused(await ask(socket, 'error', { x: 1 }), 'UNKNOWN_EVENT');
+      expectRefused(await askRaw(socket, 'error', { x: 1 }), 'UNKNOWN_EVENT');
       expect(socket.connected).toBe(true);
       expect(await ask(socket, 'session:whoami')).toMatchObject({ ok: true });
     });
@@ -210,14 +259,24 @@ describe('bad input is refused with a coded error, never INTERNAL_ERROR', () => 
       const body = { targetKind: 'user', targetId: alice.userId, reason: 'spam' };
       const statuses: number[] = [];
       for (let i = 0; i < 12; i += 1) {
-        const response = await arena.http().post('/reports').set(reporter.auth).set('Idempotency-Key', 'one-report').send(body);
+        const response = await arena
+          .http()
+          .post('/reports')
+          .set(reporter.auth)
+          .set('Idempotency-Key', 'one-report')
+          .send(body);
         statuses.push(response.status);
       }
       expect(statuses).toEqual(Array(12).fill(201));
       // New reports are still throttled: the limit is 3 and one was used.
       const fresh: number[] = [];
       for (const target of [bob, alice, bob]) {
-        const response = await arena.http().post('/reports').set(reporter.auth).set('Idempotency-Key', aid()).send({ ...body, targetId: target.userId, reason: 'other' });
+        const response = await arena
+          .http()
+          .post('/reports')
+          .set(reporter.auth)
+          .set('Idempotency-Key', aid())
+          .send({ ...body, targetId: target.userId, reason: 'other' });
         fresh.push(response.status);
       }
       expect(fresh).toEqual([201, 201, 429]);
@@ -226,7 +285,8 @@ describe('bad input is refused with a coded error, never INTERNAL_ERROR', () => 
     it('serves replays of one sign-in without counting them against the sign-in limit', async () => {
       const strict = await createTestApp({ ...UNTHROTTLED, THROTTLE_AUTH_LIMIT: '2' });
       try {
-        const signIn = (key: string) => strict.http().post('/auth/guest').set('Idempotency-Key', key).send({ displayName: 'Replayed' });
+        const signIn = (key: string) =>
+          strict.http().post('/auth/guest').set('Idempotency-Key', key).send({ displayName: 'Replayed' });
         const replies = [];
         for (let i = 0; i < 6; i += 1) replies.push(await signIn('one-sign-in'));
         expect(replies.map((reply) => reply.status)).toEqual(Array(6).fill(201));

@@ -42,12 +42,43 @@ const EVENTS = Object.keys({
 
 /** Every payload field name the protocol uses, so that malformed values reach the validators and past them. */
 const FIELDS = [
-  'actionId', 'clientMsgId', 'conversationId', 'roomId', 'userId', 'userIds', 'memberIds', 'displayName', 'title', 'body',
-  'after', 'before', 'limit', 'seq', 'cursors', 'afterSeq', 'lastSeq', 'gameId', 'name', 'seatName', 'seatCount', 'botFill',
-  'private', 'reconnectWindowMs', 'options', 'inviteCode', 'seat', 'count', 'upTo', 'target', 'settings', 'action', 'type',
+  'actionId',
+  'clientMsgId',
+  'conversationId',
+  'roomId',
+  'userId',
+  'userIds',
+  'memberIds',
+  'displayName',
+  'title',
+  'body',
+  'after',
+  'before',
+  'limit',
+  'seq',
+  'cursors',
+  'afterSeq',
+  'lastSeq',
+  'gameId',
+  'name',
+  'seatName',
+  'seatCount',
+  'botFill',
+  'private',
+  'reconnectWindowMs',
+  'options',
+  'inviteCode',
+  'seat',
+  'count',
+  'upTo',
+  'target',
+  'settings',
+  'action',
+  'type',
 ];
 
-const deep = (levels: number, inner: unknown) => Array.from({ length: levels }).reduce<unknown>((value) => [value], inner);
+const deep = (levels: number, inner: unknown) =>
+  Array.from({ length: levels }).reduce<unknown>((value) => [value], inner);
 
 describe('socket fuzz: malformed payloads to every event get a coded error, never INTERNAL_ERROR', () => {
   let arena: TestApp;
@@ -77,21 +108,56 @@ describe('socket fuzz: malformed payloads to every event get a coded error, neve
     const text = fc.oneof(
       fc.string(),
       fc.string({ unit: 'binary', maxLength: 8 }),
-      fc.constantFrom('', ' ', 'a\u0000b', '\u0000', 'a\ud800', '\udc00z', '\u202e', 'x'.repeat(5000), '00000000-0000-4000-8000-000000000000'),
+      fc.constantFrom(
+        '',
+        ' ',
+        'a\u0000b',
+        '\u0000',
+        'a\ud800',
+        '\udc00z',
+        '\u202e',
+        'x'.repeat(5000),
+        '00000000-0000-4000-8000-000000000000',
+      ),
     );
     const number = fc.oneof(
       fc.integer(),
       fc.double(),
-      fc.constantFrom(-1, 0, 1, 2 ** 31, 2 ** 53, 2 ** 63, 2 ** 64, 1e21, 1e308, -1e308, 0.5, -0, Number.MAX_SAFE_INTEGER),
+      fc.constantFrom(
+        -1,
+        0,
+        1,
+        2 ** 31,
+        2 ** 53,
+        2 ** 63,
+        2 ** 64,
+        1e21,
+        1e308,
+        -1e308,
+        0.5,
+        -0,
+        Number.MAX_SAFE_INTEGER,
+      ),
     );
     const ids = fc.constantFrom(conversationId, roomId, alice.userId);
     const scalar = fc.oneof(text, number, ids, fc.boolean(), fc.constant(null));
     const nasty = fc.oneof(
       scalar,
       fc.array(scalar, { maxLength: 4 }),
-      fc.constantFrom([[]], [{}], [null], [[[]]], JSON.parse('{"__proto__":{"x":1}}'), { constructor: 1 }, deep(40, 'x'), deep(2000, 1)),
+      fc.constantFrom(
+        [[]],
+        [{}],
+        [null],
+        [[[]]],
+        JSON.parse('{"__proto__":{"x":1}}'),
+        { constructor: 1 },
+        deep(40, 'x'),
+        deep(2000, 1),
+      ),
       fc.dictionary(fc.constantFrom(...FIELDS, 'a\u0000b'), scalar, { maxKeys: 4 }),
-      fc.array(fc.record({ conversationId: fc.oneof(ids, text), afterSeq: number }, { requiredKeys: [] }), { maxLength: 3 }),
+      fc.array(fc.record({ conversationId: fc.oneof(ids, text), afterSeq: number }, { requiredKeys: [] }), {
+        maxLength: 3,
+      }),
     );
     const payload = fc.oneof(
       { weight: 4, arbitrary: fc.dictionary(fc.constantFrom(...FIELDS), nasty, { maxKeys: 6 }) },
@@ -99,12 +165,23 @@ describe('socket fuzz: malformed payloads to every event get a coded error, neve
       { weight: 1, arbitrary: nasty },
     );
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...EVENTS), fc.array(payload, { minLength: 0, maxLength: 2 }), async (event, args) => {
-        const reply = await ask(socket, event, ...args);
-        const answered = reply?.ok === true || (reply?.ok === false && typeof reply.error?.code === 'string' && typeof reply.error?.message === 'string');
-        expect({ event, args, answered, code: reply?.error?.code }).toEqual({ event, args, answered: true, code: expect.not.stringMatching(/^INTERNAL_ERROR$/) });
-        expect(socket.connected).toBe(true);
-      }),
+      fc.asyncProperty(
+        fc.constantFrom(...EVENTS),
+        fc.array(payload, { minLength: 0, maxLength: 2 }),
+        async (event, args) => {
+          const reply = await ask(socket, event, ...args);
+          const answered =
+            reply?.ok === true ||
+            (reply?.ok === false && typeof reply.error?.code === 'string' && typeof reply.error?.message === 'string');
+          expect({ event, args, answered, code: reply?.error?.code }).toEqual({
+            event,
+            args,
+            answered: true,
+            code: expect.not.stringMatching(/^INTERNAL_ERROR$/),
+          });
+          expect(socket.connected).toBe(true);
+        },
+      ),
       { seed: 13, numRuns: 300 },
     );
     expect(await ask(socket, 'session:whoami')).toMatchObject({ ok: true });

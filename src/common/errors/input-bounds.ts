@@ -7,8 +7,10 @@ import { AppError } from './app-error';
 export const MAX_INPUT_DEPTH = 32;
 
 /** NUL, or a UTF-16 surrogate without its pair: PostgreSQL stores neither in text or jsonb. */
+// eslint-disable-next-line no-control-regex -- NUL is what this looks for
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 /** A quick first look: most text has no NUL and no surrogate at all. */
+// eslint-disable-next-line no-control-regex -- NUL is what this looks for
 const SUSPECT = /[\u0000\ud800-\udfff]/;
 
 export interface InputProblem {
@@ -22,7 +24,10 @@ export function isStorableText(text: string): boolean {
 }
 
 const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
-const unstorable = (field: string): InputProblem => ({ field, errors: [`${field || 'the payload'} contains a NUL character or an unpaired surrogate`] });
+const unstorable = (field: string): InputProblem => ({
+  field,
+  errors: [`${field || 'the payload'} contains a NUL character or an unpaired surrogate`],
+});
 
 /**
  * The first thing about a parsed input that no validator should be asked to judge: nesting deeper than
@@ -41,7 +46,11 @@ export function findInputProblem(input: unknown): InputProblem | null {
     }
     if (Buffer.isBuffer(container)) continue;
     for (const key of Object.keys(container)) {
-      if (!isStorableText(key)) return { field: join(path, key), errors: [`the name ${JSON.stringify(join(path, key))} contains a NUL character or an unpaired surrogate`] };
+      if (!isStorableText(key))
+        return {
+          field: join(path, key),
+          errors: [`the name ${JSON.stringify(join(path, key))} contains a NUL character or an unpaired surrogate`],
+        };
       const value = (container as Record<string, unknown>)[key];
       if (typeof value === 'string') {
         if (!isStorableText(value)) return unstorable(join(path, key));
