@@ -153,11 +153,14 @@ describe('bad input is refused with a coded error, never INTERNAL_ERROR', () => 
       }
     });
 
-    it('refuses it in a key or a query parameter too', async () => {
+    it('refuses it in a key, a query parameter or the path too', async () => {
       expectRefused(await ask(aliceSocket, 'room:create', { actionId: aid(), gameId: 'bench', options: { [NUL]: 1 } }));
       const room = await ok(aliceSocket, 'room:create', { actionId: aid(), gameId: 'bench' });
       const query = await arena.http().get(`/rooms/${room.roomId}?inviteCode=a%00b`).set(alice.auth);
       expect([query.status, query.body.code]).toEqual([400, 'VALIDATION_FAILED']);
+      const admin = await account(arena, 'admin');
+      const path = await arena.http().get('/admin/rule-sets/v%001').set(bearer(admin.token));
+      expect([path.status, path.body.code]).toEqual([400, 'VALIDATION_FAILED']);
     });
 
     it('refuses a game action carrying it alone: the other players acting at the same moment are served', async () => {
