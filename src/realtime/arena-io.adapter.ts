@@ -12,9 +12,9 @@ import { SocketDispatcher } from './socket-dispatcher';
 /**
  * The largest frame the transport reads (engine.io's maxHttpBufferSize): 2 MiB, or four times
  * WS_MAX_PAYLOAD_BYTES if that is more. Anything from the payload limit up to this gets a coded answer;
- * a frame past it is never buffered, and the connection is closed.
+ * reading stops at a frame past it, and the connection is closed.
  */
-export function transportFrameCap(maxPayloadBytes: number): number {
+function transportFrameCap(maxPayloadBytes: number): number {
   return Math.max(2 * 1024 * 1024, maxPayloadBytes * 4);
 }
 
