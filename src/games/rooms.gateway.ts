@@ -3,7 +3,7 @@ import type { Socket } from 'socket.io';
 import type { Caller } from '../identity/caller';
 import { CurrentCaller } from '../identity/auth.decorators';
 import { ArenaGateway } from '../realtime/arena-gateway.decorator';
-import { OwnIdempotency } from '../realtime/socket-dispatcher';
+import { OwnIdempotency } from '../fast-path/socket-dispatcher';
 import type { GameAction } from './domain/engine';
 import {
   AddBotsDto,

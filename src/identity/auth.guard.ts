@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Socket } from 'socket.io';
 import { AppError } from '../common/errors/app-error';
-import { HandlerMetadataReflector } from '../common/metadata/handler-metadata';
+import { HandlerMetadataReflector } from '../fast-path/handler-metadata';
 import type { Caller, Role, WithCaller } from './caller';
 import { PUBLIC_ROUTE, REQUIRED_ROLES } from './auth.decorators';
 import { IdentityService } from './identity.service';

@@ -4,7 +4,7 @@ import type { Socket } from 'socket.io';
 import { CurrentCaller } from '../identity/auth.decorators';
 import type { Caller } from '../identity/caller';
 import { ArenaGateway } from '../realtime/arena-gateway.decorator';
-import { OwnIdempotency } from '../realtime/socket-dispatcher';
+import { OwnIdempotency } from '../fast-path/socket-dispatcher';
 import { AddMembersEventDto, ConversationEventDto, CreateGroupEventDto, LeaveEventDto, OpenDirectEventDto } from './dto/conversation.dto';
 import { HistoryEventDto, ReadMarkerEventDto, SendMessageEventDto, SyncEventDto } from './dto/message.dto';
 import { MessagingService } from './messaging.service';

@@ -7,7 +7,7 @@ import type { Observable } from 'rxjs';
 import type { Server, ServerOptions, Socket } from 'socket.io';
 import type { AppConfig } from '../config/app-config';
 import { arenaParser } from './arena-parser';
-import { SocketDispatcher } from './socket-dispatcher';
+import { SocketDispatcher } from '../fast-path/socket-dispatcher';
 
 /**
  * The largest frame the transport reads (engine.io's maxHttpBufferSize): 2 MiB, or four times

@@ -4,7 +4,7 @@ import { IdentityModule } from '../identity/identity.module';
 import { RealtimeGateway } from './realtime.gateway';
 import { ShutdownCoordinator } from './shutdown.coordinator';
 import { SocketEmitter } from './socket-emitter.service';
-import { SocketDispatcher } from './socket-dispatcher';
+import { SocketDispatcher } from '../fast-path/socket-dispatcher';
 
 @Global()
 @Module({

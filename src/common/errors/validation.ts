@@ -1,7 +1,7 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
 import { getMetadataStorage } from 'class-validator';
 import { AppError } from './app-error';
-import { FastValidationPipe } from './fast-validation';
+import { FastValidationPipe } from '../../fast-path/fast-validation';
 
 export interface FieldError {
   field: string;

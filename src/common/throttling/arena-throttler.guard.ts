@@ -4,7 +4,7 @@ import { THROTTLER_BLOCK_DURATION, THROTTLER_KEY_GENERATOR, THROTTLER_LIMIT, THR
 import type { Response } from 'express';
 import type { Socket } from 'socket.io';
 import { AppError } from '../errors/app-error';
-import { HandlerMetadataReflector } from '../metadata/handler-metadata';
+import { HandlerMetadataReflector } from '../../fast-path/handler-metadata';
 import type { Caller } from '../../identity/caller';
 import { MemoryThrottlerStorage } from './memory-throttler.storage';
 

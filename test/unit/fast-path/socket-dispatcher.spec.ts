@@ -9,7 +9,7 @@ import { IdempotencyService } from '../../../src/common/idempotency/idempotency.
 import { LifecycleService } from '../../../src/common/lifecycle/lifecycle.service';
 import { CurrentCaller } from '../../../src/identity/auth.decorators';
 import type { Caller } from '../../../src/identity/caller';
-import { SocketDispatcher } from '../../../src/realtime/socket-dispatcher';
+import { SocketDispatcher } from '../../../src/fast-path/socket-dispatcher';
 
 /**
  * The dispatcher on its own, with a probe gateway: what a socket client sees for each outcome. The

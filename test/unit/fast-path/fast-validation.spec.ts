@@ -2,15 +2,15 @@ import 'reflect-metadata';
 import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
 import { getMetadataStorage, validateSync } from 'class-validator';
 import fc from 'fast-check';
-import * as roomDtos from '../../src/games/dto/rooms.dto';
-import * as authDtos from '../../src/identity/dto/auth.dto';
-import * as identityGateway from '../../src/identity/identity.gateway';
-import * as conversationDtos from '../../src/messaging/dto/conversation.dto';
-import * as messageDtos from '../../src/messaging/dto/message.dto';
-import * as adminDtos from '../../src/moderation/dto/admin.dto';
-import * as reportDtos from '../../src/moderation/dto/reports.dto';
-import { createValidationPipe, VALIDATION_OPTIONS } from '../../src/common/errors/validation';
-import { AppError } from '../../src/common/errors/app-error';
+import * as roomDtos from '../../../src/games/dto/rooms.dto';
+import * as authDtos from '../../../src/identity/dto/auth.dto';
+import * as identityGateway from '../../../src/identity/identity.gateway';
+import * as conversationDtos from '../../../src/messaging/dto/conversation.dto';
+import * as messageDtos from '../../../src/messaging/dto/message.dto';
+import * as adminDtos from '../../../src/moderation/dto/admin.dto';
+import * as reportDtos from '../../../src/moderation/dto/reports.dto';
+import { createValidationPipe, VALIDATION_OPTIONS } from '../../../src/common/errors/validation';
+import { AppError } from '../../../src/common/errors/app-error';
 
 type Dto = new () => object;
 
