@@ -2,7 +2,7 @@ import { skeletonOf, type Skeleton } from './normalize';
 import { parsePattern } from './pattern';
 import { findPersonalInfo } from './personal-info';
 import { RuleIndex, runsOf, type IndexedRule, type RuleMatch } from './rule-index';
-import { CATEGORIES, validateRuleSet, type Category, type RuleSet } from './rule-set';
+import { CATEGORIES, intentGap, intentName, validateRuleSet, type Category, type RuleSet } from './rule-set';
 
 /**
  * Where a text is shown. Messages (chat, roasts) are read word by word; names are held to a stricter
@@ -27,6 +27,10 @@ const ALLOWED: Decision = Object.freeze({ allowed: true, code: null, category: n
 const SPACE = 0x20;
 /** In a name, rules this long are found inside other words too ("retardsquad", "killyourself"). */
 const NAME_SUBSTRING_MIN_LETTERS = 6;
+const CAMEL_CASE = /(\p{Ll})(\p{Lu})/u;
+const CAMEL_CASE_ALL = /(\p{Ll})(\p{Lu})/gu;
+/** "IWill" is "I Will": a capital before a capitalised word. */
+const CAPITALS_THEN_WORD = /(\p{Lu})(\p{Lu}\p{Ll})/gu;
 
 /** A rule set made ready for `evaluate`: every rule of every category, indexed for each way of reading. */
 export class CompiledRuleSet {
@@ -38,6 +42,11 @@ export class CompiledRuleSet {
   readonly squashed = new RuleIndex();
   /** Only the phrases (and allow entries) run together: what an ordinary message is also read for. */
   readonly squashedPhrases = new RuleIndex();
+  /** Every step, break and unless entry of every intent, read from word starts like the rules above. */
+  readonly intentParts = new RuleIndex();
+  readonly intents: CompiledIntent[] = [];
+  /** For each part, the intents that have it as a step: only those are looked at when it is found. */
+  readonly intentsWithStep: number[][] = [];
 
   constructor(readonly version: string) {}
 }
@@ -50,6 +59,7 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
     throw new Error(`rule set ${String(ruleSet.version)} is not valid: ${problems}`);
   }
   const compiled = new CompiledRuleSet(ruleSet.version);
+  const intentParts = new Map<string, number>();
   for (const category of CATEGORIES) {
     const { terms, phrases = [], allow = [] } = ruleSet.categories[category];
     const entries: Array<{ source: string; effect: IndexedRule['effect'] }> = [
@@ -74,8 +84,70 @@ export function compileRuleSet(ruleSet: RuleSet): CompiledRuleSet {
       compiled.squashed.add(pattern, { ...rule, wordEnd: false }, '');
       if (severalWords || effect === 'allow') compiled.squashedPhrases.add(pattern, { ...rule, wordEnd: false }, '');
     }
+    compileIntents(ruleSet, category, compiled, intentParts);
   }
   return compiled;
+}
+
+/**
+ * An intent made ready: the rule reported when it matches, and its parts by number. A part is one
+ * distinct pattern, shared by every intent that uses it, so a common word is found once per text.
+ */
+export interface CompiledIntent {
+  rule: IndexedRule;
+  steps: number[];
+  distinctSteps: number;
+  breaks: number[];
+  unless: number[];
+  gap: number;
+}
+
+function compileIntents(ruleSet: RuleSet, category: Category, compiled: CompiledRuleSet, parts: Map<string, number>): void {
+  const partOf = (source: string): number => {
+    let part = parts.get(source);
+    if (part === undefined) {
+      part = parts.size;
+      parts.set(source, part);
+      const parsed = parsePattern(source, ruleSet.lists);
+      if (parsed.ok) {
+        const rule: IndexedRule = {
+          category,
+          source,
+          effect: 'block',
+          openStart: false,
+          wordEnd: !parsed.pattern.openEnd,
+          letters: parsed.pattern.minLetters,
+          severalWords: true,
+          part,
+        };
+        compiled.intentParts.add(parsed.pattern, rule, ' ');
+      }
+    }
+    return part;
+  };
+  for (const intent of ruleSet.categories[category].intents ?? []) {
+    const steps = intent.steps.map(partOf);
+    for (const part of new Set(steps)) {
+      while (compiled.intentsWithStep.length <= part) compiled.intentsWithStep.push([]);
+      compiled.intentsWithStep[part].push(compiled.intents.length);
+    }
+    compiled.intents.push({
+      rule: {
+        category,
+        source: intentName(intent),
+        effect: 'block',
+        openStart: false,
+        wordEnd: true,
+        letters: 0,
+        severalWords: true,
+      },
+      steps,
+      distinctSteps: new Set(steps).size,
+      breaks: (intent.breaks ?? []).map(partOf),
+      unless: (intent.unless ?? []).map(partOf),
+      gap: intentGap(intent),
+    });
+  }
 }
 
 const compiledRuleSets = new WeakMap<RuleSet, CompiledRuleSet>();
@@ -94,6 +166,10 @@ export function evaluate(
   const isName = NAME_SURFACES.has(context.surface);
   const skeleton = skeletonOf(text);
   const matches = [...wordMatches(skeleton, compiled), ...squashedMatches(skeleton, compiled, isName)];
+  // A name written in camel case ("IWillKillYou") is also read as the words it runs together, for intents.
+  if (isName && CAMEL_CASE.test(text)) {
+    matches.push(...wordMatches(skeletonOf(text.replace(CAMEL_CASE_ALL, '$1 $2').replace(CAPITALS_THEN_WORD, '$1 $2')), compiled));
+  }
   const harm = mostSevere(matches);
   // Contact details are the least severe category: any other harm is reported first.
   if (harm !== undefined && harm.rule.category !== 'PERSONAL_INFO') {
@@ -113,17 +189,100 @@ function compiledFor(ruleSet: RuleSet): CompiledRuleSet {
   return compiled;
 }
 
-/** The words as written, spaces and all: whole words, phrases, and `*` rules inside words. */
+/** The words as written, spaces and all: whole words, phrases, `*` rules inside words, and intents. */
 function wordMatches(skeleton: Skeleton, compiled: CompiledRuleSet): RuleMatch[] {
   const text = skeleton.words.join(' ');
   const runs = runsOf(text);
   const found: RuleMatch[] = [];
+  const parts: RuleMatch[] = [];
   for (let at = 0; at < runs.length; at += 1) {
     if (runs[at].codePoint === SPACE) continue;
-    if (at === 0 || runs[at - 1].codePoint === SPACE) compiled.wordStart.matchFrom(runs, at, found);
+    if (at === 0 || runs[at - 1].codePoint === SPACE) {
+      compiled.wordStart.matchFrom(runs, at, found);
+      if (compiled.intents.length > 0) compiled.intentParts.matchFrom(runs, at, parts);
+    }
     compiled.inWord.matchFrom(runs, at, found);
   }
+  if (parts.length > 0) found.push(...intentMatches(skeleton.words, parts, compiled));
   return unexcused(found.map((match) => (match.rule.effect === 'allow' ? widenedToWords(text, match) : match)));
+}
+
+/** Where a part of an intent was found, by word; for a step, also the word its chain of steps began at. */
+interface PartHit {
+  first: number;
+  last: number;
+  chainStart: number;
+}
+
+/**
+ * The intents whose steps all stand in order, each at most `gap` words after the one before, with no
+ * break word between them or just before the first; none counts in a text holding one of its unless entries.
+ */
+function intentMatches(words: readonly string[], parts: RuleMatch[], compiled: CompiledRuleSet): RuleMatch[] {
+  const wordStarts: number[] = [];
+  let offset = 0;
+  for (const word of words) {
+    wordStarts.push(offset);
+    offset += word.length + 1;
+  }
+  const wordAt = (at: number): number => {
+    let low = 0;
+    let high = wordStarts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (wordStarts[middle] <= at) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  };
+  const hitsOf = new Map<number, PartHit[]>();
+  for (const { rule, start, end } of parts) {
+    if (rule.part === undefined) continue;
+    const first = wordAt(start);
+    const hit = { first, last: wordAt(end - 1), chainStart: first };
+    const hits = hitsOf.get(rule.part);
+    if (hits === undefined) hitsOf.set(rule.part, [hit]);
+    else hits.push(hit);
+  }
+
+  // Most intents lack a step in most texts: only those with every step found are looked at.
+  const { intents, intentsWithStep } = compiled;
+  const stepsFound = new Uint8Array(intents.length);
+  const candidates: CompiledIntent[] = [];
+  for (const part of hitsOf.keys()) {
+    for (const index of intentsWithStep[part] ?? []) {
+      stepsFound[index] += 1;
+      if (stepsFound[index] === intents[index].distinctSteps) candidates.push(intents[index]);
+    }
+  }
+  const matches: RuleMatch[] = [];
+  for (const intent of candidates) {
+    if (intent.unless.some((part) => hitsOf.has(part))) continue;
+    const broken = new Set<number>();
+    for (const part of intent.breaks) {
+      for (const { first, last } of hitsOf.get(part) ?? []) for (let word = first; word <= last; word += 1) broken.add(word);
+    }
+    let reached = (hitsOf.get(intent.steps[0]) ?? []).filter((hit) => !broken.has(hit.first - 1));
+    for (let step = 1; step < intent.steps.length && reached.length > 0; step += 1) {
+      const next: PartHit[] = [];
+      for (const hit of hitsOf.get(intent.steps[step]) ?? []) {
+        let chainStart = -1;
+        for (const before of reached) {
+          if (before.last >= hit.first || hit.first - before.last - 1 > intent.gap) continue;
+          let clear = true;
+          for (let word = before.last + 1; word < hit.first && clear; word += 1) clear = !broken.has(word);
+          // The latest start gives the shortest match, the one an allow entry is likeliest to cover.
+          if (clear) chainStart = Math.max(chainStart, before.chainStart);
+        }
+        if (chainStart >= 0) next.push({ ...hit, chainStart });
+      }
+      reached = next;
+    }
+    for (const hit of reached) {
+      matches.push({ rule: intent.rule, start: wordStarts[hit.chainStart], end: wordStarts[hit.last] + words[hit.last].length });
+    }
+  }
+  return matches;
 }
 
 /** An allow entry's `*` stands for the rest of its word: "scunthorpe*" covers all of "scunthorpes". */

@@ -23,6 +23,8 @@ export interface IndexedRule {
   letters: number;
   /** The rule is several words long, so finding them run together inside one word still means them. */
   severalWords: boolean;
+  /** Set when the pattern is a part of intents (a step, a break or an unless entry): its number among them. */
+  part?: number;
 }
 
 export interface RuleMatch {
