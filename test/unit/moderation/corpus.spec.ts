@@ -13,11 +13,47 @@ interface Example {
   note?: string;
 }
 
-const corpus = JSON.parse(
-  readFileSync(join(__dirname, '../../fixtures/moderation/corpus.json'), 'utf8'),
-) as Example[];
+interface Verdict {
+  example: Example;
+  decision: Decision;
+}
+
+interface Score {
+  precision: number;
+  recall: number;
+  /** Labelled this category (or harmful at all). */
+  labelled: number;
+  /** Blocked as this category (or blocked at all). */
+  blocked: number;
+}
+
+function fixture(name: string): Example[] {
+  return JSON.parse(readFileSync(join(__dirname, '../../fixtures/moderation', name), 'utf8')) as Example[];
+}
+
+/**
+ * The tuning part is what the rules were written and adjusted against. The held-out part was split off
+ * before the intent rules were written (FNV-1a of `HOLD_OUT_SEED:surface:text`, bucket below
+ * `HOLD_OUT_PERCENT`, among the examples added with them) and is never tuned on: a held-out miss is
+ * reported, not fixed by a rule made for it.
+ */
+const tuning = fixture('corpus.json');
+const heldOut = fixture('held-out.json');
+const HOLD_OUT_SEED = 'arena-holdout-1';
+const HOLD_OUT_PERCENT = 34;
 const rules = compileRuleSet(DEFAULT_RULE_SET);
 const MAX_SHARE_OF_HARMLESS_BLOCKED = 0.02;
+/**
+ * Floors, overall and for each category: the tuning part is held to what tuning must reach; the held-out
+ * part to what the rules reached on it when it was first read (precision 96% and recall 86% in its weakest
+ * category, THREAT), less a margin.
+ */
+const FLOORS = {
+  tuning: { precision: 0.95, recall: 0.9 },
+  heldOut: { precision: 0.9, recall: 0.8 },
+};
+const TIMING_ROUNDS = 10;
+const TIMING_RUNS = 5;
 
 function verdictOn(example: Example): Decision {
   return evaluate(example.text, rules, { surface: example.surface ?? 'chat' });
@@ -27,60 +63,117 @@ function describeExample({ text, surface }: Example): string {
   return `${JSON.stringify(text)}${surface === undefined ? '' : ` (${surface})`}`;
 }
 
-describe('the labelled corpus', () => {
-  const verdicts = corpus.map((example) => ({ example, decision: verdictOn(example) }));
-  const harmful = verdicts.filter(({ example }) => example.harmful);
+function holdOutBucket({ text, surface }: Example): number {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(`${HOLD_OUT_SEED}:${surface ?? 'chat'}:${text}`, 'utf8')) {
+    hash = Math.imul(hash ^ byte, 0x01000193) >>> 0;
+  }
+  return hash % 100;
+}
+
+/** Precision and recall of blocking at all (`category` undefined), or of blocking as one category. */
+function score(verdicts: Verdict[], category?: Category): Score {
+  const isLabelled = ({ example }: Verdict): boolean =>
+    category === undefined ? example.harmful : example.category === category;
+  const isBlocked = ({ decision }: Verdict): boolean =>
+    category === undefined ? !decision.allowed : decision.category === category;
+  const labelled = verdicts.filter(isLabelled).length;
+  const blocked = verdicts.filter(isBlocked).length;
+  const hits = verdicts.filter((verdict) => isLabelled(verdict) && isBlocked(verdict)).length;
+  return { precision: blocked === 0 ? 1 : hits / blocked, recall: labelled === 0 ? 1 : hits / labelled, labelled, blocked };
+}
+
+/** The figures of a part, and for the tuning part which examples it gets wrong: the held-out ones stay unread. */
+function report(name: string, verdicts: Verdict[], listMistakes: boolean): string[] {
+  const percent = (share: number): string => `${(share * 100).toFixed(1)}%`;
+  const line = (label: string, { precision, recall, labelled, blocked }: Score): string =>
+    `    ${label.padEnd(14)} precision ${percent(precision).padStart(6)}  recall ${percent(recall).padStart(6)}` +
+    `  (${labelled} labelled, ${blocked} blocked)`;
   const harmless = verdicts.filter(({ example }) => !example.harmful);
-  const blockedHarmless = harmless.filter(({ decision }) => !decision.allowed);
+  const misses = verdicts.filter(({ example, decision }) => example.harmful && decision.category !== example.category);
+  const wrongBlocks = harmless.filter(({ decision }) => !decision.allowed);
+  return [
+    `  ${name}: ${verdicts.length} examples, ${verdicts.length - harmless.length} harmful, ${harmless.length} harmless`,
+    line('any harm', score(verdicts)),
+    ...CATEGORIES.map((category) => line(category, score(verdicts, category))),
+    `    ${wrongBlocks.length} harmless blocked, ${misses.length} harmful missed or put under another category`,
+    ...(listMistakes ? wrongBlocks : []).map(
+      ({ example, decision }) => `    blocked harmless: ${describeExample(example)} as ${decision.category}`,
+    ),
+    ...(listMistakes ? misses : []).map(
+      ({ example, decision }) =>
+        `    missed: ${describeExample(example)} is ${example.category}, read as ${decision.category ?? 'allowed'}`,
+    ),
+  ];
+}
+
+describe('the labelled corpus', () => {
+  const tuned = tuning.map((example) => ({ example, decision: verdictOn(example) }));
+  const held = heldOut.map((example) => ({ example, decision: verdictOn(example) }));
+  const all = [...tuning, ...heldOut];
 
   afterAll(() => {
-    const truePositives = harmful.filter(({ decision }) => !decision.allowed).length;
-    const precision = truePositives / (truePositives + blockedHarmless.length);
-    const recall = truePositives / harmful.length;
-    const perCategory = CATEGORIES.map(
-      (category) => `${category} ${harmful.filter(({ example }) => example.category === category).length}`,
-    );
-    const percent = (share: number): string => `${(share * 100).toFixed(1)}%`;
+    // A figure to compare before and after a change, not an assertion. CPU time rather than the clock, and
+    // the best of a few runs, since other work on a busy machine stretches both.
+    let microseconds = Infinity;
+    for (let run = 0; run < TIMING_RUNS; run += 1) {
+      const start = process.cpuUsage();
+      for (let round = 0; round < TIMING_ROUNDS; round += 1) for (const example of all) verdictOn(example);
+      const { user, system } = process.cpuUsage(start);
+      microseconds = Math.min(microseconds, (user + system) / (TIMING_ROUNDS * all.length));
+    }
     console.log(
       [
-        `content policy on ${corpus.length} labelled examples:`,
-        `  ${harmful.length} harmful (${perCategory.join(', ')}), ${harmless.length} harmless`,
-        `  precision ${percent(precision)}, recall ${percent(recall)}, harmless blocked ${blockedHarmless.length}`,
-        ...blockedHarmless.map(
-          ({ example, decision }) => `  blocked harmless: ${describeExample(example)} as ${decision.category}`,
-        ),
+        `content policy (${DEFAULT_RULE_SET.version}) on ${all.length} labelled examples:`,
+        ...report('tuning part', tuned, true),
+        ...report('held-out part (never tuned on)', held, false),
+        `  speed: ${microseconds.toFixed(1)} µs of CPU per text (the best of ${TIMING_RUNS} runs of ${TIMING_ROUNDS} rounds of the corpus)`,
       ].join('\n'),
     );
   });
 
-  it('is well formed, large enough, and has harmful examples of every category', () => {
-    for (const example of corpus) {
+  it('is well formed, large enough, and has harmful examples of every category in both parts', () => {
+    for (const example of all) {
       expect(typeof example.text === 'string' && example.text.length > 0).toBe(true);
       expect(example.category === null).toBe(!example.harmful);
       if (example.category !== null) expect(CATEGORIES).toContain(example.category);
       if (example.surface !== undefined) expect(SURFACES).toContain(example.surface);
     }
-    const keys = corpus.map((example) => `${example.surface ?? 'chat'}:${example.text}`);
+    const keys = all.map((example) => `${example.surface ?? 'chat'}:${example.text}`);
     expect(new Set(keys).size).toBe(keys.length);
-    expect(harmful.length).toBeGreaterThanOrEqual(150);
-    expect(harmless.length).toBeGreaterThanOrEqual(150);
-    for (const category of CATEGORIES) {
-      expect(harmful.filter(({ example }) => example.category === category).length).toBeGreaterThanOrEqual(25);
+    expect(all.length).toBeGreaterThanOrEqual(1000);
+    expect(heldOut.length).toBeGreaterThanOrEqual(all.length / 5);
+    for (const part of [tuning, heldOut]) {
+      expect(part.filter((example) => !example.harmful).length).toBeGreaterThanOrEqual(100);
+      for (const category of CATEGORIES) {
+        expect(part.filter((example) => example.category === category).length).toBeGreaterThanOrEqual(5);
+      }
     }
   });
 
-  it('blocks every harmful example, under its category', () => {
-    const wrong = harmful
-      .filter(({ example, decision }) => decision.category !== example.category)
-      .map(
-        ({ example, decision }) =>
-          `${describeExample(example)}: ${decision.category ?? 'allowed'}, not ${example.category}`,
-      );
-    expect(wrong).toEqual([]);
+  it('holds out only examples its seeded hash chose, so none can be moved there by hand', () => {
+    expect(heldOut.filter((example) => holdOutBucket(example) >= HOLD_OUT_PERCENT).map(describeExample)).toEqual([]);
   });
 
-  it('blocks at most 2% of the harmless examples', () => {
-    expect(blockedHarmless.length).toBeLessThanOrEqual(Math.floor(harmless.length * MAX_SHARE_OF_HARMLESS_BLOCKED));
+  it.each([
+    ['tuning', tuned, FLOORS.tuning],
+    ['held-out', held, FLOORS.heldOut],
+  ] as const)('reaches its floors on the %s part, overall and in every category', (_part, verdicts, floor) => {
+    const below = [undefined, ...CATEGORIES].flatMap((category) => {
+      const { precision, recall } = score(verdicts, category);
+      const name = category ?? 'any harm';
+      return [
+        ...(precision < floor.precision ? [`${name} precision ${precision.toFixed(3)}`] : []),
+        ...(recall < floor.recall ? [`${name} recall ${recall.toFixed(3)}`] : []),
+      ];
+    });
+    expect(below).toEqual([]);
+  });
+
+  it('blocks at most 2% of the harmless examples it was tuned on', () => {
+    const harmless = tuned.filter(({ example }) => !example.harmful);
+    const blocked = harmless.filter(({ decision }) => !decision.allowed);
+    expect(blocked.length).toBeLessThanOrEqual(Math.floor(harmless.length * MAX_SHARE_OF_HARMLESS_BLOCKED));
   });
 });
 

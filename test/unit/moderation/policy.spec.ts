@@ -222,6 +222,92 @@ describe('evaluate: rules are data', () => {
   });
 });
 
+describe('evaluate: intents', () => {
+  const rules = compileRuleSet({
+    ...ruleSet({
+      THREAT: {
+        terms: [],
+        intents: [
+          { name: 'a threat', steps: ['{me}', '(hurt|stab)', '{you}'], gap: 2, breaks: ['(not|never)'], unless: ['next round'] },
+        ],
+        allow: ['{me} stab {you} in the back'],
+      },
+      HATE: { terms: [], intents: [{ steps: ['{people}', '(are|is)', '(vermin|rats)'] }] },
+    }),
+    format: 2,
+    lists: { me: ['i will', 'ill', 'im gonna'], you: ['you', 'u', 'your mom'], people: ['goblins', 'the orcs'] },
+  });
+
+  it('finds the steps in order with up to `gap` other words between them, and reports the intent by name', () => {
+    expect(evaluate('ill stab you', rules)).toEqual({ allowed: false, code: 'CONTENT_BLOCKED', category: 'THREAT', term: 'a threat' });
+    expect(categoryOf('i will really badly hurt your mom', rules)).toBe('THREAT');
+    expect(categoryOf('ok so im gonna, like, stab u', rules)).toBe('THREAT');
+    expect(categoryOf('i will really very badly hurt you', rules)).toBeNull(); // three words between
+    expect(categoryOf('you will hurt me', rules)).toBeNull(); // out of order
+    expect(categoryOf('stab you', rules)).toBeNull(); // a step missing
+  });
+
+  it('names an intent without a name by its steps', () => {
+    expect(evaluate('the orcs are just rats', rules)).toMatchObject({ category: 'HATE', term: '{people} … (are|is) … (vermin|rats)' });
+  });
+
+  it('does not count with a break word between the steps or just before the first', () => {
+    expect(categoryOf('i will never hurt you', rules)).toBeNull();
+    expect(categoryOf('not ill stab you', rules)).toBeNull();
+    expect(categoryOf('never mind, ill stab you', rules)).toBe('THREAT');
+  });
+
+  it('does not count in a text that holds one of its unless entries, anywhere', () => {
+    expect(categoryOf('ill stab you next round', rules)).toBeNull();
+    expect(categoryOf('next round is mine and ill stab you', rules)).toBeNull();
+  });
+
+  it('is excused by an allow entry of its category that covers the whole match', () => {
+    expect(categoryOf('ill stab you in the back', rules)).toBeNull();
+    expect(categoryOf('ill stab you in the face', rules)).toBe('THREAT');
+  });
+
+  it('reads the words of a camel-case name', () => {
+    expect(categoryOf('IllStabYou', rules, 'display_name')).toBe('THREAT');
+    expect(categoryOf('IllStabYou', rules, 'chat')).toBeNull();
+  });
+});
+
+describe('evaluate: the default intents', () => {
+  it.each<[string, Category]>([
+    ['ill beat you to death', 'THREAT'],
+    ['i am going to really beat the crap out of you', 'THREAT'],
+    ['i will snap your neck', 'THREAT'],
+    ['i will kill you for real after this game', 'THREAT'],
+    ['you should just kill yourself', 'SELF_HARM'],
+    ['do everyone a favour and die', 'SELF_HARM'],
+    ['the world would be better off without you', 'SELF_HARM'],
+    ['immigrants should all die', 'HATE'],
+    ['gay people are nothing but animals', 'HATE'],
+    ['we need to get rid of all the muslims', 'HATE'],
+  ])('blocks "%s" as %s', (text, category) => {
+    expect(categoryOf(text, defaults)).toBe(category);
+  });
+
+  it.each([
+    "I'll kill it on stage",
+    'this roast is killer',
+    "you're dead wrong",
+    'my phone died',
+    'kill the mafia tonight',
+    'vote him out',
+    'the werewolves should all die',
+    "i'll kill you next round",
+    "I'll beat you next game",
+    "i would never hurt you",
+    'please do not kill yourself',
+    'jews are not animals',
+    'immigrants are welcome here',
+  ])('allows "%s"', (text) => {
+    expect(categoryOf(text, defaults)).toBeNull();
+  });
+});
+
 describe('evaluate: properties', () => {
   const SEED = 7;
   const PADDING = ['gg', 'lol', 'ok', 'team', 'round', 'nice', 'play', 'again', '2024', '!!'];
