@@ -1,5 +1,5 @@
-import { skeletonOf, type Skeleton } from './normalize';
-import { parsePattern } from './pattern';
+import { I_OR_L, skeletonOf, type Skeleton } from './normalize';
+import { parsePattern, type Pattern } from './pattern';
 import { findPersonalInfo } from './personal-info';
 import { RuleIndex, runsOf, type IndexedRule, type RuleMatch } from './rule-index';
 import { CATEGORIES, intentGap, intentName, validateRuleSet, type Category, type RuleSet } from './rule-set';
@@ -47,6 +47,11 @@ export class CompiledRuleSet {
   readonly intents: CompiledIntent[] = [];
   /** For each part, the intents that have it as a step: only those are looked at when it is found. */
   readonly intentsWithStep: number[][] = [];
+  /**
+   * Words one of which every intent needs (read by `anchorKey`), so a text with none of them is not read
+   * for intents at all; null when some intent has no such word.
+   */
+  intentAnchors: Set<string> | null = new Set();
 
   constructor(readonly version: string) {}
 }
@@ -103,12 +108,14 @@ export interface CompiledIntent {
 }
 
 function compileIntents(ruleSet: RuleSet, category: Category, compiled: CompiledRuleSet, parts: Map<string, number>): void {
+  const anchorsOf = new Map<number, Array<Set<string>>>();
   const partOf = (source: string): number => {
     let part = parts.get(source);
     if (part === undefined) {
       part = parts.size;
       parts.set(source, part);
       const parsed = parsePattern(source, ruleSet.lists);
+      anchorsOf.set(part, parsed.ok ? anchorChoices(parsed.pattern) : []);
       if (parsed.ok) {
         const rule: IndexedRule = {
           category,
@@ -127,6 +134,7 @@ function compileIntents(ruleSet: RuleSet, category: Category, compiled: Compiled
   };
   for (const intent of ruleSet.categories[category].intents ?? []) {
     const steps = intent.steps.map(partOf);
+    addAnchors(compiled, steps.flatMap((part) => anchorsOf.get(part) ?? []));
     for (const part of new Set(steps)) {
       while (compiled.intentsWithStep.length <= part) compiled.intentsWithStep.push([]);
       compiled.intentsWithStep[part].push(compiled.intents.length);
@@ -148,6 +156,57 @@ function compileIntents(ruleSet: RuleSet, category: Category, compiled: Compiled
       gap: intentGap(intent),
     });
   }
+}
+
+/** Words too common to be worth looking for first: a group made of them is a poor anchor. */
+const COMMON_WORDS = new Set(
+  (
+    'i ill im we you u ya your ur the a an is are be go just not no it so to and of in on at for my me he she they ' +
+    'this that do does will would should can all please pls why now if when what with or but am was were have has ' +
+    'get gets got make take put set give want next one up out off back down'
+  ).split(' '),
+);
+
+/**
+ * For each group the pattern cannot do without, a word from each of its alternatives (the least common
+ * one): a text that holds none of them cannot match. None for a pattern that may end inside a word.
+ */
+function anchorChoices(pattern: Pattern): Array<Set<string>> {
+  if (pattern.openEnd) return [];
+  return pattern.steps
+    .filter((step) => !step.optional)
+    .map(
+      (step) =>
+        new Set(step.alternatives.map((words) => anchorKey(words.find((word) => !COMMON_WORDS.has(word)) ?? words[0]))),
+    );
+}
+
+/** Of an intent's required groups, the one whose words are rarest, by a rough measure; its words join the anchors. */
+function addAnchors(compiled: CompiledRuleSet, choices: Array<Set<string>>): void {
+  if (compiled.intentAnchors === null) return;
+  let best: Set<string> | null = null;
+  let bestScore = Infinity;
+  for (const words of choices) {
+    const score = [...words].filter((word) => COMMON_WORDS.has(word)).length * 1000 + words.size;
+    if (score < bestScore) {
+      best = words;
+      bestScore = score;
+    }
+  }
+  if (best === null) compiled.intentAnchors = null;
+  else for (const word of best) compiled.intentAnchors.add(word);
+}
+
+/** A word as the anchors are kept: i and l alike (a typed 1 may be either), runs of a letter as one. */
+function anchorKey(word: string): string {
+  let key = '';
+  let previous = '';
+  for (const char of word) {
+    const letter = char === 'l' || char === I_OR_L ? 'i' : char;
+    if (letter !== previous) key += letter;
+    previous = letter;
+  }
+  return key;
 }
 
 const compiledRuleSets = new WeakMap<RuleSet, CompiledRuleSet>();
@@ -195,11 +254,15 @@ function wordMatches(skeleton: Skeleton, compiled: CompiledRuleSet): RuleMatch[]
   const runs = runsOf(text);
   const found: RuleMatch[] = [];
   const parts: RuleMatch[] = [];
+  const { intentAnchors } = compiled;
+  const readIntents =
+    compiled.intents.length > 0 &&
+    (intentAnchors === null || skeleton.words.some((word) => intentAnchors.has(anchorKey(word))));
   for (let at = 0; at < runs.length; at += 1) {
     if (runs[at].codePoint === SPACE) continue;
     if (at === 0 || runs[at - 1].codePoint === SPACE) {
       compiled.wordStart.matchFrom(runs, at, found);
-      if (compiled.intents.length > 0) compiled.intentParts.matchFrom(runs, at, parts);
+      if (readIntents) compiled.intentParts.matchFrom(runs, at, parts);
     }
     compiled.inWord.matchFrom(runs, at, found);
   }

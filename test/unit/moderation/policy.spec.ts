@@ -247,6 +247,16 @@ describe('evaluate: intents', () => {
     expect(categoryOf('stab you', rules)).toBeNull(); // a step missing
   });
 
+  it('finds intents through the disguises the words are read through', () => {
+    // Texts without any word an intent needs are not read for intents: the check must see through these too.
+    expect(categoryOf('ill really st4bbb u', rules)).toBe('THREAT');
+    expect(categoryOf('i will really hvrt you', rules)).toBeNull();
+    expect(categoryOf('I WILL REALLY H U R T YOU', rules)).toBe('THREAT');
+    expect(categoryOf('the 0rcs are just r4ts', rules)).toBe('HATE');
+    expect(categoryOf('the orcs are just ra|s', rules)).toBeNull();
+    expect(categoryOf('i will really ki11 you', defaults)).toBe('THREAT');
+  });
+
   it('names an intent without a name by its steps', () => {
     expect(evaluate('the orcs are just rats', rules)).toMatchObject({ category: 'HATE', term: '{people} … (are|is) … (vermin|rats)' });
   });
