@@ -33,12 +33,18 @@ export interface TestApp {
  * The in-process Arena on this file's own database, listening on a free port, exactly as `main`
  * configures it; `env` overrides configuration variables.
  */
-export async function createTestApp(env: Record<string, string> = {}, databaseUrl?: string): Promise<TestApp> {
+export async function createTestApp(
+  env: Record<string, string> = {},
+  databaseUrl?: string,
+  /** Runs after the app is configured as `main` does, before it listens (e.g. another socket adapter). */
+  customize?: (app: INestApplication, config: AppConfig) => void,
+): Promise<TestApp> {
   const dbUrl = databaseUrl ?? (await testDatabaseUrl());
   const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: dbUrl, DATABASE_POOL_SIZE: '40', ...env });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot({ config, databaseUrl: dbUrl })] }).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false });
   configureApp(app, config);
+  customize?.(app, config);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://127.0.0.1:${address.port}`;
