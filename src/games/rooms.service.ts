@@ -256,10 +256,15 @@ export class RoomsService {
     const seat = seatOfUser(room, caller.userId);
     if (seat) {
       this.publisher.joinSeatChannel(caller.userId, roomId, seat.seat);
-      if (seat.away !== null || seat.control !== 'player') {
-        await this.runtime.submit(roomId, { type: 'seat.return' }, { kind: 'user', userId: caller.userId }).catch(() => undefined);
-        room = await this.loadedRoom(roomId);
-      }
+      // The new socket's connect has already queued the return of this user's seats: wait for it (a
+      // return refused as already made may not have committed yet), so the answer shows the seat back.
+      await this.inOrder(caller.userId, async () => {
+        const mine = seatOfUser(await this.loadedRoom(roomId), caller.userId);
+        if (mine && (mine.away !== null || mine.control !== 'player')) {
+          await this.runtime.submit(roomId, { type: 'seat.return' }, { kind: 'user', userId: caller.userId }).catch(() => undefined);
+        }
+      });
+      room = await this.loadedRoom(roomId);
     } else if (this.isSeatlessHost(room, caller.userId)) {
       this.publisher.followAsHost(caller.userId, roomId);
     } else {
@@ -331,7 +336,7 @@ export class RoomsService {
 
   /** A new socket: its seats' channels follow it, and seats held for it are played by it again. */
   onConnect(caller: Caller): void {
-    this.inOrder(caller.userId, async () => {
+    void this.inOrder(caller.userId, async () => {
       for (const roomId of await this.repository.seatedRoomIds(caller.userId)) {
         const room = await this.runtime.current(roomId);
         const seat = room && seatOfUser(room, caller.userId);
@@ -347,7 +352,7 @@ export class RoomsService {
   /** The user's last socket closed: each of its seats is held for the reconnect window. A restart is not a drop. */
   onDisconnect(caller: Caller): void {
     if (this.lifecycle.draining) return;
-    this.inOrder(caller.userId, async () => {
+    void this.inOrder(caller.userId, async () => {
       if (this.lifecycle.draining || (await this.emitter.isConnected(caller.userId))) return;
       for (const roomId of await this.repository.seatedRoomIds(caller.userId)) {
         await this.runtime.submit(roomId, { type: 'seat.drop' }, { kind: 'user', userId: caller.userId }).catch(() => undefined);
@@ -355,7 +360,8 @@ export class RoomsService {
     });
   }
 
-  private inOrder(userId: string, work: () => Promise<void>): void {
+  /** Runs after this user's earlier presence changes; the promise settles when this one has (never rejects). */
+  private inOrder(userId: string, work: () => Promise<void>): Promise<void> {
     const previous = this.presence.get(userId) ?? Promise.resolve();
     const next = previous
       .then(work)
@@ -366,6 +372,7 @@ export class RoomsService {
         if (this.presence.get(userId) === next) this.presence.delete(userId);
       });
     this.presence.set(userId, next);
+    return next;
   }
 
   private engine(gameId: string) {
