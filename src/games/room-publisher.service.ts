@@ -9,7 +9,7 @@ import {
   type RoomPhaseChanged,
 } from '../common/events/arena-events';
 import { SocketEmitter, userRoom } from '../realtime/socket-emitter.service';
-import { eventView, phaseLabel, roomView } from './domain/room/room.rules';
+import { eventView, hasPlayers, phaseLabel, roomView } from './domain/room/room.rules';
 import type { RoomState, RoomViewer, StoredRoomEvent } from './domain/room/room.types';
 import { EngineRegistry } from './engine-registry';
 
@@ -26,7 +26,7 @@ export interface LobbyRoom {
   phase: RoomState['phase'];
   seated: number;
   seatCount: number;
-  /** Open: public, in the lobby, with a free seat. */
+  /** Open: public, in the lobby, with a free seat and a player or agent in another one. */
   open: boolean;
 }
 
@@ -39,7 +39,7 @@ export function lobbyRoom(state: RoomState): LobbyRoom {
     phase: state.phase,
     seated,
     seatCount: state.settings.seatCount,
-    open: state.visibility === 'public' && state.phase === 'lobby' && seated < state.settings.seatCount,
+    open: state.visibility === 'public' && state.phase === 'lobby' && seated < state.settings.seatCount && hasPlayers(state),
   };
 }
 
@@ -98,7 +98,7 @@ export class RoomPublisher {
     if (after.visibility !== 'public') return;
     const now = lobbyRoom(after);
     const then = before ? lobbyRoom(before) : null;
-    if (then && then.seated === now.seated && then.phase === now.phase && then.seatCount === now.seatCount && then.name === now.name) return;
+    if (then && then.seated === now.seated && then.phase === now.phase && then.seatCount === now.seatCount && then.name === now.name && then.open === now.open) return;
     this.emitter.toRoom(lobbyChannel(after.gameId), 'lobby:room', now);
   }
 

@@ -384,6 +384,8 @@ export class RoomRuntime implements OnApplicationShutdown {
           apply({ type: 'game.timeout', deadlineId: deadline.engineDeadlineId }, { kind: 'system' }, null, `deadline:${deadline.id}`, null);
         } else if (deadline.kind === 'away') {
           apply({ type: 'seat.expire', seat: deadline.seat, since: deadline.since }, { kind: 'system' }, null, `deadline:${deadline.id}`, null);
+        } else if (deadline.kind === 'empty') {
+          apply({ type: 'room.close', atSeq: deadline.atSeq }, { kind: 'system' }, null, `deadline:${deadline.id}`, null);
         } else {
           this.startBotTurn(slot, state, deadline.id);
         }

@@ -14,6 +14,7 @@ export const ROOM_ERROR_STATUS: Record<Exclude<RoomErrorCode, 'CONFLICT'>, numbe
   UNKNOWN_GAME: HttpStatus.NOT_FOUND,
   ROOM_FULL: HttpStatus.CONFLICT,
   ROOM_ALREADY_STARTED: HttpStatus.CONFLICT,
+  ROOM_CLOSED: HttpStatus.GONE,
   NAME_REQUIRED: HttpStatus.BAD_REQUEST,
   NAME_IN_USE: HttpStatus.CONFLICT,
   ALREADY_SEATED: HttpStatus.CONFLICT,

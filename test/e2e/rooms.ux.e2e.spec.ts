@@ -1,4 +1,5 @@
-import { createTestApp, FAST_ROOMS, type TestApp } from '../support/test-app';
+import type { Socket } from 'socket.io-client';
+import { ask, createTestApp, FAST_ROOMS, type TestApp } from '../support/test-app';
 import { aid, ok, UpdateLog } from '../support/rooms';
 
 type Rejoined = {
@@ -47,4 +48,90 @@ describe('rooms as a player sees them', () => {
       }
     });
   });
+
+  describe('a room everyone left', () => {
+    const listed = async (viewer: Awaited<ReturnType<typeof player>>, gameId: string) => {
+      const overSocket = await ok(viewer.socket, 'lobby:list', { gameId });
+      const overRest = await arena.http().get(`/rooms?gameId=${gameId}`).expect(200);
+      return {
+        socket: overSocket.rooms.map((room: { roomId: string }) => room.roomId) as string[],
+        rest: overRest.body.rooms.map((room: { roomId: string }) => room.roomId) as string[],
+      };
+    };
+    const phaseOf = async (token: string, roomId: string) =>
+      (await arena.http().get(`/rooms/${roomId}`).set('Authorization', `Bearer ${token}`).expect(200)).body as { phase: string; seq: number; result: unknown };
+    const closed = async (token: string, roomId: string) => {
+      for (let tries = 0; tries < 100; tries += 1) {
+        const room = await phaseOf(token, roomId);
+        if (room.phase === 'closed') return room;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`room ${roomId} never closed`);
+    };
+
+    it('leaves the lobby when its last player leaves: subscribers see it go, then it closes and nobody can take a seat', async () => {
+      const watcher = await player('Lobby Onlooker');
+      await ok(watcher.socket, 'lobby:subscribe', { gameId: 'roast' });
+      const host = await player('Last Host');
+      const guest = await player('Last Guest');
+      const room = await ok(host.socket, 'room:create', { actionId: aid(), gameId: 'roast', seatCount: 4, reconnectWindowMs: 200 });
+      await ok(host.socket, 'room:add-bots', { actionId: aid(), roomId: room.roomId, count: 1 });
+      await ok(guest.socket, 'room:join', { actionId: aid(), roomId: room.roomId });
+      expect(await listed(watcher, 'roast')).toEqual({ socket: expect.arrayContaining([room.roomId]), rest: expect.arrayContaining([room.roomId]) });
+
+      await ok(host.socket, 'room:leave', { actionId: aid(), roomId: room.roomId });
+      expect((await listed(watcher, 'roast')).socket).toContain(room.roomId); // the guest is still there
+      const gone = lobbyGone(watcher.socket, room.roomId);
+      await ok(guest.socket, 'room:leave', { actionId: aid(), roomId: room.roomId });
+      expect(await gone).toMatchObject({ roomId: room.roomId, open: false });
+      const after = await listed(watcher, 'roast');
+      expect(after.socket).not.toContain(room.roomId);
+      expect(after.rest).not.toContain(room.roomId);
+
+      expect((await closed(host.token, room.roomId)).phase).toBe('closed');
+      const late = await player('Late Comer');
+      expect((await ask(late.socket, 'room:join', { actionId: aid(), roomId: room.roomId })).error.code).toBe('ROOM_CLOSED');
+      const matched = await ok(late.socket, 'lobby:quick-match', { actionId: aid(), gameId: 'roast' });
+      expect(matched.roomId).not.toBe(room.roomId);
+      expect((await ok(late.socket, 'room:watch', { roomId: room.roomId })).phase).toBe('closed');
+    });
+
+    it('a game whose last player left is played to its end by the bots, then the room closes and the bots stop', async () => {
+      const host = await player('Quitter');
+      const options = { rounds: 2, roundMs: 50, votingMs: 50, intermissionMs: 10 };
+      const room = await ok(host.socket, 'room:create', { actionId: aid(), gameId: 'roast', seatCount: 3, botFill: true, reconnectWindowMs: 100, options });
+      await ok(host.socket, 'room:start', { actionId: aid(), roomId: room.roomId });
+      await ok(host.socket, 'room:leave', { actionId: aid(), roomId: room.roomId });
+      const final = await closed(host.token, room.roomId);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect((await phaseOf(host.token, room.roomId)).seq).toBe(final.seq);
+      const events = await arena.http().get(`/rooms/${room.roomId}/events?after=0&limit=500`).set('Authorization', `Bearer ${host.token}`).expect(200);
+      const types = events.body.events.flatMap((event: { events: { type: string }[] }) => event.events.map((e) => e.type));
+      expect(types.slice(-2)).toEqual(['game_over', 'room_closed']);
+    });
+
+    it('closes a lobby whose last player dropped and did not come back within the reconnect window', async () => {
+      const watcher = await player('Window Onlooker');
+      const dropper = await player('Never Back');
+      const room = await ok(dropper.socket, 'room:create', { actionId: aid(), gameId: 'mafia', seatCount: 5, reconnectWindowMs: 50 });
+      await ok(watcher.socket, 'lobby:subscribe', { gameId: 'mafia' });
+      const gone = lobbyGone(watcher.socket, room.roomId);
+      dropper.socket.disconnect();
+      await gone;
+      expect((await listed(watcher, 'mafia')).rest).not.toContain(room.roomId);
+      await closed(watcher.token, room.roomId);
+    });
+  });
 });
+
+/** The lobby:room broadcast that takes this room off the open list. */
+function lobbyGone(socket: Socket, roomId: string, timeoutMs = 5000): Promise<{ roomId: string; open: boolean; phase: string }> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`room ${roomId} never left the lobby`)), timeoutMs);
+    socket.on('lobby:room', (entry: { roomId: string; open: boolean; phase: string }) => {
+      if (entry.roomId !== roomId || entry.open) return;
+      clearTimeout(timer);
+      resolve(entry);
+    });
+  });
+}

@@ -6,7 +6,7 @@ import type { RoomPhase, RoomState, RoomVisibility } from '../domain/room/room.t
 @Entity({ name: 'rooms' })
 @Check('chk_rooms_visibility', `visibility IN ('public', 'private')`)
 @Check('chk_rooms_invite_code', `(visibility = 'private') = (invite_code IS NOT NULL)`)
-@Check('chk_rooms_phase', `phase IN ('lobby', 'playing', 'finished')`)
+@Check('chk_rooms_phase', `phase IN ('lobby', 'playing', 'finished', 'closed')`)
 @Check('chk_rooms_seat_count', `seat_count BETWEEN 1 AND 64`)
 @Check('chk_rooms_seated', `seated BETWEEN 0 AND seat_count`)
 @Check('chk_rooms_version', `version >= 1`)

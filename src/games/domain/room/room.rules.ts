@@ -193,6 +193,22 @@ export function applyRoomCommand(
   return { ...outcome, state: { ...outcome.state, botsIdle, seq: state.seq + 1, updatedAt: ctx.now } };
 }
 
+/** Whether any seat is held by a player or an agent (away or not); bots alone do not count. */
+export const hasPlayers = (state: RoomState): boolean => state.seats.some((seat) => seat.userId !== null);
+
+/**
+ * A room is for its players. One that no player or agent holds a seat in is off the lobby list at once,
+ * and closes for good once it has stayed so, untouched, for its reconnect window, in the lobby or after
+ * a game (a game already running, bots only, plays to its end first). Its bots stay in their seats but
+ * never act again; nobody may take a seat any more.
+ */
+function closeRoom(state: RoomState, atSeq: number): RoomOutcome {
+  if (state.seq !== atSeq || state.phase === 'playing' || state.phase === 'closed' || hasPlayers(state)) {
+    return refuse('STALE_DEADLINE', 'The room is in use again');
+  }
+  return accept({ ...state, phase: 'closed' }, [toAll('room_closed', { reason: 'everyone_left' })], {});
+}
+
 function requireHost(state: RoomState, actor: RoomActor): RoomRejection | null {
   if (actor.kind === 'system') return null;
   return actor.userId === state.hostUserId ? null : refuse('HOST_ONLY', 'Only the host may do this');
@@ -270,6 +286,9 @@ function applyToRoom(state: RoomState, command: RoomCommand, actor: RoomActor, c
       if (state.phase !== 'playing' || state.game === null) return refuse('STALE_DEADLINE', 'No game is running');
       return playGame(state, engine, engine.timeout(state.game, command.deadlineId, ctx), {});
     }
+    case 'room.close':
+      if (actor.kind !== 'system') return refuse('INVALID_ACTION', 'Only the system closes a room');
+      return closeRoom(state, command.atSeq);
     case 'bot.turn':
       if (actor.kind !== 'system') return refuse('INVALID_ACTION', 'Only the system plays bots');
       return botTurn(state, command.atSeq, command.moves, engine, ctx);
@@ -288,6 +307,7 @@ function takeSeat(state: RoomState, holder: SeatHolder, wanted: number | undefin
   if (seatOfUser(state, holder.userId)) return refuse('ALREADY_SEATED', 'You already have a seat in this room');
   const ban = state.bans.find((entry) => entry.userId === holder.userId && entry.until > ctx.now);
   if (ban) return refuse('KICKED', `The host removed you from this room until ${new Date(ban.until).toISOString()}`);
+  if (state.phase === 'closed') return refuse('ROOM_CLOSED', 'Everyone left this room; find another one in the lobby');
   if (state.phase !== 'lobby') return refuse('ROOM_ALREADY_STARTED', 'The game has started; watch instead');
   if (state.seats.some((seat) => sameName(seat.name, name))) return refuse('NAME_IN_USE', `The name ${name} is taken in this room`);
   const free = freeSeatNumbers(state);
@@ -387,7 +407,8 @@ export function botSeatsToAct(state: RoomState, engine: Engine): number[] {
 export type RoomDeadline =
   | { kind: 'game'; id: string; at: number; engineDeadlineId: string }
   | { kind: 'away'; id: string; at: number; seat: number; since: number }
-  | { kind: 'bot'; id: string; at: number };
+  | { kind: 'bot'; id: string; at: number }
+  | { kind: 'empty'; id: string; at: number; atSeq: number };
 
 /** Every timer the room has now: the game's phase deadline, held seats, and the bots' next turn. */
 export function roomDeadlines(state: RoomState, engines: EngineLookup): RoomDeadline[] {
@@ -399,6 +420,9 @@ export function roomDeadlines(state: RoomState, engines: EngineLookup): RoomDead
     if (!state.botsIdle && botSeatsToAct(state, engine).length > 0) {
       deadlines.push({ kind: 'bot', id: `bot:${state.seq}`, at: state.updatedAt + state.settings.botDelayMs });
     }
+  }
+  if ((state.phase === 'lobby' || state.phase === 'finished') && !hasPlayers(state)) {
+    deadlines.push({ kind: 'empty', id: `empty:${state.seq}`, at: state.updatedAt + state.settings.reconnectWindowMs, atSeq: state.seq });
   }
   for (const seat of state.seats) {
     if (seat.away) deadlines.push({ kind: 'away', id: `away:${seat.seat}:${seat.away.since}`, at: seat.away.until, seat: seat.seat, since: seat.away.since });

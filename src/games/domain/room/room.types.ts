@@ -1,8 +1,11 @@
 import type { GameAction, GameEngine, GameEvent, GameRejectionCode, SeatKind, Viewer } from '../engine';
 import type { StateDelta } from './room.outcome';
 
-/** The room's own lifecycle; the game inside has its own phases. */
-export type RoomPhase = 'lobby' | 'playing' | 'finished';
+/**
+ * The room's own lifecycle; the game inside has its own phases. `closed` is for good: every player and
+ * agent left and nobody came back in time, so its bots stop and nobody may take a seat again.
+ */
+export type RoomPhase = 'lobby' | 'playing' | 'finished' | 'closed';
 export type RoomVisibility = 'public' | 'private';
 
 /**
@@ -111,7 +114,9 @@ export type RoomCommand =
   | { type: 'game.rematch' }
   | { type: 'game.act'; action: GameAction }
   | { type: 'game.timeout'; deadlineId: string }
-  | { type: 'bot.turn'; atSeq: number; moves: BotMove[] };
+  | { type: 'bot.turn'; atSeq: number; moves: BotMove[] }
+  /** The system closes a room no player came back to (see `closeRoom`). */
+  | { type: 'room.close'; atSeq: number };
 
 export type RoomCommandType = RoomCommand['type'];
 
