@@ -400,14 +400,17 @@ describe('roast battle: the bot', () => {
     expect(roastEngine.botAction(roastEngine.view(game.state, 1), 1, [], contextAt(game.random, T0))).toBeNull();
   });
 
-  it('votes for a recent winner it may vote for, never itself', () => {
+  it('votes for the best roast it may vote for, whoever won before, never its own', () => {
     const game = battle(4);
-    game.roastAll([0, 1, 2, 3]);
-    const memory = [{ round: 1, winner: 2 }, { round: 2, winner: 3 }, { round: 3, winner: 2 }];
+    const theme = game.state.themes[0];
+    game.roastAll([0, 1, 2]);
+    game.act({ type: 'roast', text: `Seat 0, your ${theme} is so sad that even robots cry. Why?` }, 3);
+    const memory = [{ round: 1, winner: 2 }, { round: 2, winner: 2 }, { round: 3, winner: 2 }];
     const fromTwo = roastEngine.botAction(roastEngine.view(game.state, 2), 2, memory, contextAt(game.random, T0));
     expect(fromTwo).toEqual({ type: 'vote', seat: 3 });
-    const fromZero = roastEngine.botAction(roastEngine.view(game.state, 0), 0, memory, contextAt(game.random, T0));
-    expect(fromZero).toEqual({ type: 'vote', seat: 2 });
+    const fromThree = roastEngine.botAction(roastEngine.view(game.state, 3), 3, memory, contextAt(game.random, T0));
+    expect(fromThree).toMatchObject({ type: 'vote' });
+    expect(fromThree?.seat).not.toBe(3);
   });
 
   it('remembers the last resolved round, and does nothing as a spectator or when it may not vote', () => {

@@ -85,6 +85,11 @@ export function battleWinners(state: RoastState): number[] {
   return state.seats.filter((seat) => state.scores[seat.seat] === top).map((seat) => seat.seat);
 }
 
+/** The seats' names (as the room shows them), in the order given. */
+export function seatNames(state: RoastState, seats: readonly number[]): string[] {
+  return seats.map((seat) => state.seats.find((candidate) => candidate.seat === seat)?.name ?? `Seat ${seat}`);
+}
+
 export function roastList(roasts: Record<number, string>): { seat: number; text: string }[] {
   return Object.entries(roasts)
     .map(([seat, text]) => ({ seat: Number(seat), text }))
@@ -195,11 +200,13 @@ function resolveRound(state: RoastState, ctx: GameContext, events: GameEvent[]):
   };
   const scores = winner === null ? state.scores : { ...state.scores, [winner]: (state.scores[winner] ?? 0) + 1 };
   const resolved: RoastState = { ...state, scores, rounds: [...state.rounds, record] };
-  const withResult = [...events, toAll('round_resolved', { ...record, tally: tally(state.votes), scores })];
+  const winnerName = winner === null ? null : seatNames(state, [winner])[0];
+  const withResult = [...events, toAll('round_resolved', { ...record, winnerName, tally: tally(state.votes), scores })];
 
   if (state.round >= state.options.rounds) {
     const finished: RoastState = { ...resolved, phase: 'finished', deadline: null };
-    return step(finished, [...withResult, toAll('battle_finished', { winners: battleWinners(finished), scores })]);
+    const winners = battleWinners(finished);
+    return step(finished, [...withResult, toAll('battle_finished', { winners, winnerNames: seatNames(finished, winners), scores })]);
   }
   const pause = enterPhase(resolved, 'intermission', state.round, state.options.intermissionMs, ctx);
   return step(pause, [...withResult, toAll('intermission_started', { round: state.round, deadline: pause.deadline })]);
