@@ -49,6 +49,20 @@ describe('rooms as a player sees them', () => {
     });
   });
 
+  describe('room:start', () => {
+    it('announces one game_started per start, for every game', async () => {
+      for (const gameId of ['mafia', 'roast']) {
+        const host = await player(`Starter ${gameId}`);
+        const room = await ok(host.socket, 'room:create', { actionId: aid(), gameId, seatCount: 4, botFill: true, options: gameId === 'mafia' ? { nightMs: 60000 } : { roundMs: 60000 } });
+        const started = await ok(host.socket, 'room:start', { actionId: aid(), roomId: room.roomId });
+        const update = await host.log.until((u) => u.events.some((event) => event.seq === started.seq));
+        const types = update.events.find((event) => event.seq === started.seq)!.events.map((e) => e.type);
+        expect({ gameId, count: types.filter((type) => type === 'game_started').length }).toEqual({ gameId, count: 1 });
+        await ok(host.socket, 'room:reset', { actionId: aid(), roomId: room.roomId });
+      }
+    });
+  });
+
   describe('a room everyone left', () => {
     const listed = async (viewer: Awaited<ReturnType<typeof player>>, gameId: string) => {
       const overSocket = await ok(viewer.socket, 'lobby:list', { gameId });

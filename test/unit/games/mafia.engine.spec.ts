@@ -85,7 +85,7 @@ describe('mafia: complete games with fixed seeds', () => {
       summary: 'Town won (mafia_eliminated) on day 1',
     });
     expect(g.log.map((event) => event.type)).toEqual([
-      'game_started',
+      'roles_dealt',
       'role_assigned',
       'role_assigned',
       'role_assigned',

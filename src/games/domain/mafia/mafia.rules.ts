@@ -48,7 +48,8 @@ export function startGame(seats: readonly SeatInfo[], options: MafiaOptions, ctx
   const dealt: MafiaState = { ...lobby, roles, alive: everyone, gameStartedAt: ctx.now };
   const night = beginNight(dealt, 1, ctx);
   return step(night.state, [
-    toAll('game_started', { seats: everyone, mafiaCount: mafia.length }),
+    // Not `game_started`: the room announces the start itself; this is what the deal makes public.
+    toAll('roles_dealt', { seats: everyone, mafiaCount: mafia.length }),
     { type: 'role_assigned', payload: { role: 'mafia', mafia }, audience: mafia },
     ...town.map((seat): GameEvent => ({ type: 'role_assigned', payload: { role: 'town' }, audience: [seat] })),
     ...night.events,
