@@ -228,6 +228,7 @@ function showRoom(view) {
   $('#game-panel').replaceChildren(...gamePanel(view));
   $('#raw').textContent = JSON.stringify(view, null, 2);
   if (view.result) $('#room-phase').textContent += ` — ${view.result.summary}`;
+  if (view.phase === 'closed') $('#room-phase').textContent = 'closed: everyone left';
 }
 
 function button(label, onclick) {

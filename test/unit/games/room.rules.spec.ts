@@ -205,6 +205,32 @@ describe('room rules', () => {
       { numRuns: 200 },
     );
   });
+
+  it('closes a room its players all left once the reconnect window passes untouched, unless someone came back', () => {
+    const r = room('roast', 4);
+    r.run({ type: 'bots.add', count: 1 }, user('host'));
+    r.run({ type: 'seat.take', holder: holder('guest', 'Guest') }, user('guest'));
+    r.run({ type: 'seat.leave' }, user('host'));
+    expect(roomDeadlines(r.state, lookup).some((deadline) => deadline.kind === 'empty')).toBe(false);
+    r.run({ type: 'seat.leave' }, user('guest'));
+    const empty = roomDeadlines(r.state, lookup).find((deadline) => deadline.kind === 'empty');
+    expect(empty).toMatchObject({ at: r.state.updatedAt + 1000, atSeq: r.state.seq });
+    expect(codeOf(r.run({ type: 'room.close', atSeq: r.state.seq }, user('guest')))).toBe('INVALID_ACTION');
+
+    // Someone came back in time: the old deadline no longer matches, and the room stays.
+    const stale = r.state.seq;
+    r.run({ type: 'seat.take', holder: holder('guest', 'Guest') }, user('guest'));
+    expect(codeOf(r.run({ type: 'room.close', atSeq: stale }, SYSTEM))).toBe('STALE_DEADLINE');
+    expect(roomDeadlines(r.state, lookup).some((deadline) => deadline.kind === 'empty')).toBe(false);
+
+    r.run({ type: 'seat.leave' }, user('guest'));
+    expect(codeOf(r.run({ type: 'room.close', atSeq: r.state.seq }, SYSTEM))).toBe('ok');
+    expect(r.state.phase).toBe('closed');
+    expect(r.log.at(-1)?.events.map((event) => event.type)).toEqual(['room_closed']);
+    expect(roomDeadlines(r.state, lookup)).toEqual([]);
+    expect(codeOf(r.run({ type: 'seat.take', holder: holder('late', 'Late') }, user('late')))).toBe('ROOM_CLOSED');
+    expect(foldRoom(r.log, lookup)).toEqual(r.state);
+  });
 });
 
 describe('room rules: viewers beyond seats', () => {
