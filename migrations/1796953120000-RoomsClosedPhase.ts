@@ -10,11 +10,15 @@ export class RoomsClosedPhase1796953120000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE rooms DROP CONSTRAINT chk_rooms_phase`);
-    await q.query(`ALTER TABLE rooms ADD CONSTRAINT chk_rooms_phase CHECK (phase IN ('lobby', 'playing', 'finished', 'closed'))`);
+    await q.query(
+      `ALTER TABLE rooms ADD CONSTRAINT chk_rooms_phase CHECK (phase IN ('lobby', 'playing', 'finished', 'closed'))`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`UPDATE rooms SET phase = 'finished', state = jsonb_set(state, '{phase}', '"finished"') WHERE phase = 'closed'`);
+    await q.query(
+      `UPDATE rooms SET phase = 'finished', state = jsonb_set(state, '{phase}', '"finished"') WHERE phase = 'closed'`,
+    );
     await q.query(`ALTER TABLE rooms DROP CONSTRAINT chk_rooms_phase`);
     await q.query(`ALTER TABLE rooms ADD CONSTRAINT chk_rooms_phase CHECK (phase IN ('lobby', 'playing', 'finished'))`);
   }

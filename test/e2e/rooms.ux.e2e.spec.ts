@@ -37,7 +37,11 @@ describe('rooms as a player sees them', () => {
       for (let attempt = 0; attempt < 5; attempt += 1) {
         const awaySeen = host.log.updates.length;
         socket.disconnect();
-        await host.log.until((u) => host.log.updates.indexOf(u) >= awaySeen && u.view.seats[1]?.away === true, 5000, 'seat 1 away');
+        await host.log.until(
+          (u) => host.log.updates.indexOf(u) >= awaySeen && u.view.seats[1]?.away === true,
+          5000,
+          'seat 1 away',
+        );
         socket = await arena.socket(dropper.token);
         const rejoined = await ok<Rejoined>(socket, 'room:rejoin', { roomId: room.roomId, lastSeq: 0 });
         expect(rejoined.seat).toBe(1);
@@ -53,7 +57,13 @@ describe('rooms as a player sees them', () => {
     it('announces one game_started per start, for every game', async () => {
       for (const gameId of ['mafia', 'roast']) {
         const host = await player(`Starter ${gameId}`);
-        const room = await ok(host.socket, 'room:create', { actionId: aid(), gameId, seatCount: 4, botFill: true, options: gameId === 'mafia' ? { nightMs: 60000 } : { roundMs: 60000 } });
+        const room = await ok(host.socket, 'room:create', {
+          actionId: aid(),
+          gameId,
+          seatCount: 4,
+          botFill: true,
+          options: gameId === 'mafia' ? { nightMs: 60000 } : { roundMs: 60000 },
+        });
         const started = await ok(host.socket, 'room:start', { actionId: aid(), roomId: room.roomId });
         const update = await host.log.until((u) => u.events.some((event) => event.seq === started.seq));
         const types = update.events.find((event) => event.seq === started.seq)!.events.map((e) => e.type);
@@ -73,7 +83,11 @@ describe('rooms as a player sees them', () => {
       };
     };
     const phaseOf = async (token: string, roomId: string) =>
-      (await arena.http().get(`/rooms/${roomId}`).set('Authorization', `Bearer ${token}`).expect(200)).body as { phase: string; seq: number; result: unknown };
+      (await arena.http().get(`/rooms/${roomId}`).set('Authorization', `Bearer ${token}`).expect(200)).body as {
+        phase: string;
+        seq: number;
+        result: unknown;
+      };
     const closed = async (token: string, roomId: string) => {
       for (let tries = 0; tries < 100; tries += 1) {
         const room = await phaseOf(token, roomId);
@@ -88,10 +102,18 @@ describe('rooms as a player sees them', () => {
       await ok(watcher.socket, 'lobby:subscribe', { gameId: 'roast' });
       const host = await player('Last Host');
       const guest = await player('Last Guest');
-      const room = await ok(host.socket, 'room:create', { actionId: aid(), gameId: 'roast', seatCount: 4, reconnectWindowMs: 200 });
+      const room = await ok(host.socket, 'room:create', {
+        actionId: aid(),
+        gameId: 'roast',
+        seatCount: 4,
+        reconnectWindowMs: 200,
+      });
       await ok(host.socket, 'room:add-bots', { actionId: aid(), roomId: room.roomId, count: 1 });
       await ok(guest.socket, 'room:join', { actionId: aid(), roomId: room.roomId });
-      expect(await listed(watcher, 'roast')).toEqual({ socket: expect.arrayContaining([room.roomId]), rest: expect.arrayContaining([room.roomId]) });
+      expect(await listed(watcher, 'roast')).toEqual({
+        socket: expect.arrayContaining([room.roomId]),
+        rest: expect.arrayContaining([room.roomId]),
+      });
 
       await ok(host.socket, 'room:leave', { actionId: aid(), roomId: room.roomId });
       expect((await listed(watcher, 'roast')).socket).toContain(room.roomId); // the guest is still there
@@ -104,7 +126,9 @@ describe('rooms as a player sees them', () => {
 
       expect((await closed(host.token, room.roomId)).phase).toBe('closed');
       const late = await player('Late Comer');
-      expect((await ask(late.socket, 'room:join', { actionId: aid(), roomId: room.roomId })).error.code).toBe('ROOM_CLOSED');
+      expect((await ask(late.socket, 'room:join', { actionId: aid(), roomId: room.roomId })).error.code).toBe(
+        'ROOM_CLOSED',
+      );
       const matched = await ok(late.socket, 'lobby:quick-match', { actionId: aid(), gameId: 'roast' });
       expect(matched.roomId).not.toBe(room.roomId);
       expect((await ok(late.socket, 'room:watch', { roomId: room.roomId })).phase).toBe('closed');
@@ -113,21 +137,39 @@ describe('rooms as a player sees them', () => {
     it('a game whose last player left is played to its end by the bots, then the room closes and the bots stop', async () => {
       const host = await player('Quitter');
       const options = { rounds: 2, roundMs: 50, votingMs: 50, intermissionMs: 10 };
-      const room = await ok(host.socket, 'room:create', { actionId: aid(), gameId: 'roast', seatCount: 3, botFill: true, reconnectWindowMs: 100, options });
+      const room = await ok(host.socket, 'room:create', {
+        actionId: aid(),
+        gameId: 'roast',
+        seatCount: 3,
+        botFill: true,
+        reconnectWindowMs: 100,
+        options,
+      });
       await ok(host.socket, 'room:start', { actionId: aid(), roomId: room.roomId });
       await ok(host.socket, 'room:leave', { actionId: aid(), roomId: room.roomId });
       const final = await closed(host.token, room.roomId);
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect((await phaseOf(host.token, room.roomId)).seq).toBe(final.seq);
-      const events = await arena.http().get(`/rooms/${room.roomId}/events?after=0&limit=500`).set('Authorization', `Bearer ${host.token}`).expect(200);
-      const types = events.body.events.flatMap((event: { events: { type: string }[] }) => event.events.map((e) => e.type));
+      const events = await arena
+        .http()
+        .get(`/rooms/${room.roomId}/events?after=0&limit=500`)
+        .set('Authorization', `Bearer ${host.token}`)
+        .expect(200);
+      const types = events.body.events.flatMap((event: { events: { type: string }[] }) =>
+        event.events.map((e) => e.type),
+      );
       expect(types.slice(-2)).toEqual(['game_over', 'room_closed']);
     });
 
     it('closes a lobby whose last player dropped and did not come back within the reconnect window', async () => {
       const watcher = await player('Window Onlooker');
       const dropper = await player('Never Back');
-      const room = await ok(dropper.socket, 'room:create', { actionId: aid(), gameId: 'mafia', seatCount: 5, reconnectWindowMs: 50 });
+      const room = await ok(dropper.socket, 'room:create', {
+        actionId: aid(),
+        gameId: 'mafia',
+        seatCount: 5,
+        reconnectWindowMs: 50,
+      });
       await ok(watcher.socket, 'lobby:subscribe', { gameId: 'mafia' });
       const gone = lobbyGone(watcher.socket, room.roomId);
       dropper.socket.disconnect();
@@ -139,7 +181,11 @@ describe('rooms as a player sees them', () => {
 });
 
 /** The lobby:room broadcast that takes this room off the open list. */
-function lobbyGone(socket: Socket, roomId: string, timeoutMs = 5000): Promise<{ roomId: string; open: boolean; phase: string }> {
+function lobbyGone(
+  socket: Socket,
+  roomId: string,
+  timeoutMs = 5000,
+): Promise<{ roomId: string; open: boolean; phase: string }> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`room ${roomId} never left the lobby`)), timeoutMs);
     socket.on('lobby:room', (entry: { roomId: string; open: boolean; phase: string }) => {

@@ -38,7 +38,12 @@ function playBattle(seed: number, seats: SeatInfo[], human: ((view: RoastView) =
       const view = roastEngine.view(state, seat) as RoastView;
       let action: GameAction | null;
       if (botSeats.includes(seat)) {
-        action = roastEngine.botAction(view, seat, [], contextAt(seededRandom((seed ^ 0x5eed) + step * 64 + seat), now));
+        action = roastEngine.botAction(
+          view,
+          seat,
+          [],
+          contextAt(seededRandom((seed ^ 0x5eed) + step * 64 + seat), now),
+        );
       } else if (human && view.phase === 'round') {
         action = { type: 'roast', text: human(view) };
       } else {
@@ -52,7 +57,13 @@ function playBattle(seed: number, seats: SeatInfo[], human: ((view: RoastView) =
     if (!acted) {
       const deadline = roastEngine.deadline(state)!;
       now = deadline.at;
-      state = mustApply(roastEngine, state, { type: 'timeout', deadlineId: deadline.id }, 'system', contextAt(random, now)).state;
+      state = mustApply(
+        roastEngine,
+        state,
+        { type: 'timeout', deadlineId: deadline.id },
+        'system',
+        contextAt(random, now),
+      ).state;
     }
   }
   return state;
@@ -87,7 +98,9 @@ describe('roast bots judge the roasts, not the roasters', () => {
     for (const seed of SEEDS.slice(0, 10)) {
       const final = playBattle(seed, table(4, true), lazyRoast);
       for (const round of final.rounds) {
-        expect(Object.entries(round.votes).filter(([voter, target]) => Number(voter) !== 0 && target === 0)).toEqual([]);
+        expect(Object.entries(round.votes).filter(([voter, target]) => Number(voter) !== 0 && target === 0)).toEqual(
+          [],
+        );
       }
     }
   });
@@ -109,12 +122,16 @@ describe('roast bots judge the roasts, not the roasters', () => {
 
   it('never vote for themselves, and judge a roast by its length, theme, target and wit', () => {
     const final = playBattle(SEEDS[0], table(4, false), null);
-    for (const round of final.rounds) for (const [voter, target] of Object.entries(round.votes)) expect(target).not.toBe(Number(voter));
+    for (const round of final.rounds)
+      for (const [voter, target] of Object.entries(round.votes)) expect(target).not.toBe(Number(voter));
     const judging = { theme: 'cooking', names: ['Bot 2'] };
     const shrug = roastScore('lol', judging);
     const offTopic = roastScore('You are a person who exists in the world today.', judging);
     const aimed = roastScore('Bot 2, your cooking set off the smoke alarm in the next town.', judging);
-    const witty = roastScore('Bot 2, your cooking is so bad that even the smoke alarm cheers when you stop. Worse than takeout?', judging);
+    const witty = roastScore(
+      'Bot 2, your cooking is so bad that even the smoke alarm cheers when you stop. Worse than takeout?',
+      judging,
+    );
     expect(shrug).toBeLessThan(offTopic);
     expect(offTopic).toBeLessThan(aimed);
     expect(aimed).toBeLessThan(witty);

@@ -54,7 +54,8 @@ export function roastScore(text: string, judging: RoastJudging): number {
   const upper = letters.filter((letter) => letter !== letter.toLocaleLowerCase()).length;
   if (letters.length >= 10 && upper / letters.length > 0.7) score -= 1; // shouting
   const counts = new Map<string, number>();
-  for (const word of words(trimmed).filter((candidate) => candidate.length >= 3)) counts.set(word, (counts.get(word) ?? 0) + 1);
+  for (const word of words(trimmed).filter((candidate) => candidate.length >= 3))
+    counts.set(word, (counts.get(word) ?? 0) + 1);
   if ([...counts.values()].some((count) => count >= 3)) score -= 1; // the same word again and again
   return Math.max(0, score);
 }
