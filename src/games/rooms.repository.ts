@@ -296,7 +296,8 @@ export class RoomsRepository {
         `SELECT id, game_id, name, phase, visibility, seated, seat_count, created_at FROM rooms
           WHERE visibility = 'public' AND phase = 'lobby' AND seated < seat_count AND ($1::text IS NULL OR game_id = $1)
             -- bots alone do not make a room worth joining (see closeRoom)
-            AND EXISTS (SELECT 1 FROM room_seats s WHERE s.room_id = rooms.id AND s.user_id IS NOT NULL)
+            AND ((state->>'seatlessHost')::boolean IS TRUE
+                 OR EXISTS (SELECT 1 FROM room_seats s WHERE s.room_id = rooms.id AND s.user_id IS NOT NULL))
           ORDER BY seated DESC, created_at ASC
           LIMIT $2`,
         [gameId, limit],

@@ -252,6 +252,11 @@ describe('room rules: viewers beyond seats', () => {
     expect(r.state.hostUserId).toBe('host');
     expect(codeOf(r.run({ type: 'game.reset' }, user('host')))).toBe('ok');
     expect(r.state.hostUserId).toBe('host');
+    // With every seat gone the seatless host still runs the room: it is not closed for being empty.
+    r.run({ type: 'seat.leave' }, user('u2'));
+    expect(r.state.seats).toEqual([]);
+    expect(roomDeadlines(r.state, lookup).some((deadline) => deadline.kind === 'empty')).toBe(false);
+    expect(codeOf(r.run({ type: 'room.close', atSeq: r.state.seq }, SYSTEM))).toBe('STALE_DEADLINE');
   });
 
   it("shows the seatless host the game's host view, and a seat or spectator never sees it", () => {

@@ -193,8 +193,11 @@ export function applyRoomCommand(
   return { ...outcome, state: { ...outcome.state, botsIdle, seq: state.seq + 1, updatedAt: ctx.now } };
 }
 
-/** Whether any seat is held by a player or an agent (away or not); bots alone do not count. */
-export const hasPlayers = (state: RoomState): boolean => state.seats.some((seat) => seat.userId !== null);
+/**
+ * Whether anyone runs the room: a seat held by a player or an agent (away or not), or a seatless host
+ * (who has no seat to leave). Bots alone do not count.
+ */
+export const hasPlayers = (state: RoomState): boolean => state.seatlessHost || state.seats.some((seat) => seat.userId !== null);
 
 /**
  * A room is for its players. One that no player or agent holds a seat in is off the lobby list at once,

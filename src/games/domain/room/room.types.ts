@@ -141,6 +141,7 @@ export type RoomRejectionCode =
   | 'UNKNOWN_GAME'
   | 'ROOM_FULL'
   | 'ROOM_ALREADY_STARTED'
+  | 'ROOM_CLOSED'
   | 'NAME_REQUIRED'
   | 'NAME_IN_USE'
   | 'ALREADY_SEATED'
