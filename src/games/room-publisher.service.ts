@@ -1,15 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
-import {
-  ArenaEvents,
-  type RoomCreated,
-  type RoomMemberJoined,
-  type RoomMemberLeft,
-  type RoomChannelsChanged,
-  type RoomPhaseChanged,
-} from '../common/events/arena-events';
+import { ArenaEvents, type RoomChatChange, type RoomChatChanged } from '../common/events/arena-events';
 import { SocketEmitter, userRoom } from '../realtime/socket-emitter.service';
-import { eventView, hasPlayers, phaseLabel, roomView } from './domain/room/room.rules';
+import { eventView, hasPlayers, roomView } from './domain/room/room.rules';
 import type { RoomState, RoomViewer, StoredRoomEvent } from './domain/room/room.types';
 import { EngineRegistry } from './engine-registry';
 
@@ -46,7 +39,8 @@ export function lobbyRoom(state: RoomState): LobbyRoom {
 /**
  * Publishes committed room events: each seat, the seatless host and the spectators get their own view and the events they
  * may see (each distinct view computed once per commit, whatever the number of sockets), the lobby gets
- * the room's summary, and other modules get the cross-module events. Runs only after commit.
+ * the room's summary, and chat hears which members' sockets must follow its channels (the membership
+ * itself was committed with the events). Runs only after commit.
  */
 @Injectable()
 export class RoomPublisher {
@@ -56,8 +50,9 @@ export class RoomPublisher {
     private readonly bus: EventEmitter2,
   ) {}
 
-  publish(before: RoomState | null, after: RoomState, events: StoredRoomEvent[]): void {
+  publish(before: RoomState | null, after: RoomState, events: StoredRoomEvent[], chat: RoomChatChange[]): void {
     this.moveSeatChannels(before, after);
+    this.chatChanged(after.roomId, chat);
     const engine = this.registry.forRoom(after);
     for (const seat of after.seats) {
       if (seat.userId === null) continue; // bots have no sockets
@@ -66,7 +61,7 @@ export class RoomPublisher {
     if (after.seatlessHost) this.emitter.toRoom(hostChannel(after.roomId), 'room:update', this.update(after, events, 'host', engine));
     this.emitter.toRoom(watchChannel(after.roomId), 'room:update', this.update(after, events, 'spectator', engine));
     this.publishLobby(before, after);
-    this.publishDomainEvents(before, after, events);
+    this.publishKicks(after, events);
   }
 
   private update(state: RoomState, events: StoredRoomEvent[], viewer: RoomViewer, engine: ReturnType<EngineRegistry['forRoom']>) {
@@ -102,73 +97,28 @@ export class RoomPublisher {
     this.emitter.toRoom(lobbyChannel(after.gameId), 'lobby:room', now);
   }
 
-  private publishDomainEvents(before: RoomState | null, after: RoomState, events: StoredRoomEvent[]): void {
-    const lookup = this.registry.lookup;
-    if (before === null) {
-      const created: RoomCreated = { roomId: after.roomId, gameId: after.gameId, hostUserId: after.hostUserId };
-      this.bus.emit(ArenaEvents.roomCreated, created);
-    }
-    const usersBefore = new Map((before?.seats ?? []).filter((s) => s.userId).map((s) => [s.userId as string, s.seat]));
-    const usersAfter = new Map(after.seats.filter((s) => s.userId).map((s) => [s.userId as string, s.seat]));
-    for (const [userId, seat] of usersAfter) {
-      if (usersBefore.has(userId)) continue;
-      const joined: RoomMemberJoined = { roomId: after.roomId, userId, role: 'seat', seat };
-      this.bus.emit(ArenaEvents.roomMemberJoined, joined);
-    }
-    for (const userId of usersBefore.keys()) {
-      if (usersAfter.has(userId)) continue;
-      const left: RoomMemberLeft = { roomId: after.roomId, userId };
-      this.bus.emit(ArenaEvents.roomMemberLeft, left);
-    }
+  private publishKicks(after: RoomState, events: StoredRoomEvent[]): void {
     const kicked = events.filter((event) => event.command.type === 'seat.kick');
     for (const event of kicked) {
       const { userId, seat } = event.result;
       if (typeof userId === 'string' && typeof seat === 'number') this.emitter.toRoom(userRoom(userId), 'room:kicked', { roomId: after.roomId, seat });
     }
-    const phase = phaseLabel(after, lookup);
-    if (before === null || phaseLabel(before, lookup) !== phase) {
-      const changed: RoomPhaseChanged = { roomId: after.roomId, gameId: after.gameId, phase };
-      this.bus.emit(ArenaEvents.roomPhaseChanged, changed);
-    }
-    this.publishPrivateChannels(before, after);
   }
 
-  /** Tells chat who is in the game's private channels (Mafia's mafia and dead) whenever that changes. */
-  private publishPrivateChannels(before: RoomState | null, after: RoomState): void {
-    const engine = this.registry.forRoom(after);
-    if (!engine?.privateChannels) return;
-    const then = before ? this.channelUsers(before) : {};
-    const now = this.channelUsers(after);
-    for (const channel of Object.keys(then)) now[channel] ??= []; // back in the lobby: emptied
-    if (JSON.stringify(now) === JSON.stringify(then)) return;
-    const phase = phaseLabel(after, this.registry.lookup);
-    const changed: RoomChannelsChanged = { roomId: after.roomId, gameId: after.gameId, phase, channels: now };
-    this.bus.emit(ArenaEvents.roomChannelsChanged, changed);
-  }
-
-  /** The users in each private channel of the room's game; none in the lobby. */
-  private channelUsers(state: RoomState): Record<string, string[]> {
-    const engine = this.registry.forRoom(state);
-    if (!engine?.privateChannels || state.game === null) return {};
-    const userOf = new Map(state.seats.map((seat) => [seat.seat, seat.userId]));
-    const channels: Record<string, string[]> = {};
-    for (const [channel, seats] of Object.entries(engine.privateChannels(state.game))) {
-      channels[channel] = seats.map((seat) => userOf.get(seat)).filter((userId): userId is string => typeof userId === 'string').sort();
-    }
-    return channels;
+  /** Committed chat channel changes: the members' live sockets follow them. */
+  chatChanged(roomId: string, changes: RoomChatChange[]): void {
+    if (changes.length === 0) return;
+    const changed: RoomChatChanged = { roomId, changes };
+    this.bus.emit(ArenaEvents.roomChatChanged, changed);
   }
 
   /** Spectators of a room receive its updates (public rooms, or private ones with the invite code). */
   watch(userId: string, roomId: string): void {
     this.emitter.joinUserSockets(userId, watchChannel(roomId));
-    const joined: RoomMemberJoined = { roomId, userId, role: 'spectator', seat: null };
-    this.bus.emit(ArenaEvents.roomMemberJoined, joined);
   }
 
   unwatch(userId: string, roomId: string): void {
     this.emitter.leaveUserSockets(userId, watchChannel(roomId));
-    const left: RoomMemberLeft = { roomId, userId };
-    this.bus.emit(ArenaEvents.roomMemberLeft, left);
   }
 
   /** The seatless host's sockets receive the host's view of the room. */

@@ -5,8 +5,10 @@ import { canonicalJson } from '../common/idempotency/idempotency.service';
 import { LifecycleService } from '../common/lifecycle/lifecycle.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { MetricsService } from '../telemetry/metrics.service';
+import type { RoomChatChange } from '../common/events/arena-events';
 import { BotDriver } from './bots/bot-driver.service';
 import { stateDelta } from './domain/room/room.outcome';
+import { changedRoomChat } from './domain/room/room.chat';
 import { applyRoomCommand, nextRoomDeadline, roomDeadlines, roomRandom, seatOfUser } from './domain/room/room.rules';
 import type { RoomActor, RoomCommand, RoomState, StoredRoomEvent } from './domain/room/room.types';
 import { EngineRegistry } from './engine-registry';
@@ -410,6 +412,8 @@ export class RoomRuntime implements OnApplicationShutdown {
         events: accepted.map((entry) => entry.event),
         nextDeadline: deadline ? { id: deadline.id, at: deadline.at } : null,
         seats: seatsChanged ? state.seats : null,
+        // Written with the events, so a client that sees them finds the chat rules they bring in force.
+        chat: changedRoomChat(before, state, this.registry.forRoom(state)),
       },
     };
   }
@@ -464,7 +468,7 @@ export class RoomRuntime implements OnApplicationShutdown {
   }
 
   private async commit(parts: BatchPart[]): Promise<void> {
-    let written: Set<string>;
+    let written: Map<string, RoomChatChange[]>;
     try {
       written = await this.repository.commitBatch(parts.map((part) => part.write));
       this.metrics.roomCommits.observe(parts.reduce((sum, part) => sum + part.accepted.length, 0));
@@ -473,12 +477,13 @@ export class RoomRuntime implements OnApplicationShutdown {
       return;
     }
     for (const part of parts) {
-      if (written.has(part.slot.roomId)) this.committed(part);
+      const chat = written.get(part.slot.roomId);
+      if (chat) this.committed(part, chat);
       else this.lostRace(part);
     }
   }
 
-  private committed(part: BatchPart): void {
+  private committed(part: BatchPart, chat: RoomChatChange[]): void {
     const { slot, write } = part;
     slot.state = write.state;
     slot.version = write.state.seq;
@@ -488,7 +493,7 @@ export class RoomRuntime implements OnApplicationShutdown {
       submission?.resolve({ roomId: slot.roomId, seq: event.seq, result: event.result, duplicate: false });
     }
     try {
-      this.publisher.publish(part.before, write.state, write.events);
+      this.publisher.publish(part.before, write.state, write.events, chat);
     } catch (error) {
       this.logger.error({ err: error, roomId: slot.roomId }, 'publishing a committed room update failed');
     }
@@ -549,8 +554,8 @@ export class RoomRuntime implements OnApplicationShutdown {
 
   private async commitAlone(part: BatchPart): Promise<void> {
     try {
-      const written = await this.repository.commitBatch([part.write]);
-      if (written.has(part.slot.roomId)) this.committed(part);
+      const chat = (await this.repository.commitBatch([part.write])).get(part.slot.roomId);
+      if (chat) this.committed(part, chat);
       else this.lostRace(part);
     } catch (error) {
       await this.recover([part], error);

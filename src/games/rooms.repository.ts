@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
+import type { RoomChatChange } from '../common/events/arena-events';
+import type { RoomChatChannel } from './domain/room/room.chat';
 import type { RoomCommand, RoomPhase, RoomSeat, RoomState, RoomVisibility, StoredRoomEvent } from './domain/room/room.types';
 
 /** One room's part of a group commit: the version it was read at, its new snapshot, and its new events. */
@@ -12,6 +14,8 @@ export interface RoomWrite {
   nextDeadline: { id: string; at: number } | null;
   /** Mirror the seats into room_seats (only when they changed). */
   seats: RoomSeat[] | null;
+  /** The room's chat channels, stored with the events (only when they changed). */
+  chat: RoomChatChannel[] | null;
 }
 
 export interface LoadedRoom {
@@ -104,16 +108,36 @@ function seatRecords(roomId: string, seats: RoomSeat[]) {
 
 const seatedCount = (state: RoomState) => state.seats.length;
 
+interface ChatChangeRow {
+  conversation_id: string;
+  user_id: string;
+  change: RoomChatChange['change'];
+  readable: boolean;
+}
+
+const toChatChange = (row: ChatChangeRow): RoomChatChange => ({
+  conversationId: row.conversation_id,
+  userId: row.user_id,
+  change: row.change,
+  readable: row.readable,
+});
+
 /** All of the rooms feature's SQL. The hot path (group commit) is one statement per batch of rooms. */
 @Injectable()
 export class RoomsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   /**
-   * Creates a room with its first event and host seat in one transaction. With a create key, a repeat
-   * by the same host returns the room made the first time instead.
+   * Creates a room with its first event, host seat and chat channels in one transaction. With a create
+   * key, a repeat by the same host returns the room made the first time instead.
    */
-  async createRoom(state: RoomState, event: StoredRoomEvent, inviteCode: string | null, createActionId: string | null): Promise<{ roomId: string; created: boolean }> {
+  async createRoom(
+    state: RoomState,
+    event: StoredRoomEvent,
+    inviteCode: string | null,
+    createActionId: string | null,
+    chat: RoomChatChannel[],
+  ): Promise<{ roomId: string; created: boolean; chat: RoomChatChange[] }> {
     return this.dataSource.transaction(async (manager) => {
       const inserted: Array<{ id: string }> = await manager.query(
         `INSERT INTO rooms (id, game_id, name, host_user_id, visibility, invite_code, phase, seat_count, seated, seed, state, version, create_action_id, created_at, updated_at, rules_version)
@@ -124,7 +148,7 @@ export class RoomsRepository {
       );
       if (inserted.length === 0) {
         const existing: Array<{ id: string }> = await manager.query(`SELECT id FROM rooms WHERE host_user_id = $1 AND create_action_id = $2`, [state.hostUserId, createActionId]);
-        return { roomId: existing[0].id, created: false };
+        return { roomId: existing[0].id, created: false, chat: [] };
       }
       const record = eventRecord(state.roomId, event);
       await manager.query(
@@ -137,7 +161,8 @@ export class RoomsRepository {
          FROM jsonb_to_recordset($1::jsonb) AS s(room_id uuid, seat int, user_id uuid, kind text, name text, control text, away_until timestamptz)`,
         [JSON.stringify(seatRecords(state.roomId, state.seats))],
       );
-      return { roomId: state.roomId, created: true };
+      const changes: ChatChangeRow[] = await manager.query(`SELECT * FROM chat_set_room_channels($1, $2::jsonb)`, [state.roomId, JSON.stringify(chat)]);
+      return { roomId: state.roomId, created: true, chat: changes.map(toChatChange) };
     });
   }
 
@@ -164,9 +189,11 @@ export class RoomsRepository {
   /**
    * The group commit: every room's snapshot is written only if its version is still the one it was read
    * at, and its events are inserted only for rooms whose write went through, all in one statement (one
-   * round trip, one commit). Returns the rooms written; the others lost a race and must reload.
+   * round trip, one commit). A room whose chat channels changed has them stored by chat's
+   * chat_set_room_channels in that same statement, so no client hears of the event before its chat rules
+   * hold. Returns the rooms written, each with its chat changes; the others lost a race and must reload.
    */
-  async commitBatch(writes: RoomWrite[]): Promise<Set<string>> {
+  async commitBatch(writes: RoomWrite[]): Promise<Map<string, RoomChatChange[]>> {
     const rooms = writes.map((write) => ({
       id: write.roomId,
       expected: write.expectedVersion,
@@ -181,7 +208,8 @@ export class RoomsRepository {
     const events = writes.flatMap((write) => write.events.map((event) => eventRecord(write.roomId, event)));
     const seatWrites = writes.filter((write) => write.seats !== null);
     const seats = seatWrites.flatMap((write) => seatRecords(write.roomId, write.seats ?? []));
-    const rows: Array<{ id: string }> = await this.dataSource.query(
+    const chat = writes.filter((write) => write.chat !== null).map((write) => ({ room_id: write.roomId, channels: write.chat }));
+    const rows: Array<{ id: string; chat: ChatChangeRow[] | null }> = await this.dataSource.query(
       `WITH batch AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb)
            AS b(id uuid, expected int, version int, state jsonb, phase text, seated int, seat_count int, next_at timestamptz, next_id text)
@@ -212,11 +240,18 @@ export class RoomsRepository {
          ON CONFLICT (room_id, seat) DO UPDATE
            SET user_id = EXCLUDED.user_id, kind = EXCLUDED.kind, name = EXCLUDED.name,
                control = EXCLUDED.control, away_until = EXCLUDED.away_until
+       ), chat AS MATERIALIZED (
+         SELECT ch.room_id, x.*
+           FROM (SELECT c.* FROM jsonb_to_recordset($5::jsonb) AS c(room_id uuid, channels jsonb)
+                  WHERE c.room_id IN (SELECT id FROM written) ORDER BY c.room_id OFFSET 0) ch
+           CROSS JOIN LATERAL chat_set_room_channels(ch.room_id, ch.channels) x
        )
-       SELECT id FROM written`,
-      [JSON.stringify(rooms), JSON.stringify(events), JSON.stringify(seats), seatWrites.map((write) => write.roomId)],
+       SELECT w.id, (SELECT json_agg(json_build_object('conversation_id', x.conversation_id, 'user_id', x.user_id, 'change', x.change, 'readable', x.readable))
+                       FROM chat x WHERE x.room_id = w.id) AS chat
+         FROM written w`,
+      [JSON.stringify(rooms), JSON.stringify(events), JSON.stringify(seats), seatWrites.map((write) => write.roomId), JSON.stringify(chat)],
     );
-    return new Set(rows.map((row) => row.id));
+    return new Map(rows.map((row) => [row.id, (row.chat ?? []).map(toChatChange)]));
   }
 
   async findEventByAction(roomId: string, actionId: string): Promise<StoredRoomEvent | null> {
@@ -312,6 +347,12 @@ export class RoomsRepository {
       seatCount: row.seat_count,
       createdAt: row.created_at.toISOString(),
     }));
+  }
+
+  /** A spectator joins the room's channels open to everyone (or leaves those it is in as one); chat's function does it. */
+  async watchChat(roomId: string, userId: string, watching: boolean): Promise<RoomChatChange[]> {
+    const rows: ChatChangeRow[] = await this.dataSource.query(`SELECT * FROM chat_watch_room($1, $2, $3)`, [roomId, userId, watching]);
+    return rows.map(toChatChange);
   }
 
   /** Rooms where this user holds a seat. */

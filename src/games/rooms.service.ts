@@ -8,6 +8,7 @@ import type { Caller } from '../identity/caller';
 import { SocketEmitter } from '../realtime/socket-emitter.service';
 import type { GameAction } from './domain/engine';
 import { stateDelta } from './domain/room/room.outcome';
+import { roomChat } from './domain/room/room.chat';
 import { applyRoomCommand, eventView, foldRoom, roomRandom, roomView, seatOfUser } from './domain/room/room.rules';
 import type { RoomCommand, RoomEventView, RoomSettings, RoomState, RoomView, RoomViewer, SeatHolder, StoredRoomEvent } from './domain/room/room.types';
 import { EngineRegistry } from './engine-registry';
@@ -152,7 +153,7 @@ export class RoomsService {
       outcome: stateDelta(null, outcome.state),
     };
     const inviteCode = input.private ? randomBytes(6).toString('base64url') : null;
-    const stored = await this.repository.createRoom(outcome.state, event, inviteCode, actionId);
+    const stored = await this.repository.createRoom(outcome.state, event, inviteCode, actionId, roomChat(outcome.state, engine));
     if (!stored.created) {
       // A retry of this create: the first answer, unless the same actionId now asks for another room.
       const first = await this.repository.findEventByAction(stored.roomId, event.actionId!);
@@ -164,7 +165,7 @@ export class RoomsService {
     }
     this.runtime.adopt(outcome.state);
     if (outcome.state.seatlessHost) this.publisher.followAsHost(caller.userId, roomId);
-    this.publisher.publish(null, outcome.state, [event]);
+    this.publisher.publish(null, outcome.state, [event], stored.chat);
     return { roomId, seat: event.actorSeat, inviteCode, view: this.viewFor(outcome.state, caller.userId) };
   }
 
@@ -236,15 +237,26 @@ export class RoomsService {
     }
     if (room.visibility === 'private') await this.requireInvite(roomId, inviteCode);
     await this.sanctions.assertNotKicked(caller.userId, roomId);
-    this.publisher.watch(caller.userId, roomId);
+    await this.watchRoom(caller.userId, roomId);
     return roomView(room, this.registry.forRoom(room), 'spectator');
   }
 
   async unwatch(caller: Caller, roomId: string): Promise<{ roomId: string }> {
     // A seated player keeps its seat's updates and the room's chat; only spectators stop watching.
     const room = await this.runtime.current(roomId);
-    if (!room || !seatOfUser(room, caller.userId)) this.publisher.unwatch(caller.userId, roomId);
+    if (!room || !seatOfUser(room, caller.userId)) await this.unwatchRoom(caller.userId, roomId);
     return { roomId };
+  }
+
+  /** A spectator's sockets follow the room, and it is in the room's chat before the answer goes back. */
+  private async watchRoom(userId: string, roomId: string): Promise<void> {
+    this.publisher.watch(userId, roomId);
+    this.publisher.chatChanged(roomId, await this.repository.watchChat(roomId, userId, true));
+  }
+
+  private async unwatchRoom(userId: string, roomId: string): Promise<void> {
+    this.publisher.unwatch(userId, roomId);
+    this.publisher.chatChanged(roomId, await this.repository.watchChat(roomId, userId, false));
   }
 
   /**
@@ -270,7 +282,7 @@ export class RoomsService {
     } else {
       if (room.visibility === 'private') await this.requireInvite(roomId, inviteCode);
       await this.sanctions.assertNotKicked(caller.userId, roomId);
-      this.publisher.watch(caller.userId, roomId);
+      await this.watchRoom(caller.userId, roomId);
     }
     const viewer = this.viewerOf(room, caller.userId);
     const missed = lastSeq >= room.seq ? [] : await this.repository.eventsAfter(roomId, lastSeq, MAX_MISSED_EVENTS + 1);
@@ -326,7 +338,7 @@ export class RoomsService {
     const room = await this.runtime.current(roomId);
     if (!room) return;
     const seat = seatOfUser(room, userId);
-    if (!seat) return this.publisher.unwatch(userId, roomId);
+    if (!seat) return this.unwatchRoom(userId, roomId);
     await this.runtime.submit(roomId, { type: 'seat.kick', seat: seat.seat, banMs: 0 }, { kind: 'system' }, sanctionId ? `moderation:${sanctionId}` : null);
   }
 

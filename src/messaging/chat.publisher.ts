@@ -90,8 +90,9 @@ export class ChatPublisher {
     }
   }
 
-  membersJoined(conversationId: string, userIds: string[], welcome: boolean): void {
-    for (const userId of userIds) this.joinUser(userId, [conversationId]);
+  /** New members; the sockets of `readers` (all of them unless told) start getting the conversation's messages. */
+  membersJoined(conversationId: string, userIds: string[], welcome: boolean, readers: string[] = userIds): void {
+    for (const userId of readers) this.joinUser(userId, [conversationId]);
     this.sockets.toRoom(conversationRooms(conversationId).all, 'chat:member-joined', { conversationId, userIds });
     if (welcome) for (const userId of userIds) this.sockets.toUser(userId, 'chat:welcome-ready', { conversationId });
   }
@@ -101,6 +102,12 @@ export class ChatPublisher {
     const rooms = conversationRooms(conversationId).all;
     this.sockets.toRoom(rooms, 'chat:member-left', { conversationId, userId });
     this.sockets.leaveUserSockets(userId, rooms);
+  }
+
+  /** A member who may no longer read the conversation: its sockets stop getting its messages (after those already committed). */
+  stopFollowing(userId: string, conversationId: string): void {
+    this.flushConversations([conversationId]);
+    this.sockets.leaveUserSockets(userId, conversationRooms(conversationId).all);
   }
 
   readMarker(userId: string, marker: ReadMarker): void {

@@ -35,6 +35,10 @@ export const conversationNotFound = (conversationId: string) =>
 export const notAMember = (conversationId: string) =>
   messagingError('NOT_A_MEMBER', 'You are not a member of this conversation', { conversationId });
 
+/** A room channel the caller may not read or write right now, as its game declared. */
+export const channelClosed = (conversationId: string, channel: string | null) =>
+  messagingError('CHANNEL_CLOSED', 'This channel is closed to you right now', { conversationId, channel });
+
 export const welcomeRefused = (refusal: WelcomeRefusal) =>
   refusal.code === 'WELCOME_EXPIRED'
     ? messagingError(

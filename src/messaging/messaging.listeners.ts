@@ -2,11 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { OnEvent } from '@nestjs/event-emitter';
 import {
   ArenaEvents,
-  type RoomCreated,
-  type RoomMemberJoined,
-  type RoomChannelsChanged,
-  type RoomMemberLeft,
-  type RoomPhaseChanged,
+  type RoomChatChanged,
   type TeamCreated,
   type TeamMemberJoined,
   type TeamMemberLeft,
@@ -14,8 +10,9 @@ import {
 import { MessagingService } from './messaging.service';
 
 /**
- * Keeps room and team conversations in step with their modules' events. Every handler is idempotent
- * (an event may be seen twice); a failure is logged, never thrown into the emitter.
+ * Keeps team conversations in step with the teams module's events, and live sockets in step with room
+ * channels. Every handler is idempotent (an event may be seen twice); a failure is logged, never thrown
+ * into the emitter.
  */
 @Injectable()
 export class MessagingListeners {
@@ -23,29 +20,14 @@ export class MessagingListeners {
 
   constructor(private readonly messaging: MessagingService) {}
 
-  @OnEvent(ArenaEvents.roomCreated)
-  async roomCreated(event: RoomCreated): Promise<void> {
-    await this.guard('rooms.created', () => this.messaging.ensureRoomChannel(event.roomId, 'room', event.gameId));
-  }
-
-  @OnEvent(ArenaEvents.roomMemberJoined)
-  async roomMemberJoined(event: RoomMemberJoined): Promise<void> {
-    await this.guard('rooms.member-joined', () => this.messaging.roomMemberJoined(event.roomId, event.userId, event.role));
-  }
-
-  @OnEvent(ArenaEvents.roomMemberLeft)
-  async roomMemberLeft(event: RoomMemberLeft): Promise<void> {
-    await this.guard('rooms.member-left', () => this.messaging.roomMemberLeft(event.roomId, event.userId));
-  }
-
-  @OnEvent(ArenaEvents.roomPhaseChanged)
-  async roomPhaseChanged(event: RoomPhaseChanged): Promise<void> {
-    await this.guard('rooms.phase-changed', () => this.messaging.roomPhaseChanged(event.roomId, event.gameId, event.phase));
-  }
-
-  @OnEvent(ArenaEvents.roomChannelsChanged)
-  async roomChannelsChanged(event: RoomChannelsChanged): Promise<void> {
-    await this.guard('rooms.channels-changed', () => this.messaging.roomChannelsChanged(event.roomId, event.gameId, event.phase, event.channels));
+  /** Room channel membership is committed by the games module with the room event; only live sockets follow here. */
+  @OnEvent(ArenaEvents.roomChatChanged)
+  roomChatChanged(event: RoomChatChanged): void {
+    try {
+      this.messaging.followRoomChannels(event.changes);
+    } catch (error) {
+      this.logger.error({ err: error, event: 'rooms.chat-changed' }, 'chat could not move live sockets');
+    }
   }
 
   @OnEvent(ArenaEvents.teamCreated)

@@ -6,12 +6,11 @@ import { MessagingListeners } from './messaging.listeners';
 import { MessageHistoryReaderService } from './message-history.reader';
 import { MessagingRepository } from './messaging.repository';
 import { MessagingService } from './messaging.service';
-import { RoomChannelRules } from './room-channel-rules.port';
 
 /** Conversations (room channels, teams, direct, groups), members, messages and welcome delivery. */
 @Module({
   controllers: [ConversationsController],
-  providers: [MessagingRepository, MessagingService, ChatPublisher, MessagingGateway, MessagingListeners, RoomChannelRules, MessageHistoryReaderService],
-  exports: [MessagingService, RoomChannelRules],
+  providers: [MessagingRepository, MessagingService, ChatPublisher, MessagingGateway, MessagingListeners, MessageHistoryReaderService],
+  exports: [MessagingService],
 })
 export class MessagingModule {}

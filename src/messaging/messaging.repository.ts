@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import type { HistoryMessage, MessageRef } from '../common/ports/history.port';
 import { TransactionHost } from '../database/transaction-host';
-import type { ConversationKind, MemberRole, RoomChannel } from './domain/conversation';
+import type { ConversationKind, MemberRole } from './domain/conversation';
 import type { HistoryPlan } from './domain/history';
 import type { WelcomeState } from './domain/welcome';
 import type { ChatMessage, ConversationSummary, MemberView, MyConversation, SyncCursor } from './messaging.types';
@@ -25,7 +25,7 @@ interface ConversationRow {
   kind: ConversationKind;
   title: string | null;
   room_id: string | null;
-  channel: RoomChannel | null;
+  channel: string | null;
   team_id: string | null;
   last_seq: string;
   created_at: Date;
@@ -35,14 +35,21 @@ const CONVERSATION_COLUMNS = 'c.id, c.kind, c.title, c.room_id, c.channel, c.tea
 const MESSAGE_COLUMNS = 'id, conversation_id, seq, sender_id, client_msg_id, body, created_at';
 
 /**
- * A game's private channels (mafia, dead) live as long as the room, but a member reads only what was
- * said since it last joined: the next game's mafia never read the last game's. (Unqualified columns are
- * the messages row's.)
+ * A room channel that is not the whole room's (a game's private channel) lives as long as the room, but a
+ * member reads only what was said since it last joined: a later game's members never read an earlier game's.
+ * (Unqualified columns are the messages row's.)
  */
 const VISIBLE_TO_READER = (readerParam: string) => `NOT EXISTS (
   SELECT 1 FROM conversations pc
   JOIN conversation_members pm ON pm.conversation_id = pc.id AND pm.user_id = ${readerParam}
-  WHERE pc.id = messages.conversation_id AND pc.kind = 'room' AND pc.channel <> 'room' AND messages.created_at < pm.joined_at)`;
+  WHERE pc.id = messages.conversation_id AND pc.kind = 'room' AND NOT pc.everyone AND messages.created_at < pm.joined_at)`;
+
+/**
+ * What a live member (m) may do in its conversation (c) now, as the rows say: in a room channel the game
+ * sets each seat's flags, and spectators share the channel's `spectators` rule; elsewhere both are true.
+ */
+const MAY_READ = (m: string, c: string) => `CASE WHEN ${m}.role = 'spectator' THEN ${c}.spectators IN ('read', 'write') ELSE ${m}.can_read END`;
+const MAY_WRITE = (m: string, c: string) => `CASE WHEN ${m}.role = 'spectator' THEN ${c}.spectators = 'write' ELSE ${m}.can_write END`;
 
 /**
  * The group commit (see sendBatch). One pass over the inputs finds each one's conversation, the sender's
@@ -63,7 +70,8 @@ const SEND_BATCH = {
   text: `WITH input AS (
     SELECT i.ord, i.conversation_id, i.sender_id, i.client_msg_id, i.body, c.kind, m.user_id IS NOT NULL AS is_member,
            e.id AS e_id, e.conversation_id AS e_conversation_id, e.seq AS e_seq, e.body AS e_body, e.created_at AS e_created_at,
-           m.user_id IS NOT NULL AND (i.rule_checked OR c.kind <> 'room') AND e.id IS NULL AS admit
+           m.user_id IS NOT NULL AND (i.rule_checked OR c.kind <> 'room') AND e.id IS NULL AND ${MAY_WRITE('m', 'c')} AS admit,
+           m.user_id IS NOT NULL AND (i.rule_checked OR c.kind <> 'room') AND e.id IS NULL AND NOT ${MAY_WRITE('m', 'c')} AS closed
     FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::boolean[])
            WITH ORDINALITY AS i (conversation_id, sender_id, client_msg_id, body, rule_checked, ord)
     LEFT JOIN conversations c ON c.id = i.conversation_id
@@ -89,7 +97,7 @@ const SEND_BATCH = {
     RETURNING ${MESSAGE_COLUMNS}
   )
   SELECT i.ord, i.kind, i.is_member,
-         CASE WHEN ins.id IS NOT NULL THEN 'sent' WHEN i.e_id IS NOT NULL THEN 'duplicate' END AS outcome,
+         CASE WHEN ins.id IS NOT NULL THEN 'sent' WHEN i.e_id IS NOT NULL THEN 'duplicate' WHEN i.closed THEN 'closed' END AS outcome,
          coalesce(ins.id, i.e_id) AS id, coalesce(ins.conversation_id, i.e_conversation_id) AS conversation_id,
          coalesce(ins.seq, i.e_seq) AS seq, i.sender_id, i.client_msg_id, coalesce(ins.body, i.e_body) AS body,
          coalesce(ins.created_at, i.e_created_at) AS created_at
@@ -102,19 +110,22 @@ export interface NewMessage {
   senderId: string;
   clientMsgId: string;
   body: string;
-  /** Room channels are only written once the channel rule (which needs the room's context) allowed it. */
+  /**
+   * Room channels are only written once the content policy judged the message with the room's id (its
+   * staged rollout is per room); the send then checks the member's write flag itself.
+   */
   roomRuleChecked: boolean;
 }
 
 export type SendOutcome =
   | { outcome: 'sent' | 'duplicate'; message: ChatMessage }
-  | { outcome: 'not_found' | 'not_member' | 'needs_rule' };
+  | { outcome: 'not_found' | 'not_member' | 'needs_rule' | 'closed' };
 
 /** What the service needs to decide a caller's access to a conversation. */
 export interface ConversationAccess {
-  conversation: ConversationSummary & { gameId: string | null; phase: string | null };
-  /** The caller's live membership, or null when the caller is not (or no longer) a member. */
-  member: { role: MemberRole; readSeq: number } | null;
+  conversation: ConversationSummary;
+  /** The caller's live membership and what it may do now, or null when the caller is not (or no longer) a member. */
+  member: { role: MemberRole; readSeq: number; read: boolean; write: boolean } | null;
 }
 
 export interface WelcomeRow {
@@ -144,8 +155,8 @@ export class MessagingRepository {
   /**
    * Appends a message in one statement: a repeat of (sender, clientMsgId) returns the first message and
    * takes no seq; otherwise `last_seq + 1` is taken under the conversation's row lock (which orders
-   * concurrent senders) and the message inserted with it. Room channels are only written with
-   * `roomRuleChecked` (the channel rule needs the room's context first).
+   * concurrent senders) and the message inserted with it, for a member who may write (else `closed`).
+   * Room channels are only written with `roomRuleChecked`.
    *
    * Two copies of one new message racing: the second waits for the first's row lock, then its insert
    * violates UNIQUE (sender_id, client_msg_id) and its whole statement, seq included, rolls back; run
@@ -159,15 +170,15 @@ export class MessagingRepository {
            SELECT ${MESSAGE_COLUMNS} FROM messages WHERE sender_id = $2 AND client_msg_id = $3
          ),
          target AS (
-           SELECT c.id, c.kind,
-                  EXISTS (SELECT 1 FROM conversation_members m
-                          WHERE m.conversation_id = c.id AND m.user_id = $2 AND m.left_at IS NULL) AS is_member
-           FROM conversations c WHERE c.id = $1
+           SELECT c.id, c.kind, m.user_id IS NOT NULL AS is_member, coalesce(${MAY_WRITE('m', 'c')}, false) AS may_write
+           FROM conversations c
+           LEFT JOIN conversation_members m ON m.conversation_id = c.id AND m.user_id = $2 AND m.left_at IS NULL
+           WHERE c.id = $1
          ),
          bumped AS (
            UPDATE conversations c SET last_seq = c.last_seq + 1
            FROM target t
-           WHERE c.id = t.id AND t.is_member AND ($5 OR t.kind <> 'room') AND NOT EXISTS (SELECT 1 FROM existing)
+           WHERE c.id = t.id AND t.is_member AND t.may_write AND ($5 OR t.kind <> 'room') AND NOT EXISTS (SELECT 1 FROM existing)
            RETURNING c.id, c.last_seq
          ),
          inserted AS (
@@ -180,7 +191,9 @@ export class MessagingRepository {
            UNION ALL
            SELECT 'duplicate' AS outcome, * FROM existing
          )
-         SELECT (SELECT kind FROM target) AS kind, (SELECT is_member FROM target) AS is_member, r.*
+         SELECT (SELECT kind FROM target) AS kind, (SELECT is_member FROM target) AS is_member,
+                coalesce(r.outcome, (SELECT 'closed' FROM target t WHERE t.is_member AND NOT t.may_write AND ($5 OR t.kind <> 'room'))) AS outcome,
+                r.id, r.conversation_id, r.seq, r.sender_id, r.client_msg_id, r.body, r.created_at
          FROM (VALUES (1)) AS one (x) LEFT JOIN result r ON true`,
         params,
       ),
@@ -262,20 +275,14 @@ export class MessagingRepository {
 
   /** The conversation and the caller's live membership in it; null when the conversation does not exist. */
   async access(conversationId: string, userId: string): Promise<ConversationAccess | null> {
-    const rows: Array<ConversationRow & { game_id: string | null; phase: string | null; role: MemberRole | null; read_seq: string | null }> =
-      await this.tx.manager.query(
-        `SELECT ${CONVERSATION_COLUMNS}, c.game_id, c.phase, m.role, m.read_seq
-         FROM conversations c
-         LEFT JOIN conversation_members m ON m.conversation_id = c.id AND m.user_id = $2 AND m.left_at IS NULL
-         WHERE c.id = $1`,
-        [conversationId, userId],
-      );
-    const row = rows[0];
-    if (!row) return null;
-    return {
-      conversation: { ...toConversation(row), gameId: row.game_id, phase: row.phase },
-      member: row.role ? { role: row.role, readSeq: Number(row.read_seq) } : null,
-    };
+    const rows: AccessRow[] = await this.tx.manager.query(
+      `SELECT ${ACCESS_COLUMNS}
+       FROM conversations c
+       LEFT JOIN conversation_members m ON m.conversation_id = c.id AND m.user_id = $2 AND m.left_at IS NULL
+       WHERE c.id = $1`,
+      [conversationId, userId],
+    );
+    return rows[0] ? toAccess(rows[0]) : null;
   }
 
   async history(conversationId: string, plan: HistoryPlan, readerId: string): Promise<ChatMessage[]> {
@@ -309,18 +316,14 @@ export class MessagingRepository {
   /** The caller's live memberships among these conversations, with everything the access rules need. */
   async accessMany(conversationIds: string[], userId: string): Promise<ConversationAccess[]> {
     if (conversationIds.length === 0) return [];
-    const rows: Array<ConversationRow & { game_id: string | null; phase: string | null; role: MemberRole | null; read_seq: string | null }> =
-      await this.tx.manager.query(
-        `SELECT ${CONVERSATION_COLUMNS}, c.game_id, c.phase, m.role, m.read_seq
-         FROM conversations c
-         LEFT JOIN conversation_members m ON m.conversation_id = c.id AND m.user_id = $2 AND m.left_at IS NULL
-         WHERE c.id = ANY($1::uuid[])`,
-        [conversationIds, userId],
-      );
-    return rows.map((row) => ({
-      conversation: { ...toConversation(row), gameId: row.game_id, phase: row.phase },
-      member: row.role ? { role: row.role, readSeq: Number(row.read_seq) } : null,
-    }));
+    const rows: AccessRow[] = await this.tx.manager.query(
+      `SELECT ${ACCESS_COLUMNS}
+       FROM conversations c
+       LEFT JOIN conversation_members m ON m.conversation_id = c.id AND m.user_id = $2 AND m.left_at IS NULL
+       WHERE c.id = ANY($1::uuid[])`,
+      [conversationIds, userId],
+    );
+    return rows.map(toAccess);
   }
 
   async lastMessages(conversationId: string, count: number, readerId: string): Promise<ChatMessage[]> {
@@ -333,19 +336,16 @@ export class MessagingRepository {
   }
 
   async createConversation(input: {
-    kind: 'group' | 'room' | 'team';
+    kind: 'group' | 'team';
     createdBy: string | null;
     title?: string | null;
-    roomId?: string;
-    channel?: RoomChannel;
-    gameId?: string | null;
     teamId?: string;
   }): Promise<ConversationSummary> {
     const rows: ConversationRow[] = await this.tx.manager.query(
-      `INSERT INTO conversations AS c (kind, created_by, title, room_id, channel, game_id, team_id)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO conversations AS c (kind, created_by, title, team_id)
+       VALUES ($1, $2, $3, $4)
        RETURNING ${CONVERSATION_COLUMNS}`,
-      [input.kind, input.createdBy, input.title ?? null, input.roomId ?? null, input.channel ?? null, input.gameId ?? null, input.teamId ?? null],
+      [input.kind, input.createdBy, input.title ?? null, input.teamId ?? null],
     );
     return toConversation(rows[0]);
   }
@@ -366,20 +366,13 @@ export class MessagingRepository {
     return { conversation: toConversation(existing[0]), created: false };
   }
 
-  /** A room channel's conversation, created on first use; repeats and races get the same one. */
-  async ensureRoomConversation(roomId: string, channel: RoomChannel, gameId: string | null): Promise<string> {
-    const rows: Array<{ id: string }> = await this.tx.manager.query(
-      `WITH made AS (
-         INSERT INTO conversations (kind, room_id, channel, game_id) VALUES ('room', $1, $2, $3)
-         ON CONFLICT (room_id, channel) DO NOTHING
-         RETURNING id
-       )
-       SELECT id FROM made UNION ALL SELECT id FROM conversations WHERE room_id = $1 AND channel = $2`,
-      [roomId, channel, gameId],
+  /** The room and channel of a room channel; null for any other conversation (or none). */
+  async roomChannelOf(conversationId: string): Promise<{ roomId: string; channel: string } | null> {
+    const rows: Array<{ room_id: string; channel: string }> = await this.tx.manager.query(
+      `SELECT room_id, channel FROM conversations WHERE id = $1 AND kind = 'room'`,
+      [conversationId],
     );
-    if (rows[0]) return rows[0].id;
-    // A concurrent creator committed after this statement's snapshot: read it afresh.
-    return this.ensureRoomConversation(roomId, channel, gameId);
+    return rows[0] ? { roomId: rows[0].room_id, channel: rows[0].channel } : null;
   }
 
   async ensureTeamConversation(teamId: string, title: string | null): Promise<string> {
@@ -396,32 +389,9 @@ export class MessagingRepository {
     return this.ensureTeamConversation(teamId, title);
   }
 
-  async roomConversations(roomId: string): Promise<Array<{ id: string; channel: RoomChannel }>> {
-    return this.tx.manager.query(`SELECT id, channel FROM conversations WHERE room_id = $1 ORDER BY channel`, [roomId]);
-  }
-
   async teamConversation(teamId: string): Promise<string | null> {
     const rows: Array<{ id: string }> = await this.tx.manager.query(`SELECT id FROM conversations WHERE team_id = $1`, [teamId]);
     return rows[0]?.id ?? null;
-  }
-
-  async isLiveRoomChannelMember(roomId: string, channel: RoomChannel, userId: string): Promise<boolean> {
-    const rows: unknown[] = await this.tx.manager.query(
-      `SELECT 1 FROM conversations c
-       JOIN conversation_members m ON m.conversation_id = c.id AND m.user_id = $3 AND m.left_at IS NULL
-       WHERE c.room_id = $1 AND c.channel = $2`,
-      [roomId, channel, userId],
-    );
-    return rows.length > 0;
-  }
-
-  /** Locks the room's channels in id order, as group commits do: the two cannot deadlock. */
-  async setRoomPhase(roomId: string, gameId: string, phase: string): Promise<void> {
-    await this.tx.manager.query(
-      `UPDATE conversations SET game_id = $2, phase = $3
-       WHERE id IN (SELECT id FROM conversations WHERE room_id = $1 ORDER BY id FOR NO KEY UPDATE)`,
-      [roomId, gameId, phase],
-    );
   }
 
   /**
@@ -452,14 +422,6 @@ export class MessagingRepository {
       [conversationId, ids, role, welcome],
     );
     return rows.map((r) => r.user_id);
-  }
-
-  /** A live member's role change (a spectator taking a seat); not a join, so no welcome. */
-  async setMemberRole(conversationId: string, userId: string, role: MemberRole): Promise<void> {
-    await this.tx.manager.query(
-      `UPDATE conversation_members SET role = $3 WHERE conversation_id = $1 AND user_id = $2 AND left_at IS NULL AND role <> $3`,
-      [conversationId, userId, role],
-    );
   }
 
   /** Sets left_at once: only a live membership matches, so of any number of concurrent leaves one takes effect. */
@@ -539,9 +501,11 @@ export class MessagingRepository {
     return rows.map((r) => ({ ...toConversation(r), role: r.role, readSeq: Number(r.read_seq), unread: Number(r.unread) }));
   }
 
+  /** The conversations whose live messages this user's sockets should get: live memberships it may read now. */
   async activeConversationIds(userId: string): Promise<string[]> {
     const rows: Array<{ conversation_id: string }> = await this.tx.manager.query(
-      `SELECT conversation_id FROM conversation_members WHERE user_id = $1 AND left_at IS NULL`,
+      `SELECT m.conversation_id FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
+       WHERE m.user_id = $1 AND m.left_at IS NULL AND ${MAY_READ('m', 'c')}`,
       [userId],
     );
     return rows.map((r) => r.conversation_id);
@@ -616,9 +580,10 @@ export function isForeignKeyViolation(error: unknown, constraint: string): boole
   return (e.code ?? e.driverError?.code) === '23503' && (e.constraint ?? e.driverError?.constraint) === constraint;
 }
 
-type SendRow = MessageRow & { outcome: 'sent' | 'duplicate' | null; kind: string | null; is_member: boolean | null };
+type SendRow = MessageRow & { outcome: 'sent' | 'duplicate' | 'closed' | null; kind: string | null; is_member: boolean | null };
 
 function toOutcome(row: SendRow): SendOutcome {
+  if (row.outcome === 'closed') return { outcome: 'closed' };
   if (row.outcome) return { outcome: row.outcome, message: toMessage(row) };
   if (row.kind === null) return { outcome: 'not_found' };
   if (!row.is_member) return { outcome: 'not_member' };
@@ -634,6 +599,17 @@ export function toMessage(row: MessageRow): ChatMessage {
     clientMsgId: row.client_msg_id,
     body: row.body,
     sentAt: new Date(row.created_at).toISOString(),
+  };
+}
+
+const ACCESS_COLUMNS = `${CONVERSATION_COLUMNS}, m.role, m.read_seq, ${MAY_READ('m', 'c')} AS may_read, ${MAY_WRITE('m', 'c')} AS may_write`;
+
+type AccessRow = ConversationRow & { role: MemberRole | null; read_seq: string | null; may_read: boolean | null; may_write: boolean | null };
+
+function toAccess(row: AccessRow): ConversationAccess {
+  return {
+    conversation: toConversation(row),
+    member: row.role ? { role: row.role, readSeq: Number(row.read_seq), read: row.may_read === true, write: row.may_write === true } : null,
   };
 }
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import type { RoomChatChange } from '../common/events/arena-events';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { TransactionHost } from '../database/transaction-host';
 import { ContentPolicyPort } from '../common/ports/content-policy.port';
@@ -6,14 +7,14 @@ import { SanctionsPort } from '../common/ports/sanctions.port';
 import type { Caller } from '../identity/caller';
 import { MetricsService } from '../telemetry/metrics.service';
 import { checkBody } from './domain/body';
-import type { ChannelAccess } from './domain/channel-rules';
-import { directKey, isRoomChannel, membershipIsManaged, type MemberRole, type RoomChannel } from './domain/conversation';
+import { directKey, membershipIsManaged, type MemberRole } from './domain/conversation';
 import { DeliveryOrder } from './domain/delivery-order';
 import { SenderOrder } from './domain/sender-order';
 import { HISTORY_MAX_LIMIT, isEmptyRange, planHistory, toHistoryPage, type HistoryRequest } from './domain/history';
 import { decideConfirm, decideFetch, graceEndsAt } from './domain/welcome';
 import { ChatPublisher } from './chat.publisher';
 import {
+  channelClosed,
   clientMsgIdReused,
   conversationNotFound,
   messagingError,
@@ -22,7 +23,6 @@ import {
 } from './messaging.errors';
 import { isForeignKeyViolation, MessagingRepository, type ConversationAccess, type SendOutcome } from './messaging.repository';
 import { SendBatcher } from './send-batcher';
-import { RoomChannelRules } from './room-channel-rules.port';
 import type {
   ChatMessage,
   ConversationSummary,
@@ -55,8 +55,13 @@ export interface SendOrigin {
   socketId?: string;
 }
 
-/** Who a room-channel member is, as the channel rules see them. */
 type Asker = Pick<Caller, 'userId'>;
+
+/** A room channel: the room whose content policy bucket its messages fall in, and the channel's name. */
+interface RoomChannelRef {
+  roomId: string;
+  channel: string;
+}
 
 /**
  * Conversations, members, messages and welcomes. Every change commits before anyone hears of it:
@@ -66,8 +71,8 @@ type Asker = Pick<Caller, 'userId'>;
 export class MessagingService {
   private readonly delivery = new DeliveryOrder<Outgoing>();
   private readonly senderOrder = new SenderOrder();
-  /** Room channels seen (a conversation's kind never changes), so their sends go straight to the channel rules. */
-  private readonly roomChannels = new Set<string>();
+  /** Room channels seen (a conversation's kind and room never change), so their sends are judged with the room at once. */
+  private readonly roomChannels = new Map<string, RoomChannelRef>();
   private readonly batcher: SendBatcher;
 
   constructor(
@@ -76,7 +81,6 @@ export class MessagingService {
     private readonly emitter: ChatPublisher,
     private readonly contentPolicy: ContentPolicyPort,
     private readonly sanctions: SanctionsPort,
-    private readonly rules: RoomChannelRules,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     metrics: MetricsService,
   ) {
@@ -100,29 +104,26 @@ export class MessagingService {
   }
 
   private async admitAndAppend(caller: Caller, input: SendInput, origin: SendOrigin): Promise<ChatMessage> {
-    if (this.roomChannels.has(input.conversationId)) return this.sendToRoomChannel(caller, input, origin);
+    const known = this.roomChannels.get(input.conversationId);
+    if (known) return this.sendToRoomChannel(caller, input, origin, known);
     await this.admit(caller, input, undefined);
-    const outcome = await this.appendAndDeliver(caller, input, false, origin);
+    const outcome = await this.appendAndDeliver(caller, input, false, origin, null);
     if (outcome !== 'needs_rule') return outcome;
-    return this.sendToRoomChannel(caller, input, origin);
+    // The first send to a room channel this process sees: learn its room, once.
+    const ref = await this.repository.roomChannelOf(input.conversationId);
+    if (!ref) throw conversationNotFound(input.conversationId);
+    this.rememberRoomChannel(input.conversationId, ref);
+    return this.sendToRoomChannel(caller, input, origin, ref);
   }
 
-  private async sendToRoomChannel(caller: Caller, input: SendInput, origin: SendOrigin): Promise<ChatMessage> {
-    const access = await this.repository.access(input.conversationId, caller.userId);
-    if (!access) throw conversationNotFound(input.conversationId);
-    if (!access.member) {
-      const first = await this.firstCopy(caller, input);
-      if (first) return first;
-      throw notAMember(input.conversationId);
-    }
-    if (!(await this.roomAccess(access, caller)).write) {
-      const first = await this.firstCopy(caller, input);
-      if (first) return first;
-      throw messagingError('CHANNEL_CLOSED', 'This channel is closed to you right now', { conversationId: input.conversationId, channel: access.conversation.channel });
-    }
-    await this.admit(caller, input, access.conversation.roomId ?? undefined);
-    const outcome = await this.appendAndDeliver(caller, input, true, origin);
-    if (outcome === 'needs_rule') throw new Error('room channel send refused after its rule allowed it');
+  /**
+   * A room channel's message is judged with its room (the content policy's rollout bucket); the send
+   * itself checks, in the same statement that stores it, that the sender may write there now.
+   */
+  private async sendToRoomChannel(caller: Caller, input: SendInput, origin: SendOrigin, ref: RoomChannelRef): Promise<ChatMessage> {
+    await this.admit(caller, input, ref.roomId);
+    const outcome = await this.appendAndDeliver(caller, input, true, origin, ref);
+    if (outcome === 'needs_rule') throw new Error('a room channel send was refused for want of its room');
     return outcome;
   }
 
@@ -144,7 +145,13 @@ export class MessagingService {
     return first;
   }
 
-  private async appendAndDeliver(caller: Caller, input: SendInput, roomRuleChecked: boolean, origin: SendOrigin): Promise<ChatMessage | 'needs_rule'> {
+  private async appendAndDeliver(
+    caller: Caller,
+    input: SendInput,
+    roomRuleChecked: boolean,
+    origin: SendOrigin,
+    ref: RoomChannelRef | null,
+  ): Promise<ChatMessage | 'needs_rule'> {
     // Inside a REST request's transaction the result is only final at commit: not tracked as in flight.
     const ticket = this.repository.inTransaction() ? null : this.delivery.begin(input.conversationId);
     let delivered: ChatMessage | null = null;
@@ -155,7 +162,7 @@ export class MessagingService {
       if (!('message' in result)) {
         if (result.outcome === 'not_found') throw conversationNotFound(input.conversationId);
         if (result.outcome === 'not_member') throw notAMember(input.conversationId);
-        this.rememberRoomChannel(input.conversationId);
+        if (result.outcome === 'closed') throw channelClosed(input.conversationId, ref?.channel ?? null);
         return 'needs_rule';
       }
       const { message } = result;
@@ -180,9 +187,9 @@ export class MessagingService {
     for (const ready of this.delivery.finish(conversationId, ticket, outgoing)) this.emitter.message(ready.message, ready.senderSocketId);
   }
 
-  private rememberRoomChannel(conversationId: string): void {
-    if (this.roomChannels.size >= 50_000) this.roomChannels.delete(this.roomChannels.values().next().value as string);
-    this.roomChannels.add(conversationId);
+  private rememberRoomChannel(conversationId: string, ref: RoomChannelRef): void {
+    if (this.roomChannels.size >= 50_000) this.roomChannels.delete(this.roomChannels.keys().next().value as string);
+    this.roomChannels.set(conversationId, ref);
   }
 
   // ---- reading ----
@@ -208,7 +215,7 @@ export class MessagingService {
       const access = accesses.get(id);
       if (!access) refused.push({ conversationId: id, code: 'CONVERSATION_NOT_FOUND' });
       else if (!access.member) refused.push({ conversationId: id, code: 'NOT_A_MEMBER' });
-      else if (access.conversation.kind === 'room' && !(await this.roomAccess(access, caller)).read) refused.push({ conversationId: id, code: 'CHANNEL_CLOSED' });
+      else if (!access.member.read) refused.push({ conversationId: id, code: 'CHANNEL_CLOSED' });
       else readable.push({ conversationId: id, afterSeq: cursor.afterSeq });
     }
     const messages = await this.repository.messagesSince(caller.userId, readable, limit + 1);
@@ -234,8 +241,7 @@ export class MessagingService {
 
   async conversation(caller: Caller, conversationId: string): Promise<ConversationSummary & { members: Awaited<ReturnType<MessagingRepository['members']>> }> {
     const access = await this.readable(caller, conversationId);
-    const { gameId: _gameId, phase: _phase, ...summary } = access.conversation;
-    return { ...summary, members: await this.repository.members(conversationId) };
+    return { ...access.conversation, members: await this.repository.members(conversationId) };
   }
 
   async markRead(caller: Caller, conversationId: string, seq: number): Promise<ReadMarker> {
@@ -340,9 +346,8 @@ export class MessagingService {
       if (decision.action === 'replay') return welcome.package as WelcomePackageView;
 
       const fetchedAt = welcome.now;
-      const { gameId: _gameId, phase: _phase, ...conversation } = access.conversation;
       const view: WelcomePackageView = {
-        conversation,
+        conversation: access.conversation,
         members: await this.repository.members(conversationId),
         messages: await this.repository.lastMessages(conversationId, this.config.chat.welcomeMessages, caller.userId),
         readSeq: access.member!.readSeq,
@@ -380,52 +385,27 @@ export class MessagingService {
 
   // ---- rooms and teams (driven by their modules' events) ----
 
-  /** A room's channel conversation, made on first use (idempotent). */
-  async ensureRoomChannel(roomId: string, channel: RoomChannel, gameId: string | null): Promise<string> {
-    const id = await this.repository.ensureRoomConversation(roomId, channel, gameId);
-    this.rememberRoomChannel(id);
-    return id;
-  }
-
-  /** Someone took a seat or began watching: they join the room channel (or change role in it). */
-  async roomMemberJoined(roomId: string, userId: string, role: 'seat' | 'spectator'): Promise<void> {
-    await this.tx.transaction(async () => {
-      const id = await this.ensureRoomChannel(roomId, 'room', null);
-      const added = await this.repository.addMembers(id, [userId], role, true);
-      if (added.length === 0) await this.repository.setMemberRole(id, userId, role);
-      this.announceJoined(id, added, true);
-    });
-  }
-
-  /** Someone left the room for good: they leave every channel of it. */
-  async roomMemberLeft(roomId: string, userId: string): Promise<void> {
-    await this.tx.transaction(async () => {
-      for (const { id } of await this.repository.roomConversations(roomId)) {
-        const left = await this.repository.leave(id, userId);
-        if (left?.changed) this.announceLeft(id, userId);
-      }
-    });
-  }
-
-  async roomPhaseChanged(roomId: string, gameId: string, phase: string): Promise<void> {
-    await this.repository.setRoomPhase(roomId, gameId, phase);
-  }
-
   /**
-   * Sets who is in a room channel (the mafia, the dead): for the games module, which alone knows the
-   * hidden roles. Idempotent: members already in stay, the others leave.
+   * A room's channel members changed, already committed by the games module with the room event: the
+   * members' sockets follow (those who may read get the channel's messages live) and the channel hears.
    */
-  async setRoomChannelMembers(roomId: string, channel: RoomChannel, userIds: string[], role: MemberRole = 'seat'): Promise<void> {
-    await this.syncMembers(() => this.ensureRoomChannel(roomId, channel, null), userIds, role);
-  }
-
-  /** The game's private channels (Mafia's mafia and dead) now hold exactly these users. */
-  async roomChannelsChanged(roomId: string, gameId: string, phase: string, channels: Record<string, string[]>): Promise<void> {
-    for (const [channel, userIds] of Object.entries(channels)) {
-      if (!isRoomChannel(channel) || channel === 'room') continue;
-      await this.syncMembers(() => this.ensureRoomChannel(roomId, channel, gameId), userIds, 'seat');
+  followRoomChannels(changes: RoomChatChange[]): void {
+    const joined = new Map<string, { readers: string[]; all: string[] }>();
+    for (const change of changes) {
+      if (change.change === 'joined') {
+        const entry = joined.get(change.conversationId) ?? { readers: [], all: [] };
+        entry.all.push(change.userId);
+        if (change.readable) entry.readers.push(change.userId);
+        joined.set(change.conversationId, entry);
+      } else if (change.change === 'left') {
+        this.emitter.memberLeft(change.conversationId, change.userId);
+      } else if (change.readable) {
+        this.emitter.joinUser(change.userId, [change.conversationId]);
+      } else {
+        this.emitter.stopFollowing(change.userId, change.conversationId);
+      }
     }
-    await this.repository.setRoomPhase(roomId, gameId, phase);
+    for (const [conversationId, { readers, all }] of joined) this.emitter.membersJoined(conversationId, all, true, readers);
   }
 
   /** A team's conversation with exactly these members (idempotent); for the teams module. */
@@ -466,26 +446,8 @@ export class MessagingService {
     const access = await this.repository.access(conversationId, caller.userId);
     if (!access) throw conversationNotFound(conversationId);
     if (!access.member) throw notAMember(conversationId);
-    if (access.conversation.kind === 'room' && !(await this.roomAccess(access, caller)).read) {
-      throw messagingError('CHANNEL_CLOSED', 'This channel is closed to you right now', { conversationId, channel: access.conversation.channel });
-    }
+    if (!access.member.read) throw channelClosed(conversationId, access.conversation.channel);
     return access;
-  }
-
-  private async roomAccess(access: ConversationAccess, caller: Asker): Promise<ChannelAccess> {
-    const { conversation, member } = access;
-    const roomId = conversation.roomId!;
-    // Only games with a dead channel need to know whether the asker is dead (one more lookup).
-    const dead = conversation.gameId === 'mafia' ? await this.repository.isLiveRoomChannelMember(roomId, 'dead', caller.userId) : false;
-    return this.rules.access({
-      roomId,
-      channel: conversation.channel!,
-      gameId: conversation.gameId,
-      phase: conversation.phase,
-      userId: caller.userId,
-      role: member!.role,
-      dead,
-    });
   }
 
   private async assertUsersExist(userIds: string[]): Promise<void> {

@@ -1,4 +1,4 @@
-import type { ConversationKind, MemberRole, RoomChannel } from './domain/conversation';
+import type { ConversationKind, MemberRole } from './domain/conversation';
 import type { WelcomeState } from './domain/welcome';
 
 /** A message as every member sees it. */
@@ -20,7 +20,7 @@ export interface ConversationSummary {
   kind: ConversationKind;
   title: string | null;
   roomId: string | null;
-  channel: RoomChannel | null;
+  channel: string | null;
   teamId: string | null;
   /** The seq of the newest message; 0 when there is none. */
   lastSeq: number;

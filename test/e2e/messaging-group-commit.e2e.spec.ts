@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import { MessagingRepository, type NewMessage, type SendOutcome } from '../../src/messaging/messaging.repository';
 import { SendBatcher } from '../../src/messaging/send-batcher';
 import { chatSocket, group, players, waitForLockWaiters } from '../support/chat';
@@ -50,8 +51,11 @@ describe('chat group commit', () => {
     const [ada, bob, eve] = await players(arena, 3, `Batch ${padCount}`);
     const first = await group(arena, ada, [bob]);
     const second = await group(arena, bob, []);
-    const roomChannel = (await db.query(`INSERT INTO conversations (kind, room_id, channel) VALUES ('room', gen_random_uuid(), 'room') RETURNING id`)).rows[0].id;
+    const roomChannel = (await db.query(`INSERT INTO conversations (kind, room_id, channel, everyone, spectators) VALUES ('room', gen_random_uuid(), 'room', true, 'write') RETURNING id`)).rows[0].id;
     await db.query(`INSERT INTO conversation_members (conversation_id, user_id, role) VALUES ($1, $2, 'seat')`, [roomChannel, ada.userId]);
+    // A channel its game closed to ada for now: she is a member who may read, not write.
+    const closedChannel = (await db.query(`INSERT INTO conversations (kind, room_id, channel, everyone, spectators) VALUES ('room', gen_random_uuid(), 'night', false, 'none') RETURNING id`)).rows[0].id;
+    await db.query(`INSERT INTO conversation_members (conversation_id, user_id, role, can_write) VALUES ($1, $2, 'seat', false)`, [closedChannel, ada.userId]);
     const earlier = message(await repository.send(send(first, ada.userId, 'earlier')))!;
 
     const outcomes = await repository.sendBatch([
@@ -62,18 +66,22 @@ describe('chat group commit', () => {
       send('00000000-0000-4000-8000-000000000000', ada.userId, 'nowhere'),
       send(first, eve.userId, 'intruder'),
       send(roomChannel, ada.userId, 'unruled'),
+      send(closedChannel, ada.userId, 'closed', true),
       send(first, ada.userId, 'a3'),
       ...(await padding(padCount, label)),
     ]);
 
-    expect(outcomes.map((o) => o.outcome)).toEqual(['sent', 'sent', 'sent', 'duplicate', 'not_found', 'not_member', 'needs_rule', 'sent', ...Array(padCount).fill('sent')]);
+    expect(outcomes.map((o) => o.outcome)).toEqual(['sent', 'sent', 'sent', 'duplicate', 'not_found', 'not_member', 'needs_rule', 'closed', 'sent', ...Array(padCount).fill('sent')]);
     expect(message(outcomes[3])).toEqual(earlier);
-    expect(outcomes.map((o) => message(o)?.seq ?? null)).toEqual([2, 1, 3, 1, null, null, null, 4, ...Array.from({ length: padCount }, (_, i) => i + 1)]);
+    expect(outcomes.map((o) => message(o)?.seq ?? null)).toEqual([2, 1, 3, 1, null, null, null, null, 4, ...Array.from({ length: padCount }, (_, i) => i + 1)]);
     expect(await seqs(first)).toEqual([[1, 'earlier'], [2, 'a1'], [3, 'b2'], [4, 'a3']]);
     expect(await seqs(second)).toEqual([[1, 'b1']]);
     expect(await seqs(roomChannel)).toEqual([]);
-    const lastSeqs = (await db.query('SELECT id, last_seq FROM conversations WHERE id = ANY($1::uuid[])', [[first, second, roomChannel]])).rows;
-    expect(Object.fromEntries(lastSeqs.map((r) => [r.id, Number(r.last_seq)]))).toEqual({ [first]: 4, [second]: 1, [roomChannel]: 0 });
+    expect(await seqs(closedChannel)).toEqual([]);
+    const lastSeqs = (await db.query('SELECT id, last_seq FROM conversations WHERE id = ANY($1::uuid[])', [[first, second, roomChannel, closedChannel]])).rows;
+    expect(Object.fromEntries(lastSeqs.map((r) => [r.id, Number(r.last_seq)]))).toEqual({ [first]: 4, [second]: 1, [roomChannel]: 0, [closedChannel]: 0 });
+    // One at a time, the same answer.
+    expect(await repository.send(send(closedChannel, ada.userId, 'closed-alone', true))).toEqual({ outcome: 'closed' });
   });
 
   it('answers a batch bigger than the kept plan covers (planned for its size) the same way', async () => {
@@ -100,7 +108,7 @@ describe('chat group commit', () => {
   it('refuses a send it will not store without waiting for its conversation\'s lock (the function)', async () => {
     const [ada, eve] = await players(arena, 2, 'NoWait');
     const id = await group(arena, ada, []);
-    const roomChannel = (await db.query(`INSERT INTO conversations (kind, room_id, channel) VALUES ('room', gen_random_uuid(), 'room') RETURNING id`)).rows[0].id;
+    const roomChannel = (await db.query(`INSERT INTO conversations (kind, room_id, channel, everyone, spectators) VALUES ('room', gen_random_uuid(), 'room', true, 'write') RETURNING id`)).rows[0].id;
     await db.query(`INSERT INTO conversation_members (conversation_id, user_id, role) VALUES ($1, $2, 'seat')`, [roomChannel, ada.userId]);
     await db.query('BEGIN');
     await db.query('UPDATE conversations SET last_seq = last_seq WHERE id = ANY($1::uuid[])', [[id, roomChannel]]);
@@ -137,27 +145,39 @@ describe('chat group commit', () => {
   it.each([
     ['the function', 1],
     ['the statement', 5],
-  ])('commits to a room\'s channels and the room\'s phase changes run side by side without a deadlock (%s)', async (_label, perChannel) => {
-    // The room channel's id sorts before the dead channel's, the reverse of their names: a phase update that
+  ])('commits to a room\'s channels and the room\'s channel changes run side by side without a deadlock (%s)', async (_label, perChannel) => {
+    // The room channel's id sorts before the dead channel's, the reverse of their names: a channel change that
     // locked by name and a batch that locks by id would cross.
     const [ada] = await players(arena, 1, `Phase ${perChannel}`);
     const roomId = (await db.query('SELECT gen_random_uuid() AS id')).rows[0].id;
     const ids = { room: `00000000-0000-4000-8000-00000000000${perChannel}`, dead: `ffffffff-ffff-4fff-8fff-fffffffffff${perChannel}` };
     for (const [channel, id] of Object.entries(ids)) {
-      await db.query(`INSERT INTO conversations (id, kind, room_id, channel, game_id) VALUES ($1, 'room', $2, $3, 'mafia')`, [id, roomId, channel]);
+      await db.query(`INSERT INTO conversations (id, kind, room_id, channel, everyone, spectators) VALUES ($1, 'room', $2, $3, $4, 'none')`, [id, roomId, channel, channel === 'room']);
       await db.query(`INSERT INTO conversation_members (conversation_id, user_id, role) VALUES ($1, $2, 'seat')`, [id, ada.userId]);
     }
     const rounds = Array.from({ length: 20 }, (_, i) => [
       repository.sendBatch(
         Array.from({ length: perChannel as number }, (_, k) => [send(ids.room, ada.userId, `r-${i}-${k}`, true), send(ids.dead, ada.userId, `d-${i}-${k}`, true)]).flat(),
       ),
-      repository.setRoomPhase(roomId, 'mafia', i % 2 === 0 ? 'night' : 'day'),
+      // What a room commit does when its game's channels change: here, what spectators may do in the room.
+      arena.app.get(DataSource).query(`SELECT * FROM chat_set_room_channels($1, $2::jsonb)`, [
+        roomId,
+        JSON.stringify(
+          Object.keys(ids).map((channel) => ({
+            channel,
+            everyone: channel === 'room',
+            spectators: channel === 'room' && i % 2 === 0 ? 'read' : 'none',
+            members: [{ user_id: ada.userId, read: true, write: true }],
+          })),
+        ),
+      ]),
     ]);
     const settled = await Promise.allSettled(rounds.flat());
     expect(settled.filter((s) => s.status === 'rejected').map((s) => String((s as PromiseRejectedResult).reason))).toEqual([]);
     expect((await seqs(ids.room)).map(([seq]) => seq)).toEqual(Array.from({ length: 20 * (perChannel as number) }, (_, i) => i + 1));
-    const phases = (await db.query('SELECT DISTINCT phase FROM conversations WHERE room_id = $1', [roomId])).rows;
-    expect(phases).toHaveLength(1);
+    const spectators = (await db.query(`SELECT spectators FROM conversations WHERE room_id = $1 AND channel = 'room'`, [roomId])).rows;
+    expect(spectators).toHaveLength(1);
+    expect(['read', 'none']).toContain(spectators[0].spectators);
   });
 
   it.each([

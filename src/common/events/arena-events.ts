@@ -4,16 +4,11 @@
  * retry). Names are `<module>.<fact in the past tense>`.
  */
 export const ArenaEvents = {
-  /** A room was created (payload RoomCreated). */
-  roomCreated: 'rooms.created',
-  /** Someone took a seat or began watching (payload RoomMemberJoined). */
-  roomMemberJoined: 'rooms.member-joined',
-  /** Someone left a seat or stopped watching for good (payload RoomMemberLeft). */
-  roomMemberLeft: 'rooms.member-left',
-  /** A room's phase changed; chat channel rules may have changed with it (payload RoomPhaseChanged). */
-  roomPhaseChanged: 'rooms.phase-changed',
-  /** Who is in a game's private chat channels changed (payload RoomChannelsChanged). */
-  roomChannelsChanged: 'rooms.channels-changed',
+  /**
+   * A room's chat channel members, or what they may read, changed (payload RoomChatChanged). The rows were
+   * committed with the room event; this only moves live sockets, which a reconnect also does.
+   */
+  roomChatChanged: 'rooms.chat-changed',
   /** A user was sanctioned; live sockets must act at once (payload UserSanctioned). */
   userSanctioned: 'moderation.user-sanctioned',
   /** A team was formed (payload TeamCreated); chat makes its team conversation. */
@@ -24,36 +19,18 @@ export const ArenaEvents = {
   teamMemberLeft: 'teams.member-left',
 } as const;
 
-export interface RoomCreated {
-  roomId: string;
-  gameId: string;
-  hostUserId: string;
-}
-
-export interface RoomMemberJoined {
-  roomId: string;
+/** One committed change to a room channel's members: joined, left, or may now read or no longer (`access`). */
+export interface RoomChatChange {
+  conversationId: string;
   userId: string;
-  role: 'seat' | 'spectator';
-  seat: number | null;
+  change: 'joined' | 'left' | 'access';
+  /** Whether the member may read the channel now (its sockets get its messages live). */
+  readable: boolean;
 }
 
-export interface RoomMemberLeft {
+export interface RoomChatChanged {
   roomId: string;
-  userId: string;
-}
-
-export interface RoomPhaseChanged {
-  roomId: string;
-  gameId: string;
-  phase: string;
-}
-
-export interface RoomChannelsChanged {
-  roomId: string;
-  gameId: string;
-  phase: string;
-  /** Channel name -> the users in it (bots have no user and never chat). Channels absent are unchanged. */
-  channels: Record<string, string[]>;
+  changes: RoomChatChange[];
 }
 
 export interface UserSanctioned {

@@ -111,6 +111,21 @@ export interface GameResult {
 /** What a bot remembers between its turns: the last few rounds it saw (the runtime keeps 3). */
 export type BotMemory = ReadonlyArray<Record<string, unknown>>;
 
+/** A set of seats in a chat channel rule: every member seat, none, or these. */
+export type SeatSet = 'members' | 'none' | readonly number[];
+
+/** One chat channel of a game, as it stands in the current state. */
+export interface ChatChannelRule {
+  /** Who is in it: every seat (and the spectators), or these seats. Leaving it loses the channel's history. */
+  members: 'all' | readonly number[];
+  /** Member seats that may read now (default every member): one who may not keeps its place and history. */
+  read?: SeatSet;
+  /** Member seats that may write now (only seats that may read). */
+  write: SeatSet;
+  /** What spectators may do, in a channel of every seat. */
+  spectators: 'none' | 'read' | 'write';
+}
+
 export interface GameEngine<S, O extends object = Record<string, unknown>> {
   readonly id: string;
   /**
@@ -164,10 +179,12 @@ export interface GameEngine<S, O extends object = Record<string, unknown>> {
   botAction(view: Record<string, unknown>, seat: number, memory: BotMemory, ctx: GameContext): GameAction | null;
 
   /**
-   * The game's private chat channels and the seats in each (e.g. Mafia's `mafia` and `dead`), so the
-   * chat module can keep their membership without ever seeing roles. Games without any omit it.
+   * The game's chat channels now, by name, and who may read and write each one (Mafia's `room`, `mafia`
+   * and `dead`). The runtime stores them with the room event that changed them, so a client that sees a
+   * phase finds its chat rules in force; a channel no longer declared is closed. Games that omit it have
+   * one channel, `room`, open to every seat and spectator.
    */
-  privateChannels?(state: S): Record<string, number[]>;
+  channels?(state: S): Record<string, ChatChannelRule>;
 
   /** What a bot should remember of this view after acting (one entry per round), or null. */
   botMemoryEntry?(view: Record<string, unknown>, seat: number): Record<string, unknown> | null;

@@ -2,12 +2,6 @@
 export const CONVERSATION_KINDS = ['room', 'team', 'direct', 'group'] as const;
 export type ConversationKind = (typeof CONVERSATION_KINDS)[number];
 
-/** A room has one conversation per channel: everyone's, the mafia's night channel, the dead's. */
-export const ROOM_CHANNELS = ['room', 'mafia', 'dead'] as const;
-export type RoomChannel = (typeof ROOM_CHANNELS)[number];
-
-export const isRoomChannel = (name: string): name is RoomChannel => (ROOM_CHANNELS as readonly string[]).includes(name);
-
 export const MEMBER_ROLES = ['owner', 'member', 'seat', 'spectator'] as const;
 export type MemberRole = (typeof MEMBER_ROLES)[number];
 

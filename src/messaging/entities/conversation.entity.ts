@@ -1,12 +1,13 @@
 import { Check, Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
 import { User } from '../../identity/entities/user.entity';
-import type { ConversationKind, RoomChannel } from '../domain/conversation';
+import type { ConversationKind } from '../domain/conversation';
 
 /** A conversation: a room channel, a team's channel, a direct pair or a group. `last_seq` orders its messages. */
 @Entity({ name: 'conversations' })
 @Check('chk_conversations_kind', `kind IN ('room', 'team', 'direct', 'group')`)
 @Check('chk_conversations_room', `(kind = 'room') = (room_id IS NOT NULL AND channel IS NOT NULL)`)
-@Check('chk_conversations_channel', `channel IS NULL OR channel IN ('room', 'mafia', 'dead')`)
+@Check('chk_conversations_room_access', `(kind = 'room') = (everyone IS NOT NULL AND spectators IS NOT NULL)`)
+@Check('chk_conversations_spectators', `spectators IS NULL OR spectators IN ('none', 'read', 'write')`)
 @Check('chk_conversations_team', `(kind = 'team') = (team_id IS NOT NULL)`)
 @Check('chk_conversations_direct', `(kind = 'direct') = (direct_key IS NOT NULL)`)
 @Check('chk_conversations_last_seq', `last_seq >= 0`)
@@ -26,15 +27,17 @@ export class Conversation {
   @Column({ name: 'room_id', type: 'uuid', nullable: true })
   roomId: string | null;
 
+  /** A room channel's name, as its game declares it. */
   @Column({ type: 'text', nullable: true })
-  channel: RoomChannel | null;
+  channel: string | null;
 
-  /** The room's game and current phase, for the channel rules; kept from rooms.* events. */
-  @Column({ name: 'game_id', type: 'text', nullable: true })
-  gameId: string | null;
+  /** A room channel that every seat and the spectators are in (the others hold the seats the game names). */
+  @Column({ type: 'boolean', nullable: true })
+  everyone: boolean | null;
 
+  /** What spectators may do in a room channel now: none, read or write; set by the game. */
   @Column({ type: 'text', nullable: true })
-  phase: string | null;
+  spectators: 'none' | 'read' | 'write' | null;
 
   @Column({ name: 'team_id', type: 'uuid', nullable: true })
   teamId: string | null;

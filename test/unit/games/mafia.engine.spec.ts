@@ -4,7 +4,7 @@ import { seededRandom } from '../../../src/games/domain/random';
 import { mafiaEngine, parseMafiaOptions } from '../../../src/games/domain/mafia/mafia.engine';
 import { mafiaCount } from '../../../src/games/domain/mafia/mafia.rules';
 import type { MafiaOptions, MafiaState, MafiaView } from '../../../src/games/domain/mafia/mafia.types';
-import { mafiaChatChannels } from '../../../src/games/domain/mafia/mafia.view';
+import { mafiaChannels, mafiaChatChannels } from '../../../src/games/domain/mafia/mafia.view';
 import { roomDeadlines, roomView } from '../../../src/games/domain/room/room.rules';
 import { canSee, contextAt, fireDeadline, gameRoom, mustApply, seatsOf } from '../../support/engine-harness';
 
@@ -416,6 +416,59 @@ describe('mafia: chat channels', () => {
     expect(channels(g.state, 0)).toEqual({ room: [true, true], mafia: [false, false], dead: [true, false] });
     expect(channels(g.state, 1)).toEqual({ room: [true, true], mafia: [true, false], dead: [true, false] });
     expect(channels(g.state, 'spectator')).toEqual({ room: [true, false], mafia: [false, false], dead: [false, false] });
+  });
+});
+
+describe('mafia: chat channel declarations', () => {
+  it('at night: the room read-only for all, the mafia channel holds the mafia and only the living write it, the dead channel the dead', () => {
+    const g = game(8, 3);
+    expect(mafiaEngine.channels!(g.state)).toEqual({
+      room: { members: 'all', write: 'none', spectators: 'read' },
+      mafia: { members: [4, 7], read: [4, 7], write: [4, 7], spectators: 'none' },
+      dead: { members: [], write: 'members', spectators: 'none' },
+    });
+  });
+
+  it('by day: the living write in the room, the mafia channel is read-only, the dead talk among themselves', () => {
+    const g = game(8, 3);
+    g.kill({ 4: 0, 7: 0 });
+    expect(mafiaChannels(g.state)).toEqual({
+      room: { members: 'all', write: [1, 2, 3, 4, 5, 6, 7], spectators: 'read' },
+      mafia: { members: [4, 7], read: [4, 7], write: 'none', spectators: 'none' },
+      dead: { members: [0], write: 'members', spectators: 'none' },
+    });
+    g.readyAll();
+    expect(mafiaChannels(g.state).room.write).toEqual([1, 2, 3, 4, 5, 6, 7]);
+  });
+
+  it('keeps a dead mafia seat in the mafia channel without reading it, and in the dead channel', () => {
+    const g = game(8, 3);
+    g.kill({ 4: 0, 7: 0 });
+    g.readyAll();
+    g.vote({ 1: 4, 2: 4, 3: 4, 5: 4, 6: 4, 4: 1, 7: 1 });
+    expect(g.state.phase).toBe('night');
+    expect(mafiaChannels(g.state)).toEqual({
+      room: { members: 'all', write: 'none', spectators: 'read' },
+      mafia: { members: [4, 7], read: [7], write: [7], spectators: 'none' },
+      dead: { members: [0, 4], write: 'members', spectators: 'none' },
+    });
+    g.timeout();
+    expect(g.state.phase).toBe('discussion');
+    expect(mafiaChannels(g.state).room.write).toEqual([1, 2, 3, 5, 6, 7]);
+    expect(mafiaChannels(g.state).mafia).toEqual({ members: [4, 7], read: [7], write: 'none', spectators: 'none' });
+  });
+
+  it('once the game is over: the room open to every seat, the side channels read-only for their members', () => {
+    const g = game(4, 2);
+    g.kill({ 1: 0 });
+    g.readyAll();
+    g.vote({ 1: 2, 2: 1, 3: 1 });
+    expect(g.state.phase).toBe('finished');
+    expect(mafiaChannels(g.state)).toEqual({
+      room: { members: 'all', write: 'members', spectators: 'read' },
+      mafia: { members: [1], write: 'none', spectators: 'none' },
+      dead: { members: [0, 1], write: 'none', spectators: 'none' },
+    });
   });
 });
 

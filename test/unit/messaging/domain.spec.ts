@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { checkBody } from '../../../src/messaging/domain/body';
-import { defaultRoomChannelRule, mafiaChannelAccess } from '../../../src/messaging/domain/channel-rules';
 import { directKey, membershipIsManaged } from '../../../src/messaging/domain/conversation';
 import { isEmptyRange, planHistory, toHistoryPage } from '../../../src/messaging/domain/history';
 import { decideConfirm, decideFetch } from '../../../src/messaging/domain/welcome';
@@ -98,45 +97,5 @@ describe('conversations', () => {
 
   it('lets the API manage only group members', () => {
     expect(['room', 'team', 'direct', 'group'].filter((k) => !membershipIsManaged(k as never))).toEqual(['group']);
-  });
-});
-
-describe('room channel rules', () => {
-  const context = { roomId: 'r', gameId: null, phase: null, userId: 'u', role: 'seat' as const, dead: false };
-
-  it('opens the room channel only, in games without channel rules', () => {
-    expect(defaultRoomChannelRule({ ...context, channel: 'room' })).toEqual({ read: true, write: true });
-    expect(defaultRoomChannelRule({ ...context, channel: 'mafia' })).toEqual({ read: false, write: false });
-    expect(defaultRoomChannelRule({ ...context, channel: 'dead' })).toEqual({ read: false, write: false });
-  });
-
-  it('applies Mafia\'s rules in Mafia rooms: at night the town cannot write, the mafia can in its channel, the dead only among the dead', () => {
-    const mafia = { ...context, gameId: 'mafia', phase: 'night' };
-    expect(defaultRoomChannelRule({ ...mafia, channel: 'room' })).toEqual({ read: true, write: false });
-    expect(defaultRoomChannelRule({ ...mafia, channel: 'mafia' })).toEqual({ read: true, write: true });
-    expect(defaultRoomChannelRule({ ...mafia, phase: 'discussion', channel: 'room' })).toEqual({ read: true, write: true });
-    expect(defaultRoomChannelRule({ ...mafia, phase: 'discussion', channel: 'room', dead: true })).toEqual({ read: true, write: false });
-    expect(defaultRoomChannelRule({ ...mafia, phase: 'discussion', channel: 'dead', dead: true })).toEqual({ read: true, write: true });
-    expect(defaultRoomChannelRule({ ...mafia, channel: 'dead' })).toEqual({ read: false, write: false });
-  });
-
-  const living = { spectator: false, mafia: false, alive: true };
-  it.each([
-    ['room', 'lobby', { ...living, spectator: true }, { read: true, write: true }],
-    ['room', 'night', living, { read: true, write: false }],
-    ['room', 'discussion', living, { read: true, write: true }],
-    ['room', 'voting', { ...living, alive: false }, { read: true, write: false }],
-    ['room', 'discussion', { ...living, spectator: true }, { read: true, write: false }],
-    ['room', 'finished', { ...living, alive: false }, { read: true, write: true }],
-    ['mafia', 'night', { ...living, mafia: true }, { read: true, write: true }],
-    ['mafia', 'discussion', { ...living, mafia: true }, { read: true, write: false }],
-    ['mafia', 'night', living, { read: false, write: false }],
-    ['mafia', 'night', { ...living, mafia: true, alive: false }, { read: true, write: false }],
-    ['mafia', 'night', { ...living, spectator: true }, { read: false, write: false }],
-    ['dead', 'night', { ...living, alive: false }, { read: true, write: true }],
-    ['dead', 'night', living, { read: false, write: false }],
-    ['dead', 'voting', { ...living, spectator: true, alive: false }, { read: false, write: false }],
-  ] as const)('Mafia %s channel in %s for %j: %j', (channel, phase, member, access) => {
-    expect(mafiaChannelAccess(channel, { ...member, phase })).toEqual(access);
   });
 });

@@ -2,7 +2,7 @@ import { reject, type GameEngine, type GameResult, type Rejection } from '../eng
 import { mafiaBotAction, mafiaBotMemoryEntry } from './mafia.bot';
 import { mafiaActors, mafiaPendingSeats, mafiaPhases, mafiaTimeout, startGame } from './mafia.rules';
 import type { MafiaOptions, MafiaState } from './mafia.types';
-import { mafiaView } from './mafia.view';
+import { mafiaChannels, mafiaView } from './mafia.view';
 
 export const MAFIA_DEFAULT_OPTIONS: MafiaOptions = {
   nightMs: 7_000,
@@ -64,14 +64,5 @@ export const mafiaEngine: GameEngine<MafiaState, MafiaOptions> = {
   result: mafiaResult,
   botAction: mafiaBotAction,
   botMemoryEntry: mafiaBotMemoryEntry,
-  privateChannels: mafiaPrivateChannels,
+  channels: mafiaChannels,
 };
-
-/** The mafia channel holds every mafia seat (the dead read it, only the living write); the dead channel the dead. */
-export function mafiaPrivateChannels(state: MafiaState): Record<string, number[]> {
-  const seats = state.seats.map((seat) => seat.seat);
-  return {
-    mafia: seats.filter((seat) => state.roles[seat] === 'mafia'),
-    dead: state.phase === 'lobby' ? [] : seats.filter((seat) => !state.alive.includes(seat)),
-  };
-}

@@ -1,4 +1,4 @@
-import type { Viewer } from '../engine';
+import type { ChatChannelRule, SeatSet, Viewer } from '../engine';
 import { mafiaCount, mafiaPendingSeats } from './mafia.rules';
 import type { MafiaState, MafiaView, MafiaYouView } from './mafia.types';
 
@@ -60,33 +60,46 @@ export interface MafiaChatAccess {
   canWrite: boolean;
 }
 
-const access = (channel: MafiaChatChannel, canRead: boolean, canWrite: boolean): MafiaChatAccess => ({
-  channel,
-  canRead,
-  canWrite: canRead && canWrite,
-});
-
 /**
- * Chat gated by phase: at night only the mafia channel is open, to living mafia; by day the living talk
- * in the room; the dead talk only among themselves and stop reading the mafia channel (they learn
- * nothing new). Spectators read the room only.
+ * Mafia's chat channels, gated by phase: at night only the mafia channel is open, to living mafia; by day
+ * the living talk in the room; the dead talk only among themselves and stop reading the mafia channel
+ * (they learn nothing new). Spectators read the room only. Membership follows the roles: the mafia channel
+ * holds every mafia seat, the dead channel the dead, so nobody else is ever in them. Once the game is over
+ * the room is open to every seat and the side channels keep their history, read-only, for their members.
  */
+export function mafiaChannels(state: MafiaState): Record<MafiaChatChannel, ChatChannelRule> {
+  const seats = state.seats.map((seat) => seat.seat);
+  const mafia = seats.filter((seat) => state.roles[seat] === 'mafia');
+  const dead = seats.filter((seat) => !state.alive.includes(seat));
+  const living = (group: number[]) => group.filter((seat) => state.alive.includes(seat));
+  const inPlay = state.phase === 'night' || state.phase === 'discussion' || state.phase === 'voting';
+  if (!inPlay) {
+    return {
+      room: { members: 'all', write: 'members', spectators: 'read' },
+      mafia: { members: mafia, write: 'none', spectators: 'none' },
+      dead: { members: dead, write: 'none', spectators: 'none' },
+    };
+  }
+  const night = state.phase === 'night';
+  return {
+    room: { members: 'all', write: night ? 'none' : living(seats), spectators: 'read' },
+    mafia: { members: mafia, read: living(mafia), write: night ? living(mafia) : 'none', spectators: 'none' },
+    dead: { members: dead, write: 'members', spectators: 'none' },
+  };
+}
+
+const inSet = (set: SeatSet | undefined, seat: number) => set === undefined || set === 'members' || (set !== 'none' && set.includes(seat));
+
+/** What one viewer may do in each channel, as `mafiaChannels` declares it (for clients to show). */
 export function mafiaChatChannels(state: MafiaState, viewer: Viewer): MafiaChatAccess[] {
   const seated = typeof viewer === 'number' && state.seats.some((seat) => seat.seat === viewer);
-  if (!seated) return [access('room', true, false), access('mafia', false, false), access('dead', false, false)];
-  const inPlay = state.phase === 'night' || state.phase === 'discussion' || state.phase === 'voting';
-  const isMafia = state.roles[viewer] === 'mafia';
-  if (!inPlay) {
-    // Lobby and game over: the room is open to every seat; the side channels keep their history for their members.
-    const dead = state.deaths.some((death) => death.seat === viewer);
-    return [access('room', true, true), access('mafia', isMafia, false), access('dead', dead, false)];
-  }
-  if (!state.alive.includes(viewer)) {
-    return [access('room', true, false), access('mafia', false, false), access('dead', true, true)];
-  }
-  return [
-    access('room', true, state.phase !== 'night'),
-    access('mafia', isMafia, state.phase === 'night'),
-    access('dead', false, false),
-  ];
+  return Object.entries(mafiaChannels(state)).map(([channel, rule]) => {
+    if (!seated) {
+      const open = rule.members === 'all' ? rule.spectators : 'none';
+      return { channel: channel as MafiaChatChannel, canRead: open !== 'none', canWrite: open === 'write' };
+    }
+    const member = rule.members === 'all' || rule.members.includes(viewer);
+    const canRead = member && inSet(rule.read, viewer);
+    return { channel: channel as MafiaChatChannel, canRead, canWrite: canRead && inSet(rule.write, viewer) };
+  });
 }

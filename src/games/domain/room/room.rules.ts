@@ -50,13 +50,6 @@ export function seatOfUser(state: RoomState, userId: string): RoomSeat | undefin
   return state.seats.find((seat) => seat.userId === userId);
 }
 
-/** The game's phase while playing, else the room's; what chat and lobby care about. */
-export function phaseLabel(state: RoomState, engines: EngineLookup): string {
-  if (state.phase !== 'playing' || state.game === null) return state.phase;
-  const view = engineOf(state, engines)?.view(state.game, 'spectator');
-  return typeof view?.phase === 'string' ? view.phase : state.phase;
-}
-
 /** The engine a room plays under: its game at the rules version it was made under. */
 export function engineOf(state: RoomState, engines: EngineLookup): Engine | undefined {
   return engines(state.gameId, state.rulesVersion);
