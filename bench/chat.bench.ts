@@ -114,6 +114,7 @@ async function serve(): Promise<void> {
   const databaseUrl = process.env.BENCH_DATABASE_URL!;
   const config = loadConfig({
     NODE_ENV: 'development',
+    ARENA_BENCH_GAME: '1',
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent',
     DATABASE_URL: databaseUrl,
     DATABASE_POOL_SIZE: String(POOL),

@@ -207,6 +207,7 @@ async function main(): Promise<void> {
       [],
       {
         NODE_ENV: 'development',
+        ARENA_BENCH_GAME: '1',
         HOST: '127.0.0.1',
         PORT: String(arenaPort),
         DATABASE_URL: withDatabase(ADMIN_URL, database),

@@ -99,6 +99,7 @@ function connect() {
   state.socket = socket;
   socket.on('connect', async () => {
     $('#status').textContent = 'online';
+    await loadGames();
     await subscribeLobby();
     if (state.room) await rejoin();
     await loadConversations();
@@ -124,6 +125,24 @@ function connect() {
 
 const gameId = () => $('#game').value;
 $('#game').addEventListener('change', () => subscribeLobby());
+
+/** The games this server runs, as its engine registry lists them (GET /games); the choice made is kept. */
+async function loadGames() {
+  const response = await fetch('/games');
+  if (!response.ok) return showError({ code: 'OFFLINE', message: 'The games list is unavailable' });
+  const { games } = await response.json();
+  const select = $('#game');
+  const chosen = select.value;
+  select.replaceChildren(
+    ...games.map(({ gameId: id }) => {
+      const option = document.createElement('option');
+      option.value = id;
+      option.textContent = id;
+      return option;
+    }),
+  );
+  if (games.some(({ gameId: id }) => id === chosen)) select.value = chosen;
+}
 
 async function subscribeLobby() {
   const listed = await act('lobby:subscribe', { gameId: gameId() });

@@ -134,6 +134,10 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1)
   BOT_BRAIN_TIMEOUT_MS = 1_000;
 
+  /** Registers the `bench` game, which only the benchmarks play. */
+  @Transform(toBool) @IsBoolean()
+  ARENA_BENCH_GAME = false;
+
   @Transform(toInt) @IsInt() @Min(1000)
   WELCOME_GRACE_MS = 5 * 60 * 1000;
 
@@ -199,6 +203,7 @@ export interface AppConfig {
     deadlineLeaseMs: number;
     botDelayMs: number;
     botBrainTimeoutMs: number;
+    benchGame: boolean;
   };
   chat: { welcomeGraceMs: number; maxBodyChars: number; welcomeMessages: number; maxGroupMembers: number; commitConcurrency: number };
   moderation: {
@@ -270,6 +275,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       deadlineLeaseMs: vars.DEADLINE_LEASE_MS,
       botDelayMs: vars.BOT_DELAY_MS,
       botBrainTimeoutMs: vars.BOT_BRAIN_TIMEOUT_MS,
+      benchGame: vars.ARENA_BENCH_GAME,
     },
     chat: {
       welcomeGraceMs: vars.WELCOME_GRACE_MS,

@@ -1,18 +1,54 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { ValidateBy, type ValidationOptions } from 'class-validator';
 import { ContentPolicyPort } from '../common/ports/content-policy.port';
+import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { benchEngine } from './domain/bench/bench.engine';
 import type { GameEngine } from './domain/engine';
 import { mafiaEngine } from './domain/mafia/mafia.engine';
 import type { EngineLookup, RoomState } from './domain/room/room.types';
 import { createRoastEngine } from './domain/roast/roast.engine';
+import type { RoastEngineDeps } from './domain/roast/roast.types';
 
 type AnyEngine = GameEngine<unknown, object>;
 
 /**
- * The games Arena runs, by id and rules version. A room plays under the version it was made under, so a
- * version stays registered while rooms made under it remain; new rooms get the latest. Roasts go through
- * the content policy port (surface 'roast'), so moderation's rules apply to them without the rules
- * importing moderation.
+ * Every game Arena can run, by id, and how to build its engine: a roast's texts go through the content
+ * policy (none for legacy replays: what it let in then is not judged again). A new game is one line here.
+ */
+const CATALOGUE = {
+  roast: (deps: RoastEngineDeps | undefined) => createRoastEngine(deps),
+  mafia: () => mafiaEngine,
+  bench: () => benchEngine,
+} satisfies Record<string, (deps: RoastEngineDeps | undefined) => unknown>;
+
+/** A game's id, as the protocol names it. */
+export type GameId = keyof typeof CATALOGUE;
+
+/** Games only the benchmarks play: registered only with ARENA_BENCH_GAME. */
+const BENCH_ONLY: ReadonlySet<GameId> = new Set(['bench']);
+
+/** The ids the running app registered, for DTO validation (`@IsRegisteredGame()`), which has no injector. */
+let registeredIds: ReadonlySet<string> = new Set<string>();
+
+/** A game id the engine registry knows; anything else fails validation like an unknown enum value. */
+export function IsRegisteredGame(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isRegisteredGame',
+      validator: {
+        validate: (value) => typeof value === 'string' && registeredIds.has(value),
+        defaultMessage: (args) => `${args?.property ?? 'gameId'} must be one of the following values: ${[...registeredIds].join(', ')}`,
+      },
+    },
+    options,
+  );
+}
+
+/**
+ * The games Arena runs, by id and rules version: the list behind GET /games, lobby:games, the DTOs and
+ * the web client. A room plays under the version it was made under, so a version stays registered while
+ * rooms made under it remain; new rooms get the latest. Roasts go through the content policy port
+ * (surface 'roast'), so moderation's rules apply to them without the rules importing moderation.
  */
 @Injectable()
 export class EngineRegistry {
@@ -25,15 +61,18 @@ export class EngineRegistry {
    */
   readonly legacyLookup: EngineLookup = (gameId, rulesVersion) => (rulesVersion === 1 ? this.legacyEngines.get(gameId) : undefined);
 
-  constructor(contentPolicy: ContentPolicyPort) {
-    const roast = createRoastEngine({
+  constructor(contentPolicy: ContentPolicyPort, @Inject(APP_CONFIG) config: AppConfig) {
+    const deps: RoastEngineDeps = {
       checkText: (text) => {
         const decision = contentPolicy.check(text, { surface: 'roast' });
         return decision.allowed ? { allowed: true } : { allowed: false, code: 'CONTENT_BLOCKED' };
       },
-    });
-    for (const engine of [roast, mafiaEngine, benchEngine] as unknown as AnyEngine[]) this.register(engine);
-    for (const engine of [createRoastEngine(), mafiaEngine, benchEngine] as unknown as AnyEngine[]) this.legacyEngines.set(engine.id, engine);
+    };
+    for (const [id, build] of Object.entries(CATALOGUE) as Array<[GameId, (deps: RoastEngineDeps | undefined) => unknown]>) {
+      if (BENCH_ONLY.has(id) && !config.rooms.benchGame) continue;
+      this.register(build(deps) as AnyEngine);
+      this.legacyEngines.set(id, build(undefined) as AnyEngine);
+    }
   }
 
   /** Adds a game, or a new version of its rules (which new rooms then get); a registered version is kept. */
@@ -42,6 +81,7 @@ export class EngineRegistry {
     if (versions.has(engine.rulesVersion)) throw new Error(`${engine.id} rules version ${engine.rulesVersion} is registered already`);
     versions.set(engine.rulesVersion, engine);
     this.versions.set(engine.id, versions);
+    registeredIds = new Set(this.versions.keys());
   }
 
   /** A game's engine at a rules version; without one, the latest. */
@@ -57,7 +97,7 @@ export class EngineRegistry {
     return this.get(state.gameId, state.rulesVersion);
   }
 
-  ids(): string[] {
-    return [...this.versions.keys()];
+  ids(): GameId[] {
+    return [...this.versions.keys()] as GameId[];
   }
 }

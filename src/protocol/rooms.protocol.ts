@@ -1,14 +1,14 @@
 import type { GameAction } from '../games/domain/engine';
 import type { RoomEventView, RoomSettings, RoomView } from '../games/domain/room/room.types';
+import type { GameId } from '../games/engine-registry';
 import type { LobbyRoom } from '../games/room-publisher.service';
 import type { Ack } from './ack';
 
-export type { GameAction, LobbyRoom, RoomEventView, RoomView };
+export type { GameAction, GameId, LobbyRoom, RoomEventView, RoomView };
 
-export type GameId = 'roast' | 'mafia' | 'bench';
-
+/** One game the server runs (GET /games, lobby:games): the list comes from its engine registry. */
 export interface GameInfo {
-  gameId: string;
+  gameId: GameId;
   minSeats: number;
   maxSeats: number;
   defaultOptions: object;

@@ -3,6 +3,9 @@ import type { Socket } from 'socket.io-client';
 import { ask, createTestApp, FAST_ROOMS, nextEvent, type TestApp } from '../support/test-app';
 import { aid, ok, UpdateLog } from '../support/rooms';
 
+/** These tests play the benchmarks' game too. */
+const WITH_BENCH = { ...FAST_ROOMS, ARENA_BENCH_GAME: '1' };
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('rooms over Socket.IO', () => {
@@ -10,7 +13,7 @@ describe('rooms over Socket.IO', () => {
   let db: Client;
 
   beforeAll(async () => {
-    arena = await createTestApp(FAST_ROOMS);
+    arena = await createTestApp(WITH_BENCH);
     db = new Client({ connectionString: arena.databaseUrl });
     await db.connect();
   });

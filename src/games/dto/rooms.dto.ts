@@ -1,8 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsBoolean, IsDefined, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
 import { IsSeq } from '../../common/dto/is-seq';
-
-const GAME_IDS = ['roast', 'mafia', 'bench'];
+import { IsRegisteredGame } from '../engine-registry';
 
 /** Every mutating event carries a client-chosen id; a retry with the same id gets the first answer. */
 export class ActionDto {
@@ -28,17 +27,17 @@ export class HostCommandDto extends RoomActionDto {
 }
 
 export class LobbyQueryDto {
-  @IsOptional() @IsIn(GAME_IDS)
+  @IsOptional() @IsRegisteredGame()
   gameId?: string;
 }
 
 export class LobbySubscribeDto {
-  @IsIn(GAME_IDS)
+  @IsRegisteredGame()
   gameId: string;
 }
 
 export class CreateRoomDto extends ActionDto {
-  @IsIn(GAME_IDS)
+  @IsRegisteredGame()
   gameId: string;
 
   @IsOptional() @IsString() @Length(1, 64)
@@ -70,7 +69,7 @@ export class CreateRoomDto extends ActionDto {
 }
 
 export class QuickMatchDto extends ActionDto {
-  @IsIn(GAME_IDS)
+  @IsRegisteredGame()
   gameId: string;
 
   @IsOptional() @IsString() @Length(1, 64)

@@ -8,8 +8,8 @@ import type { RoomState } from '../../../src/games/domain/room/room.types';
 import { EngineRegistry } from '../../../src/games/engine-registry';
 import { MetricsService } from '../../../src/telemetry/metrics.service';
 
-const registry = new EngineRegistry(new ContentPolicyPort());
 const config = loadConfig({ NODE_ENV: 'test', BOT_BRAIN_TIMEOUT_MS: '20' });
+const registry = new EngineRegistry(new ContentPolicyPort(), config);
 
 /** A started roast room: the host's seat plus three bots, all bots waiting to write. */
 function startedRoast(): RoomState {
