@@ -156,9 +156,15 @@ const SET_ROOM_CHANNELS = `
           SELECT c.id, c.everyone, c.spectators INTO conv, was_everyone, was_spectators
             FROM conversations c WHERE c.room_id = p_room_id AND c.channel = declared.channel;
           IF conv IS NULL THEN
+            -- Made on its first declaration; a concurrent first one (the room's creation racing a retry)
+            -- waits for the other and then finds its row.
             INSERT INTO conversations AS c (kind, room_id, channel, everyone, spectators)
               VALUES ('room', p_room_id, declared.channel, declared.everyone, declared.spectators)
+              ON CONFLICT (room_id, channel) DO NOTHING
               RETURNING c.id INTO conv;
+            IF conv IS NULL THEN
+              SELECT c.id INTO conv FROM conversations c WHERE c.room_id = p_room_id AND c.channel = declared.channel;
+            END IF;
           ELSE
             UPDATE conversations c SET everyone = declared.everyone, spectators = declared.spectators
               WHERE c.id = conv AND (c.everyone, c.spectators) IS DISTINCT FROM (declared.everyone, declared.spectators);

@@ -3,9 +3,10 @@ import { ask, createTestApp, type TestApp } from '../support/test-app';
 
 /** The games on offer are the engine registry's: the REST list, lobby:games and every DTO agree with it. */
 describe('the games list', () => {
-  const listed = async (arena: TestApp) => ((await arena.http().get('/games').expect(200)).body.games as Array<{ gameId: string }>).map((g) => g.gameId);
+  const listed = async (arena: TestApp) =>
+    ((await arena.http().get('/games').expect(200)).body.games as Array<{ gameId: string }>).map((g) => g.gameId);
 
-  it('offers roast and mafia, and refuses the benchmarks\' game as an unknown value, unless ARENA_BENCH_GAME is set', async () => {
+  it("offers roast and mafia, and refuses the benchmarks' game as an unknown value, unless ARENA_BENCH_GAME is set", async () => {
     const arena = await createTestApp();
     try {
       expect(await listed(arena)).toEqual(['roast', 'mafia']);

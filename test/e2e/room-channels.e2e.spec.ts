@@ -42,7 +42,10 @@ describe('room chat channels commit with the room', () => {
     );
     const matched = await Promise.all(
       seated.map(async ({ socket, userId }) => {
-        const entry = await ok<{ roomId: string }>(socket, 'lobby:quick-match', { actionId: aid('q'), gameId: 'roast' });
+        const entry = await ok<{ roomId: string }>(socket, 'lobby:quick-match', {
+          actionId: aid('q'),
+          gameId: 'roast',
+        });
         // Checked as soon as the ack arrives: nothing may still be on its way.
         return { userId, roomId: entry.roomId, inChannel: await member(entry.roomId, 'room', userId) };
       }),
@@ -56,7 +59,14 @@ describe('room chat channels commit with the room', () => {
     const host = await arena.socket(token);
     const room = await ok<{ roomId: string }>(host, 'room:create', { actionId: aid(), gameId: 'roast' });
     const guest = await arena.http().post('/auth/guest').send({ displayName: 'Late Yan' }).expect(201);
-    const caller: Caller = { userId: guest.body.user.id, sessionId: 'test', kind: 'guest', role: 'player', displayName: 'Late Yan', ownerId: null };
+    const caller: Caller = {
+      userId: guest.body.user.id,
+      sessionId: 'test',
+      kind: 'guest',
+      role: 'player',
+      displayName: 'Late Yan',
+      ownerId: null,
+    };
     // A unit of work (an idempotent request, say) that seats the player, then fails: the seat is the room's, committed on its own.
     await expect(
       arena.app.get(TransactionHost).transaction(async () => {
@@ -65,11 +75,18 @@ describe('room chat channels commit with the room', () => {
         throw new Error('the request failed after the seat was taken');
       }),
     ).rejects.toThrow('the request failed');
-    expect((await db.query('SELECT user_id FROM room_seats WHERE room_id = $1 AND user_id = $2', [room.roomId, caller.userId])).rows).toHaveLength(1);
+    expect(
+      (
+        await db.query('SELECT user_id FROM room_seats WHERE room_id = $1 AND user_id = $2', [
+          room.roomId,
+          caller.userId,
+        ])
+      ).rows,
+    ).toHaveLength(1);
     expect(await member(room.roomId, 'room', caller.userId)).toBe(true);
   });
 
-  it("lets a living mafia write in the mafia channel the moment it sees night_started, game after game", async () => {
+  it('lets a living mafia write in the mafia channel the moment it sees night_started, game after game', async () => {
     const players = await Promise.all(
       ['Host Ivy', 'Jon', 'Kim', 'Lou'].map(async (name) => {
         const token = await arena.guest(name);
@@ -78,7 +95,12 @@ describe('room chat channels commit with the room', () => {
       }),
     );
     const [host] = players;
-    const room = await ok<{ roomId: string }>(host.socket, 'room:create', { actionId: aid(), gameId: 'mafia', seatCount: 4, options: { nightMs: 60_000 } });
+    const room = await ok<{ roomId: string }>(host.socket, 'room:create', {
+      actionId: aid(),
+      gameId: 'mafia',
+      seatCount: 4,
+      options: { nightMs: 60_000 },
+    });
     for (const other of players.slice(1)) await ok(other.socket, 'room:join', { actionId: aid(), roomId: room.roomId });
 
     let mafiaChannel: string | null = null;
@@ -88,7 +110,9 @@ describe('room chat channels commit with the room', () => {
         const nightfall = update.events.some((event) => event.events.some((e) => e.type === 'night_started'));
         const you = (update.view.game as { you?: { role: string; alive: boolean } } | null)?.you;
         if (!nightfall || you?.role !== 'mafia' || !you.alive || mafiaChannel === null) return;
-        whispers.push(ask(socket, 'chat:send', { conversationId: mafiaChannel, clientMsgId: aid('w'), body: 'tonight: the baker' }));
+        whispers.push(
+          ask(socket, 'chat:send', { conversationId: mafiaChannel, clientMsgId: aid('w'), body: 'tonight: the baker' }),
+        );
       });
     for (const p of players) whisperAtNightfall(p.socket);
 
@@ -96,11 +120,22 @@ describe('room chat channels commit with the room', () => {
     for (let game = 0; game < games; game += 1) {
       const seen = players.map((p) => p.log.updates.length);
       await ok(host.socket, 'room:start', { actionId: aid(), roomId: room.roomId });
-      await Promise.all(players.map((p, i) => p.log.until((u) => u.seq > 0 && p.log.updates.indexOf(u) >= seen[i] && (u.view.game as { phase?: string })?.phase === 'night')));
+      await Promise.all(
+        players.map((p, i) =>
+          p.log.until(
+            (u) =>
+              u.seq > 0 &&
+              p.log.updates.indexOf(u) >= seen[i] &&
+              (u.view.game as { phase?: string })?.phase === 'night',
+          ),
+        ),
+      );
       if (mafiaChannel === null) {
         // The first game only shows the test the channel's id.
         for (let i = 0; i < 100 && mafiaChannel === null; i += 1) {
-          mafiaChannel = (await db.query(`SELECT id FROM conversations WHERE room_id = $1 AND channel = 'mafia'`, [room.roomId])).rows[0]?.id ?? null;
+          mafiaChannel =
+            (await db.query(`SELECT id FROM conversations WHERE room_id = $1 AND channel = 'mafia'`, [room.roomId]))
+              .rows[0]?.id ?? null;
           if (mafiaChannel === null) await new Promise((resolve) => setTimeout(resolve, 20));
         }
       } else {

@@ -48,7 +48,11 @@ export function roomChat(state: RoomState, engine: GameEngine<unknown, object> |
 }
 
 /** The channels to store after a change, or null when they are as they were. */
-export function changedRoomChat(before: RoomState | null, after: RoomState, engine: GameEngine<unknown, object> | undefined): RoomChatChannel[] | null {
+export function changedRoomChat(
+  before: RoomState | null,
+  after: RoomState,
+  engine: GameEngine<unknown, object> | undefined,
+): RoomChatChannel[] | null {
   const now = roomChat(after, engine);
   if (before !== null && JSON.stringify(roomChat(before, engine)) === JSON.stringify(now)) return null;
   return now;
