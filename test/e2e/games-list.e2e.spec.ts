@@ -6,8 +6,8 @@ describe('the games list', () => {
   const listed = async (arena: TestApp) =>
     ((await arena.http().get('/games').expect(200)).body.games as Array<{ gameId: string }>).map((g) => g.gameId);
 
-  it("offers roast and mafia, and refuses the benchmarks' game as an unknown value, unless ARENA_BENCH_GAME is set", async () => {
-    const arena = await createTestApp();
+  it("without ARENA_BENCH_GAME (production) offers roast and mafia, and refuses the benchmarks' game as an unknown value", async () => {
+    const arena = await createTestApp({ ARENA_BENCH_GAME: '0' });
     try {
       expect(await listed(arena)).toEqual(['roast', 'mafia']);
       const socket = await arena.socket(await arena.guest('Lister'));

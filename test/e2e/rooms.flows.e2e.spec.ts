@@ -3,9 +3,6 @@ import type { Socket } from 'socket.io-client';
 import { ask, createTestApp, FAST_ROOMS, nextEvent, type TestApp } from '../support/test-app';
 import { aid, ok, UpdateLog } from '../support/rooms';
 
-/** These tests play the benchmarks' game too. */
-const WITH_BENCH = { ...FAST_ROOMS, ARENA_BENCH_GAME: '1' };
-
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('rooms over Socket.IO', () => {
@@ -13,7 +10,7 @@ describe('rooms over Socket.IO', () => {
   let db: Client;
 
   beforeAll(async () => {
-    arena = await createTestApp(WITH_BENCH);
+    arena = await createTestApp(FAST_ROOMS);
     db = new Client({ connectionString: arena.databaseUrl });
     await db.connect();
   });

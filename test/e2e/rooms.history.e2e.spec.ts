@@ -8,9 +8,6 @@ import { RoomsService } from '../../src/games/rooms.service';
 import { ask, createTestApp, FAST_ROOMS, type TestApp } from '../support/test-app';
 import { aid, ok, UpdateLog } from '../support/rooms';
 
-/** These tests play the benchmarks' game too. */
-const WITH_BENCH = { ...FAST_ROOMS, ARENA_BENCH_GAME: '1' };
-
 /** Roast's rules, version 2: a roast has at most 20 characters. */
 function roastVersion2(): GameEngine<unknown, object> {
   const v1 = createRoastEngine();
@@ -42,7 +39,7 @@ describe('rooms: seatless hosts and rules versions', () => {
   let db: Client;
 
   beforeAll(async () => {
-    arena = await createTestApp(WITH_BENCH);
+    arena = await createTestApp(FAST_ROOMS);
     db = new Client({ connectionString: arena.databaseUrl });
     await db.connect();
   });

@@ -4,9 +4,6 @@ import { RoomsService } from '../../src/games/rooms.service';
 import { ask, createTestApp, FAST_ROOMS, type TestApp } from '../support/test-app';
 import { aid, ok, UpdateLog } from '../support/rooms';
 
-/** These tests play the benchmarks' game too. */
-const WITH_BENCH = { ...FAST_ROOMS, ARENA_BENCH_GAME: '1' };
-
 
 const until = async <T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 8000): Promise<T> => {
   const end = Date.now() + timeoutMs;
@@ -23,7 +20,7 @@ describe('room runtime', () => {
   let db: Client;
 
   beforeAll(async () => {
-    arena = await createTestApp(WITH_BENCH);
+    arena = await createTestApp(FAST_ROOMS);
     db = new Client({ connectionString: arena.databaseUrl });
     await db.connect();
   });
@@ -110,7 +107,7 @@ describe('room runtime', () => {
   });
 
   it('two processes writing one room never both win a version: every ack is one event, gapless', async () => {
-    const other = await createTestApp(WITH_BENCH, arena.databaseUrl);
+    const other = await createTestApp(FAST_ROOMS, arena.databaseUrl);
     try {
       const { roomId, players } = await benchRoom(arena, 2);
       const remote = await other.socket(players[1].token);
@@ -129,7 +126,7 @@ describe('room runtime', () => {
   });
 
   it('stopping the app mid-game and starting new instances on the same database resumes the room; the pending deadline fires once', async () => {
-    const a = await createTestApp(WITH_BENCH, arena.databaseUrl);
+    const a = await createTestApp(FAST_ROOMS, arena.databaseUrl);
     const hostToken = await a.guest('Restart Host');
     const guestToken = await a.guest('Restart Guest');
     const host = await a.socket(hostToken);
@@ -147,8 +144,8 @@ describe('room runtime', () => {
     expect(Number(firedBefore.rows[0].count)).toBe(0);
 
     // Two new processes on the same database race for the deadline.
-    const b = await createTestApp(WITH_BENCH, arena.databaseUrl);
-    const c = await createTestApp(WITH_BENCH, arena.databaseUrl);
+    const b = await createTestApp({ ...FAST_ROOMS, }, arena.databaseUrl);
+    const c = await createTestApp(FAST_ROOMS, arena.databaseUrl);
     try {
       await until(async () => (await snapshot(room.roomId)).state.game.phase === 'voting', 'the round deadline to fire');
       // Let both sweepers run a few more times: still fired exactly once.

@@ -31,7 +31,8 @@ export interface TestApp {
 
 /**
  * The in-process Arena on this file's own database, listening on a free port, exactly as `main`
- * configures it; `env` overrides configuration variables.
+ * configures it; `env` overrides configuration variables. The bench game (a counter any seat bumps, off in
+ * production) is registered: tests use it as the simplest game.
  */
 export async function createTestApp(
   env: Record<string, string> = {},
@@ -40,7 +41,7 @@ export async function createTestApp(
   customize?: (app: INestApplication, config: AppConfig) => void,
 ): Promise<TestApp> {
   const dbUrl = databaseUrl ?? (await testDatabaseUrl());
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: dbUrl, DATABASE_POOL_SIZE: '40', ...env });
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: dbUrl, DATABASE_POOL_SIZE: '40', ARENA_BENCH_GAME: '1', ...env });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot({ config, databaseUrl: dbUrl })] }).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false });
   configureApp(app, config);
