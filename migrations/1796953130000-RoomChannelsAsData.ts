@@ -276,8 +276,8 @@ const WATCH_ROOM = `
       END
       $$`;
 
-export class RoomChannelsAsData1796900000100 implements MigrationInterface {
-  name = 'RoomChannelsAsData1796900000100';
+export class RoomChannelsAsData1796953130000 implements MigrationInterface {
+  name = 'RoomChannelsAsData1796953130000';
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE conversations DROP CONSTRAINT chk_conversations_channel`);
