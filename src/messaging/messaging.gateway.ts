@@ -7,7 +7,9 @@ import { ArenaGateway } from '../realtime/arena-gateway.decorator';
 import { OwnIdempotency } from '../fast-path/socket-dispatcher';
 import { AddMembersEventDto, ConversationEventDto, CreateGroupEventDto, LeaveEventDto, OpenDirectEventDto } from './dto/conversation.dto';
 import { HistoryEventDto, ReadMarkerEventDto, SendMessageEventDto, SyncEventDto } from './dto/message.dto';
-import { MessagingService } from './messaging.service';
+import { ChatSendService } from './chat-send.service';
+import { ConversationsService } from './conversations.service';
+import { WelcomeService } from './welcome.service';
 import type {
   ChatMessage,
   ConversationSummary,
@@ -31,69 +33,73 @@ import { On } from '../realtime/on-event.decorator';
 export class MessagingGateway implements OnGatewayConnection {
   private readonly logger = new Logger('Chat');
 
-  constructor(private readonly messaging: MessagingService) {}
+  constructor(
+    private readonly conversationsService: ConversationsService,
+    private readonly chat: ChatSendService,
+    private readonly welcomes: WelcomeService,
+  ) {}
 
   async handleConnection(socket: Socket): Promise<void> {
     const caller = socket.data.caller as Caller | undefined;
     if (!caller) return;
     // A failure here only costs live delivery until the client's chat:sync, which joins again.
-    await this.messaging.joinLive(caller.userId, socket.id).catch((error: unknown) => this.logger.warn({ err: error }, 'joining conversations failed'));
+    await this.conversationsService.joinLive(caller.userId, socket.id).catch((error: unknown) => this.logger.warn({ err: error }, 'joining conversations failed'));
   }
 
   @OwnIdempotency()
   @On('chat:send')
   send(@CurrentCaller() caller: Caller, @MessageBody() body: SendMessageEventDto, @ConnectedSocket() socket: Socket): Promise<ChatMessage> {
-    return this.messaging.send(caller, body, { socketId: socket.id });
+    return this.chat.send(caller, body, { socketId: socket.id });
   }
 
   @On('chat:history')
   history(@CurrentCaller() caller: Caller, @MessageBody() body: HistoryEventDto): Promise<HistoryView> {
     const { conversationId, ...page } = body;
-    return this.messaging.history(caller, conversationId, page);
+    return this.conversationsService.history(caller, conversationId, page);
   }
 
   @On('chat:sync')
   sync(@CurrentCaller() caller: Caller, @MessageBody() body: SyncEventDto, @ConnectedSocket() socket: Socket): Promise<SyncResult> {
-    return this.messaging.sync(caller, body.cursors, body.limit, socket.id);
+    return this.conversationsService.sync(caller, body.cursors, body.limit, socket.id);
   }
 
   @On('chat:read')
   markRead(@CurrentCaller() caller: Caller, @MessageBody() body: ReadMarkerEventDto): Promise<ReadMarker> {
-    return this.messaging.markRead(caller, body.conversationId, body.seq);
+    return this.conversationsService.markRead(caller, body.conversationId, body.seq);
   }
 
   @On('chat:conversations')
   conversations(@CurrentCaller() caller: Caller): Promise<MyConversation[]> {
-    return this.messaging.myConversations(caller);
+    return this.conversationsService.myConversations(caller);
   }
 
   @On('chat:create-group')
   createGroup(@CurrentCaller() caller: Caller, @MessageBody() body: CreateGroupEventDto): Promise<ConversationSummary & { members: number }> {
-    return this.messaging.createGroup(caller, body.title, body.memberIds);
+    return this.conversationsService.createGroup(caller, body.title, body.memberIds);
   }
 
   @On('chat:open-direct')
   openDirect(@CurrentCaller() caller: Caller, @MessageBody() body: OpenDirectEventDto): Promise<ConversationSummary & { created: boolean }> {
-    return this.messaging.openDirect(caller, body.userId);
+    return this.conversationsService.openDirect(caller, body.userId);
   }
 
   @On('chat:add-members')
   addMembers(@CurrentCaller() caller: Caller, @MessageBody() body: AddMembersEventDto): Promise<MembershipChange> {
-    return this.messaging.addMembers(caller, body.conversationId, body.userIds);
+    return this.conversationsService.addMembers(caller, body.conversationId, body.userIds);
   }
 
   @On('chat:leave')
   leave(@CurrentCaller() caller: Caller, @MessageBody() body: LeaveEventDto): Promise<LeaveResult> {
-    return this.messaging.leave(caller, body.conversationId);
+    return this.conversationsService.leave(caller, body.conversationId);
   }
 
   @On('chat:welcome')
   fetchWelcome(@CurrentCaller() caller: Caller, @MessageBody() body: ConversationEventDto): Promise<WelcomePackageView> {
-    return this.messaging.fetchWelcome(caller, body.conversationId);
+    return this.welcomes.fetchWelcome(caller, body.conversationId);
   }
 
   @On('chat:welcome-confirm')
   confirmWelcome(@CurrentCaller() caller: Caller, @MessageBody() body: ConversationEventDto): Promise<WelcomeConfirmation> {
-    return this.messaging.confirmWelcome(caller, body.conversationId);
+    return this.welcomes.confirmWelcome(caller, body.conversationId);
   }
 }

@@ -7,7 +7,7 @@ import {
   type TeamMemberJoined,
   type TeamMemberLeft,
 } from '../common/events/arena-events';
-import { MessagingService } from './messaging.service';
+import { ConversationsService } from './conversations.service';
 
 /**
  * Keeps team conversations in step with the teams module's events, and live sockets in step with room
@@ -18,13 +18,13 @@ import { MessagingService } from './messaging.service';
 export class MessagingListeners {
   private readonly logger = new Logger('Chat');
 
-  constructor(private readonly messaging: MessagingService) {}
+  constructor(private readonly conversations: ConversationsService) {}
 
   /** Room channel membership is committed by the games module with the room event; only live sockets follow here. */
   @OnEvent(ArenaEvents.roomChatChanged)
   roomChatChanged(event: RoomChatChanged): void {
     try {
-      this.messaging.followRoomChannels(event.changes);
+      this.conversations.followRoomChannels(event.changes);
     } catch (error) {
       this.logger.error({ err: error, event: 'rooms.chat-changed' }, 'chat could not move live sockets');
     }
@@ -32,17 +32,17 @@ export class MessagingListeners {
 
   @OnEvent(ArenaEvents.teamCreated)
   async teamCreated(event: TeamCreated): Promise<void> {
-    await this.guard('teams.created', () => this.messaging.setTeamMembers(event.teamId, event.memberIds, event.name));
+    await this.guard('teams.created', () => this.conversations.setTeamMembers(event.teamId, event.memberIds, event.name));
   }
 
   @OnEvent(ArenaEvents.teamMemberJoined)
   async teamMemberJoined(event: TeamMemberJoined): Promise<void> {
-    await this.guard('teams.member-joined', () => this.messaging.teamMemberJoined(event.teamId, event.userId));
+    await this.guard('teams.member-joined', () => this.conversations.teamMemberJoined(event.teamId, event.userId));
   }
 
   @OnEvent(ArenaEvents.teamMemberLeft)
   async teamMemberLeft(event: TeamMemberLeft): Promise<void> {
-    await this.guard('teams.member-left', () => this.messaging.teamMemberLeft(event.teamId, event.userId));
+    await this.guard('teams.member-left', () => this.conversations.teamMemberLeft(event.teamId, event.userId));
   }
 
   private async guard(event: string, work: () => Promise<unknown>): Promise<void> {

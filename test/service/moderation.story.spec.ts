@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { MessagingService } from '../../src/messaging/messaging.service';
+import { ChatSendService } from '../../src/messaging/chat-send.service';
+import { ConversationsService } from '../../src/messaging/conversations.service';
 import { ModerationService } from '../../src/moderation/moderation.service';
 import { newWorld, type World } from '../support/factories';
 
@@ -14,10 +15,10 @@ describe('a moderator mutes a member who was reported', () => {
   it('silences the member in every conversation until the mute is revoked, and audits both', async () => {
     const [alice, bob, carol] = [await world.newUser(), await world.newUser(), await world.newUser()];
     const moderator = await world.newUser({ role: 'moderator' });
-    const chat = world.get(MessagingService);
+    const chat = world.get(ChatSendService);
     const moderation = world.get(ModerationService);
     const general = await world.newConversation(alice, [bob, carol], 'General');
-    const direct = (await chat.openDirect(bob, alice.userId)).id;
+    const direct = (await world.get(ConversationsService).openDirect(bob, alice.userId)).id;
 
     const first = await chat.send(bob, { conversationId: general, clientMsgId: randomUUID(), body: 'hello all' });
     const { report } = await moderation.fileReport(alice, { targetKind: 'message', targetId: first.id, reason: 'harassment' });

@@ -4,7 +4,7 @@ import { RoomsService, type CreateRoomInput, type RoomEntry } from '../../src/ga
 import type { Caller } from '../../src/identity/caller';
 import { IdentityService } from '../../src/identity/identity.service';
 import type { Role } from '../../src/identity/caller';
-import { MessagingService } from '../../src/messaging/messaging.service';
+import { ConversationsService } from '../../src/messaging/conversations.service';
 import { createTestApp, type TestApp } from './test-app';
 
 /** A signed-in user: the caller the services take, with the token its sockets and REST calls would use. */
@@ -54,7 +54,7 @@ export async function newWorld(env: Record<string, string> = {}): Promise<World>
       return get(RoomsService).create(host, { gameId: 'roast', ...input }, randomUUID());
     },
     async newConversation(owner, members, title = 'Group') {
-      const group = await get(MessagingService).createGroup(owner, title, members.map((member) => member.userId));
+      const group = await get(ConversationsService).createGroup(owner, title, members.map((member) => member.userId));
       return group.id;
     },
     close: () => arena.close(),
