@@ -9,6 +9,8 @@ import { Reflector } from '@nestjs/core';
 export class HandlerMetadataReflector extends Reflector {
   private readonly answers = new WeakMap<object, WeakMap<object, Map<unknown, unknown>>>();
 
+  // The signature is Reflector's own, loosely typed as it is.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-function-type
   override getAllAndOverride<TResult = any>(key: any, targets: (Type<any> | Function)[]): TResult {
     const [handler, classRef] = targets;
     if (targets.length !== 2 || typeof handler !== 'function' || typeof classRef !== 'function') return super.getAllAndOverride(key, targets);

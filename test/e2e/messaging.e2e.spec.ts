@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { ContentPolicyPort } from '../../src/common/ports/content-policy.port';
 import { SanctionsPort } from '../../src/common/ports/sanctions.port';
 import { ChatPublisher } from '../../src/messaging/chat.publisher';
-import { addMember, chatSocket, collect, collectMessages, group, type Player, player, players, until } from '../support/chat';
+import { addMember, chatSocket, collectMessages, group, type Player, player, players, until } from '../support/chat';
 import { ask, createTestApp, nextEvent, type TestApp, UNTHROTTLED } from '../support/test-app';
 
 describe('chat over REST and Socket.IO', () => {

@@ -94,6 +94,8 @@ export class ArenaThrottlerGuard extends ThrottlerGuard {
     }
   }
 
+  // The signature is ThrottlerGuard's own, which types both as Record<string, any>.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   protected override getRequestResponse(context: ExecutionContext): { req: Record<string, any>; res: Record<string, any> } {
     if (context.getType() === 'ws') {
       const socket = context.switchToWs().getClient<Socket>();

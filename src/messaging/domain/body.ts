@@ -1,6 +1,7 @@
 export type BodyCheck = { ok: true } | { ok: false; code: 'BODY_EMPTY' | 'BODY_TOO_LONG' | 'BODY_INVALID'; message: string };
 
 // NUL cannot be stored in PostgreSQL text; other C0 controls except tab and newlines have no place in chat.
+// eslint-disable-next-line no-control-regex -- control characters are what this refuses
 const FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
 
 /** A chat body: not blank, at most `maxChars` characters (code points, so an emoji counts once), no control characters. */

@@ -21,8 +21,8 @@ const INVISIBLE = /\p{Default_Ignorable_Code_Point}/gu;
 // Accents, and the stacks of marks piled on letters ("zalgo" text), once NFD has split them off.
 const COMBINING_MARK = /\p{M}/gu;
 // Only characters outside ASCII can be look-alikes.
-const NON_ASCII = /[^\x00-\x7f]/gu;
-const ALL_ASCII = /^[\x00-\x7f]*$/;
+const NON_ASCII = /[^\p{ASCII}]/gu;
+const ALL_ASCII = /^\p{ASCII}*$/u;
 
 /** Letters of other scripts (and Latin oddities) that a reader takes for these Latin letters. */
 const LOOKALIKE: Readonly<Record<string, string>> = {
