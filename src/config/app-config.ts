@@ -53,6 +53,9 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1)
   SESSION_TTL_HOURS = 24 * 7;
 
+  @Transform(toInt) @IsInt() @Min(100)
+  SESSION_CHECK_INTERVAL_MS = 5_000;
+
   @Transform(toOptional) @IsOptional() @IsString() @MinLength(3) @MaxLength(32)
   ADMIN_USERNAME?: string;
 
@@ -183,6 +186,8 @@ export interface AppConfig {
   redisUrl?: string;
   sessionSecret: string;
   sessionTtlMs: number;
+  /** How often open sockets' sessions are checked against the database (revoked, deleted, expired). */
+  sessionCheckIntervalMs: number;
   admin?: { username: string; password: string };
   idempotency: { ttlMs: number; cleanupIntervalMs: number };
   throttle: { ttlMs: number; ipLimit: number; userLimit: number; authLimit: number };
@@ -246,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     redisUrl: vars.REDIS_URL,
     sessionSecret: vars.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET,
     sessionTtlMs: vars.SESSION_TTL_HOURS * 3600_000,
+    sessionCheckIntervalMs: vars.SESSION_CHECK_INTERVAL_MS,
     admin: vars.ADMIN_USERNAME && vars.ADMIN_PASSWORD ? { username: vars.ADMIN_USERNAME, password: vars.ADMIN_PASSWORD } : undefined,
     idempotency: { ttlMs: vars.IDEMPOTENCY_TTL_HOURS * 3600_000, cleanupIntervalMs: vars.IDEMPOTENCY_CLEANUP_INTERVAL_MS },
     throttle: {

@@ -11,6 +11,13 @@ interface CallerRow {
   role: Role;
   display_name: string;
   owner_id: string | null;
+  expires_at: Date;
+}
+
+/** A session still standing: not revoked, not deleted, its user not disabled. */
+export interface StandingSession {
+  sessionId: string;
+  expiresAt: number;
 }
 
 /** The identity module's SQL: users, agents and sessions. */
@@ -83,7 +90,7 @@ export class IdentityRepository {
 
   async findCaller(tokenHash: string): Promise<Caller | null> {
     const rows: CallerRow[] = await this.tx.manager.query(
-      `SELECT s.id AS session_id, u.id AS user_id, u.kind, u.role, u.display_name, u.owner_id
+      `SELECT s.id AS session_id, u.id AS user_id, u.kind, u.role, u.display_name, u.owner_id, s.expires_at
          FROM sessions s JOIN users u ON u.id = s.user_id
         WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > now() AND u.disabled_at IS NULL`,
       [tokenHash],
@@ -92,6 +99,7 @@ export class IdentityRepository {
     return row
       ? {
           sessionId: row.session_id,
+          sessionExpiresAt: row.expires_at.getTime(),
           userId: row.user_id,
           kind: row.kind,
           role: row.role,
@@ -99,6 +107,16 @@ export class IdentityRepository {
           ownerId: row.owner_id,
         }
       : null;
+  }
+
+  /** Of these sessions, the ones still standing, with their expiry (as stored now); one query for all. */
+  async standingSessions(sessionIds: string[]): Promise<StandingSession[]> {
+    const rows: Array<{ id: string; expires_at: Date }> = await this.tx.manager.query(
+      `SELECT s.id, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id
+        WHERE s.id = ANY($1::uuid[]) AND s.revoked_at IS NULL AND u.disabled_at IS NULL`,
+      [sessionIds],
+    );
+    return rows.map((row) => ({ sessionId: row.id, expiresAt: row.expires_at.getTime() }));
   }
 
   async revokeSession(sessionId: string): Promise<boolean> {

@@ -10,7 +10,7 @@ import type { Caller, Role } from './caller';
 import { hashCredential, looksLikeCredential, newCredential } from './domain/credentials';
 import { isValidDisplayName, normalizeDisplayName, normalizeUsername } from './domain/names';
 import type { User } from './entities/user.entity';
-import { IdentityRepository } from './identity.repository';
+import { IdentityRepository, type StandingSession } from './identity.repository';
 import { SESSIONS_REVOKED, type SessionsRevokedEvent } from './identity.events';
 
 export interface PublicUser {
@@ -118,6 +118,11 @@ export class IdentityService {
     const caller = await this.users.findCaller(hashCredential(this.config.sessionSecret, token));
     if (caller) await this.sanctions.assertNotBanned(caller.userId);
     return caller;
+  }
+
+  /** Which of these sessions still stand (neither revoked, deleted nor of a disabled user), with their expiry. */
+  standingSessions(sessionIds: string[]): Promise<StandingSession[]> {
+    return sessionIds.length === 0 ? Promise.resolve([]) : this.users.standingSessions(sessionIds);
   }
 
   async me(caller: Caller): Promise<PublicUser> {

@@ -1,3 +1,4 @@
+import type { SessionEndReason } from '../identity/identity.events';
 import type { PublicUser } from '../identity/identity.service';
 import type { Ack } from './ack';
 
@@ -8,6 +9,6 @@ export interface IdentityClientEvents {
 }
 
 export interface IdentityServerEvents {
-  /** This session was revoked (logout, agent disabled); the socket closes right after. */
-  'session:revoked': (payload: { reason: string }) => void;
+  /** This session ended (`logout`, `agent-disabled`, `expired`, `revoked`); the socket closes right after. */
+  'session:revoked': (payload: { reason: SessionEndReason }) => void;
 }

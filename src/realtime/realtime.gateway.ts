@@ -11,6 +11,7 @@ import type { Caller } from '../identity/caller';
 import { IdentityService } from '../identity/identity.service';
 import { SESSIONS_REVOKED, type SessionsRevokedEvent } from '../identity/identity.events';
 import { RESERVED_EVENT } from './arena-parser';
+import { SessionWatch } from './session-watch.service';
 import { CLIENT_FEATURES, sessionRoom, SocketEmitter, userFeatureRoom, userRoom } from './socket-emitter.service';
 
 type HandshakeError = Error & { data: ErrorBody };
@@ -35,6 +36,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   constructor(
     private readonly identity: IdentityService,
     private readonly emitter: SocketEmitter,
+    private readonly sessions: SessionWatch,
     private readonly lifecycle: LifecycleService,
     private readonly metrics: MetricsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -71,16 +73,19 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       if (typeof ack === 'function') ack({ ok: false, error: refusal });
       else socket.emit('arena:error', { event, ok: false, error: refusal });
     });
+    this.sessions.watch(socket, caller);
     this.metrics.connectedSockets.inc();
   }
 
   handleDisconnect(socket: Socket): void {
-    if (socket.data.caller) this.metrics.connectedSockets.dec();
+    if (!socket.data.caller) return;
+    this.sessions.unwatch(socket);
+    this.metrics.connectedSockets.dec();
   }
 
   @OnEvent(SESSIONS_REVOKED)
   onSessionsRevoked(event: SessionsRevokedEvent): void {
-    this.emitter.disconnectSessions(event.sessionIds, 'session:revoked', { reason: event.reason });
+    this.sessions.end(event.sessionIds, event.reason);
   }
 
   private async admit(socket: Socket): Promise<void> {
@@ -108,6 +113,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   }
 
   private screen(socket: Socket, event: unknown, args: unknown[]): ErrorBody | null {
+    if (this.sessions.ended(socket)) return { code: 'UNAUTHENTICATED', message: 'The session expired or was revoked; sign in again' };
     if (this.lifecycle.draining) return { code: 'SHUTTING_DOWN', message: 'The server is restarting; retry after reconnecting' };
     // 'error' has Socket.IO's own no-op listener, and no handler.
     if (typeof event !== 'string' || event === 'error' || socket.listeners(event).length === 0) {
