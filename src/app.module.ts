@@ -20,6 +20,7 @@ import { IdentityModule } from './identity/identity.module';
 import { MessagingModule } from './messaging/messaging.module';
 import { ModerationModule } from './moderation/moderation.module';
 import { RealtimeModule } from './realtime/realtime.module';
+import { ShutdownCoordinator } from './realtime/shutdown.coordinator';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
 export interface AppOptions {
@@ -76,6 +77,8 @@ export class AppModule implements NestModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_GUARD, useClass: ArenaThrottlerGuard },
         { provide: APP_INTERCEPTOR, useClass: HttpIdempotencyInterceptor },
+        // In the root module: Nest runs its shutdown hooks before any other module's, so the drain comes first.
+        ShutdownCoordinator,
       ],
     };
   }

@@ -13,7 +13,7 @@ import { GATEWAY_METADATA, MESSAGE_MAPPING_METADATA, MESSAGE_METADATA } from '@n
 import { isObservable, lastValueFrom } from 'rxjs';
 import type { Socket } from 'socket.io';
 import { AllExceptionsFilter } from '../common/errors/all-exceptions.filter';
-import { AppError } from '../common/errors/app-error';
+import { AppError, type ErrorBody } from '../common/errors/app-error';
 import { IdempotencyService, canonicalJson } from '../common/idempotency/idempotency.service';
 import { LifecycleService } from '../common/lifecycle/lifecycle.service';
 import type { Caller } from '../identity/caller';
@@ -77,6 +77,8 @@ export interface SocketRoute {
 @Injectable()
 export class SocketDispatcher implements OnApplicationBootstrap {
   private readonly routes = new Map<string, SocketRoute>();
+  /** The acks of events still running, so a drain that runs out of time can answer them before closing. */
+  private readonly unanswered = new Set<SocketAck>();
   private guards: CanActivate[] = [];
   private pipes: PipeTransform[] = [];
   private readonly errors = new AllExceptionsFilter();
@@ -120,6 +122,7 @@ export class SocketDispatcher implements OnApplicationBootstrap {
     const context = new ExecutionContextHost([socket, data, ack, route.event], route.gatewayClass, route.handler);
     context.setType('ws');
     const done = this.lifecycle.begin();
+    if (ack) this.unanswered.add(ack);
     try {
       for (const guard of this.guards) {
         const allowed = guard.canActivate(context);
@@ -134,8 +137,21 @@ export class SocketDispatcher implements OnApplicationBootstrap {
         this.logger.error({ err: failure, event: route.event }, 'answering a socket event failed');
       }
     } finally {
+      if (ack) this.unanswered.delete(ack);
       done();
     }
+  }
+
+  /**
+   * Answers every event still running with this error, at once (Socket.IO sends only the first answer
+   * of an ack, so a handler that finishes later is not answered twice). For a drain out of time: a
+   * client retries with the same actionId, and gets the first answer if the action did commit.
+   */
+  answerUnfinished(error: ErrorBody): number {
+    const acks = [...this.unanswered];
+    this.unanswered.clear();
+    for (const ack of acks) ack({ ok: false, error });
+    return acks.length;
   }
 
   private async invoke(route: SocketRoute, socket: Socket, data: unknown, ack: SocketAck | undefined, context: ExecutionContextHost): Promise<SocketOk<unknown>> {

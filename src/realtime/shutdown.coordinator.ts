@@ -1,35 +1,48 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { LifecycleService } from '../common/lifecycle/lifecycle.service';
+import { SocketDispatcher } from './socket-dispatcher';
 import { SocketEmitter } from './socket-emitter.service';
 
 /**
- * Graceful shutdown, before any module closes its resources: stop accepting (HTTP and handshakes),
- * tell connected clients (`server:shutdown`), let in-flight actions finish, then close the sockets.
- * The database closes after this (TypeORM's own shutdown hook), and an embedded server after that.
+ * Graceful shutdown, first of all shutdown work (it is provided by the root module, whose hooks Nest runs
+ * before every other module's, and in the first hook, onModuleDestroy), so nothing is torn down, and no
+ * other hook can wait on the database, before it: stop accepting (HTTP, handshakes, and every new socket
+ * event answered SHUTTING_DOWN), wait up to SHUTDOWN_GRACE_MS for in-flight work, whose acks are written
+ * as each finishes; answer what is still running SHUTTING_DOWN; then tell clients `server:shutdown` and
+ * close the sockets, which sends what was written before closing. After that this process publishes
+ * nothing, so no room sees an update whose sender was not acknowledged. The database pool closes after
+ * this (TypeORM's hook), and an embedded server after that; `main` bounds the whole exit.
  */
 @Injectable()
-export class ShutdownCoordinator implements BeforeApplicationShutdown {
+export class ShutdownCoordinator implements OnModuleDestroy {
   private readonly logger = new Logger('Shutdown');
 
   constructor(
     private readonly lifecycle: LifecycleService,
     private readonly emitter: SocketEmitter,
+    private readonly dispatcher: SocketDispatcher,
     private readonly adapterHost: HttpAdapterHost,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async beforeApplicationShutdown(signal?: string): Promise<void> {
+  async onModuleDestroy(): Promise<void> {
     this.lifecycle.startDraining();
     const httpServer = this.adapterHost.httpAdapter?.getHttpServer() as Server | undefined;
     httpServer?.close();
     httpServer?.closeIdleConnections?.();
-    this.emitter.broadcast('server:shutdown', { reason: signal ?? 'shutdown', reconnectAfterMs: 1000 });
     const pending = await this.lifecycle.idle(this.config.shutdownGraceMs);
-    if (pending > 0) this.logger.warn({ pending }, 'shutting down with work still in flight');
+    let unanswered = 0;
+    if (pending > 0) {
+      unanswered = this.dispatcher.answerUnfinished({ code: 'SHUTTING_DOWN', message: 'The server is restarting; retry with the same actionId after reconnecting' });
+      this.logger.warn({ pending, unanswered }, 'shutting down with work still in flight');
+    }
+    this.emitter.broadcast('server:shutdown', { reason: 'shutdown', reconnectAfterMs: 1000 });
     this.emitter.disconnectAll();
-    this.logger.log({ signal }, 'drained');
+    this.emitter.seal();
+    httpServer?.closeAllConnections?.(); // requests still running after the grace
+    this.logger.log({ pending }, 'drained');
   }
 }

@@ -118,6 +118,14 @@ export class SocketEmitter {
     this.server?.disconnectSockets(true);
   }
 
+  /**
+   * From now on this process sends nothing (shutdown, once its sockets are closed): an update committed
+   * after its sender's socket closed must not reach the room, on any process, without its ack.
+   */
+  seal(): void {
+    this.server = null;
+  }
+
   localConnections(): number {
     return this.server?.of('/').sockets.size ?? 0;
   }

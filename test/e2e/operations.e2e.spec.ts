@@ -74,19 +74,21 @@ describe('metrics', () => {
 });
 
 describe('graceful shutdown', () => {
-  it('stops accepting, tells sockets, waits for in-flight work, then closes the database last', async () => {
+  it('stops accepting, waits for in-flight work, then tells and closes sockets, and closes the database last', async () => {
     const arena = await createTestApp({ SHUTDOWN_GRACE_MS: '10000' });
     const socket = await arena.socket(await arena.guest());
     const dataSource = arena.app.get(DataSource);
     const finishInFlight = arena.app.get(LifecycleService).begin();
 
-    const notice = nextEvent(socket, 'server:shutdown');
+    let noticed = false;
+    const notice = nextEvent(socket, 'server:shutdown').then((payload) => ((noticed = true), payload));
     const disconnected = nextEvent(socket, 'disconnect');
     let closed = false;
     const closing = arena.app.close().then(() => (closed = true));
 
-    expect(await notice).toMatchObject({ reconnectAfterMs: expect.any(Number) });
     await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(await ask(socket, 'session:whoami')).toMatchObject({ ok: false, error: { code: 'SHUTTING_DOWN' } });
+    expect(noticed).toBe(false); // told only once what was in flight has been answered
     expect(closed).toBe(false);
     expect(dataSource.isInitialized).toBe(true);
     const refused = arena.rawSocket({ token: 'irrelevant' });
@@ -97,6 +99,7 @@ describe('graceful shutdown', () => {
     expect(handshake.message).toMatch(/xhr poll error|websocket error|SHUTTING_DOWN|restarting/i);
 
     finishInFlight();
+    expect(await notice).toMatchObject({ reconnectAfterMs: expect.any(Number) });
     await closing;
     await disconnected;
     expect(dataSource.isInitialized).toBe(false);

@@ -1,0 +1,89 @@
+import type { Socket } from 'socket.io-client';
+import { LifecycleService } from '../../src/common/lifecycle/lifecycle.service';
+import type { RoomUpdate } from '../../src/protocol/rooms.protocol';
+import { aid, ok } from '../support/rooms';
+import { createTestApp, UNTHROTTLED } from '../support/test-app';
+
+interface Sent {
+  at: number;
+  reply?: { ok: boolean; data?: { seq: number }; error?: { code: string } };
+}
+
+/**
+ * A seated player that keeps `depth` actions outstanding, recording every reply and the committed actions
+ * of every seat it sees in room:update. An agent leaves when told `server:shutdown` (to reconnect
+ * elsewhere); a browser stays until the server closes it.
+ */
+function spammer(socket: Socket, roomId: string, depth: number, leavesOnNotice: boolean) {
+  const sent: Sent[] = [];
+  const seenBySeat = new Map<number, number[]>();
+  let notice = 0;
+  socket.on('room:update', (update: RoomUpdate) => {
+    for (const event of update.events) {
+      if (event.type === 'game.act' && event.actorSeat !== null) seenBySeat.set(event.actorSeat, [...(seenBySeat.get(event.actorSeat) ?? []), event.seq]);
+    }
+  });
+  socket.on('server:shutdown', () => {
+    notice = Date.now();
+    if (leavesOnNotice) socket.disconnect();
+  });
+  const fire = () => {
+    if (!socket.connected) return;
+    const entry: Sent = { at: Date.now() };
+    sent.push(entry);
+    socket.emit('game:action', { actionId: aid('load'), roomId, action: { type: 'bump' } }, (reply: Sent['reply']) => {
+      entry.reply = reply;
+      fire();
+    });
+  };
+  for (let i = 0; i < depth; i += 1) fire();
+  return { sent, seenBySeat, notice: () => notice };
+}
+
+describe('graceful shutdown under load', () => {
+  it('acks every action whose room:update went out before server:shutdown, and answers events during the drain SHUTTING_DOWN', async () => {
+    const arena = await createTestApp({ ...UNTHROTTLED, SHUTDOWN_GRACE_MS: '5000', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) });
+    const rooms: Array<Array<ReturnType<typeof spammer> & { socket: Socket }>> = [];
+    for (let r = 0; r < 3; r += 1) {
+      const sockets = await Promise.all([0, 1, 2, 3].map(async (i) => arena.socket(await arena.guest(`Load ${r}-${i}`))));
+      const room = await ok(sockets[0], 'room:create', { actionId: aid(), gameId: 'bench', seatCount: 4 });
+      for (const socket of sockets.slice(1)) await ok(socket, 'room:join', { actionId: aid(), roomId: room.roomId });
+      await ok(sockets[0], 'room:start', { actionId: aid(), roomId: room.roomId });
+      // Seats 0-2 are agents, seat 3 a browser that stays to the end.
+      rooms.push(sockets.map((socket, seat) => ({ socket, ...spammer(socket, room.roomId, 8, seat < 3) })));
+    }
+    const players = rooms.flat();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+
+    // Some accepted work outlasts the load for a moment, so events keep arriving during the drain.
+    const finishInFlight = arena.app.get(LifecycleService).begin();
+    const drainFrom = Date.now();
+    const closing = arena.app.close();
+    setTimeout(finishInFlight, 300);
+    await Promise.all(players.map(({ socket }) => new Promise((resolve) => (socket.connected ? socket.once('disconnect', resolve) : resolve(null)))));
+    await closing;
+
+    let acked = 0;
+    let refused = 0;
+    for (const room of rooms) {
+      const browser = room[3];
+      room.forEach((player, seat) => {
+        expect(player.notice()).toBeGreaterThan(0);
+        const ackedSeqs = new Set(player.sent.filter((s) => s.reply?.ok).map((s) => s.reply!.data!.seq));
+        // Every action of this seat that the room saw committed was acknowledged to its sender.
+        expect({ seat, unacknowledged: (browser.seenBySeat.get(seat) ?? []).filter((seq) => !ackedSeqs.has(seq)) }).toEqual({ seat, unacknowledged: [] });
+        acked += ackedSeqs.size;
+      });
+    }
+    for (const player of players) {
+      for (const s of player.sent) {
+        if (s.reply && !s.reply.ok) expect(s.reply.error?.code).toBe('SHUTTING_DOWN');
+        // Sent before the drain, or well before the notice (not crossing it on the wire): answered.
+        if (s.at < drainFrom || s.at < player.notice() - 100) expect(s.reply).toBeDefined();
+      }
+      refused += player.sent.filter((s) => s.reply?.error?.code === 'SHUTTING_DOWN').length;
+    }
+    expect(acked).toBeGreaterThan(50);
+    expect(refused).toBeGreaterThan(0);
+  });
+});
