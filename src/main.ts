@@ -7,6 +7,14 @@ import { configureApp } from './configure-app';
 import { openDatabaseServer } from './database/database-server';
 import { runMigrations } from './database/migrate';
 
+/** Past SHUTDOWN_GRACE_MS, how long closing may take (the pool, an embedded server) before Arena exits anyway. */
+const SHUTDOWN_MARGIN_MS = 2000;
+/**
+ * A second signal this soon after the first is the same Ctrl-C: a terminal sends SIGINT to its whole
+ * foreground group, so Arena gets one from the terminal and one forwarded by npm.
+ */
+const REPEATED_SIGNAL_MS = 1000;
+
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = pino({ level: config.logLevel, base: { context: 'Arena' } });
@@ -25,14 +33,21 @@ async function main(): Promise<void> {
   logger.info(`Arena listening on ${url}`);
   process.stdout.write(`Arena is listening on ${url} (health: ${url}/health, API docs: ${url}/docs)\n`);
 
-  let stopping = false;
+  let stoppingSince: number | null = null;
   const stop = async (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (stoppingSince !== null) {
+      if (Date.now() - stoppingSince < REPEATED_SIGNAL_MS) return;
       process.stderr.write(`${signal} again: exiting now\n`);
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     process.stdout.write(`${signal}: shutting down\n`);
+    // Whatever the database does (a frozen server never answers the pool's goodbye), the process ends.
+    const bound = config.shutdownGraceMs + SHUTDOWN_MARGIN_MS;
+    setTimeout(() => {
+      process.stderr.write(`shutdown did not finish within ${bound} ms (the database is not answering?): exiting now\n`);
+      process.exit(1);
+    }, bound).unref();
     try {
       await app.close();
       await database.embedded?.stop();
