@@ -1,0 +1,146 @@
+import { Client } from 'pg';
+import { connect, createServer, type Server, type Socket as TcpSocket } from 'node:net';
+import { io, type Socket } from 'socket.io-client';
+import request from 'supertest';
+import { startArena, type ArenaProcess } from '../support/arena-process';
+import { testDatabaseUrl } from '../support/per-file-database';
+import { aid } from '../support/rooms';
+import { nextEvent } from '../support/test-app';
+
+/**
+ * Arena as an operator runs it: a real process, stopped by signals. Ctrl-C in a terminal reaches it
+ * twice (the terminal's and npm's copy); a frozen database must not keep it from exiting.
+ */
+const GRACE_MS = 1500;
+/** The margin past SHUTDOWN_GRACE_MS the README promises. */
+const MARGIN_MS = 2000;
+
+/** A TCP proxy in front of PostgreSQL that can stop forwarding, as a hung server or network would. */
+class FreezableProxy {
+  private frozen = false;
+  private readonly sockets = new Set<TcpSocket>();
+  private server: Server | null = null;
+
+  async listen(target: { host: string; port: number }): Promise<number> {
+    this.server = createServer((client) => {
+      this.sockets.add(client);
+      client.on('error', () => undefined);
+      if (this.frozen) return; // accepted, never answered
+      const upstream = connect(target.port, target.host);
+      this.sockets.add(upstream);
+      upstream.on('error', () => undefined);
+      client.on('data', (data) => void (this.frozen || upstream.write(data)));
+      upstream.on('data', (data) => void (this.frozen || client.write(data)));
+      client.on('close', () => upstream.destroy());
+      upstream.on('close', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    return (this.server.address() as { port: number }).port;
+  }
+
+  freeze(): void {
+    this.frozen = true;
+  }
+
+  async close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise((resolve) => this.server?.close(resolve));
+  }
+}
+
+function connectSocket(url: string, token: string): Promise<Socket> {
+  const socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', reject);
+  });
+}
+
+const guest = async (url: string, displayName: string) => (await request(url).post('/auth/guest').send({ displayName }).expect(201)).body.token as string;
+
+/** Waits for the exit, up to `ms`; a process still running then is killed and reported. */
+async function exitWithin(arena: ArenaProcess, ms: number) {
+  const timer = new Promise<null>((resolve) => setTimeout(() => resolve(null), ms));
+  const exit = await Promise.race([arena.exited, timer]);
+  if (exit === null) {
+    arena.child.kill('SIGKILL');
+    throw new Error(`Arena was still running ${ms} ms after the signal:\n${arena.output().slice(-3000)}`);
+  }
+  return exit;
+}
+
+describe('Arena as a process', () => {
+  let sockets: Socket[] = [];
+  afterEach(() => {
+    for (const socket of sockets) socket.disconnect();
+    sockets = [];
+  });
+
+  it('Ctrl-C (SIGINT twice in a moment, from the terminal and from npm) drains, acks what was in flight, and exits 0', async () => {
+    const databaseUrl = await testDatabaseUrl();
+    const arena = await startArena({ DATABASE_URL: databaseUrl, SHUTDOWN_GRACE_MS: '5000' });
+    const db = new Client({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      const socket = await connectSocket(arena.url, await guest(arena.url, 'Ctrl C'));
+      sockets.push(socket);
+      const room = await socket.timeout(5000).emitWithAck('room:create', { actionId: aid(), gameId: 'bench', seatCount: 1 });
+      await socket.timeout(5000).emitWithAck('room:start', { actionId: aid(), roomId: room.data.roomId });
+      // Another transaction holds the room's row, so the next action is in flight while Arena drains.
+      await db.query('BEGIN');
+      await db.query('SELECT 1 FROM rooms WHERE id = $1 FOR UPDATE', [room.data.roomId]);
+      const inFlight = socket.timeout(10_000).emitWithAck('game:action', { actionId: aid(), roomId: room.data.roomId, action: { type: 'bump' } });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const notice = nextEvent(socket, 'server:shutdown', 10_000);
+      notice.catch(() => undefined); // reported below, not as an unhandled rejection
+
+      arena.child.kill('SIGINT');
+      // npm's copy comes a moment after the terminal's (sent at once, the kernel would merge the two).
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      arena.child.kill('SIGINT');
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await db.query('COMMIT');
+
+      const exit = await exitWithin(arena, 5000 + MARGIN_MS + 5000);
+      expect(await inFlight).toMatchObject({ ok: true, data: { seq: expect.any(Number) } });
+      expect(await notice).toMatchObject({ reconnectAfterMs: expect.any(Number) });
+      expect({ code: exit.code, again: arena.output().includes('again') }).toEqual({ code: 0, again: false });
+      expect(arena.output()).toMatch(/"msg":"drained"/);
+    } finally {
+      await db.end();
+      arena.child.kill('SIGKILL');
+    }
+  });
+
+  it('with its database frozen, SIGTERM still tells clients, answers what is stuck, and exits within SHUTDOWN_GRACE_MS plus the margin', async () => {
+    const direct = new URL(await testDatabaseUrl());
+    const proxy = new FreezableProxy();
+    const proxied = new URL(direct);
+    proxied.host = `127.0.0.1:${await proxy.listen({ host: direct.hostname, port: Number(direct.port || 5432) })}`;
+    const arena = await startArena({ DATABASE_URL: proxied.toString(), SHUTDOWN_GRACE_MS: String(GRACE_MS) });
+    try {
+      const socket = await connectSocket(arena.url, await guest(arena.url, 'Frozen'));
+      sockets.push(socket);
+      const room = await socket.timeout(5000).emitWithAck('room:create', { actionId: aid(), gameId: 'bench', seatCount: 1 });
+      await socket.timeout(5000).emitWithAck('room:start', { actionId: aid(), roomId: room.data.roomId });
+
+      proxy.freeze();
+      const stuck = socket.timeout(GRACE_MS + MARGIN_MS + 3000).emitWithAck('game:action', { actionId: aid(), roomId: room.data.roomId, action: { type: 'bump' } });
+      await new Promise((resolve) => setTimeout(resolve, 200)); // the action is waiting on the database
+      const notice = nextEvent(socket, 'server:shutdown', GRACE_MS + MARGIN_MS + 3000);
+      notice.catch(() => undefined); // reported below, not as an unhandled rejection
+      const signalled = Date.now();
+      arena.child.kill('SIGTERM');
+
+      expect(await stuck).toMatchObject({ ok: false, error: { code: 'SHUTTING_DOWN' } });
+      expect(await notice).toMatchObject({ reconnectAfterMs: expect.any(Number) });
+      const exit = await exitWithin(arena, GRACE_MS + MARGIN_MS + 5000);
+      // Past the bound, only the process's own exit (and this test noticing it).
+      expect(exit.at - signalled).toBeLessThan(GRACE_MS + MARGIN_MS + 500);
+      expect(arena.output()).toMatch(/"msg":"drained"/);
+    } finally {
+      arena.child.kill('SIGKILL');
+      await proxy.close();
+    }
+  });
+});
