@@ -60,8 +60,10 @@ const guest = async (url: string, displayName: string) => (await request(url).po
 
 /** Waits for the exit, up to `ms`; a process still running then is killed and reported. */
 async function exitWithin(arena: ArenaProcess, ms: number) {
-  const timer = new Promise<null>((resolve) => setTimeout(() => resolve(null), ms));
-  const exit = await Promise.race([arena.exited, timer]);
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), ms)));
+  const exit = await Promise.race([arena.exited, late]);
+  clearTimeout(timer);
   if (exit === null) {
     arena.child.kill('SIGKILL');
     throw new Error(`Arena was still running ${ms} ms after the signal:\n${arena.output().slice(-3000)}`);
@@ -109,6 +111,34 @@ describe('Arena as a process', () => {
     } finally {
       await db.end();
       arena.child.kill('SIGKILL');
+    }
+  });
+
+  it('a deliberate second Ctrl-C, a while after the first, still stops it at once', async () => {
+    const direct = new URL(await testDatabaseUrl());
+    const proxy = new FreezableProxy();
+    const proxied = new URL(direct);
+    proxied.host = `127.0.0.1:${await proxy.listen({ host: direct.hostname, port: Number(direct.port || 5432) })}`;
+    const arena = await startArena({ DATABASE_URL: proxied.toString(), SHUTDOWN_GRACE_MS: '20000' });
+    try {
+      const socket = await connectSocket(arena.url, await guest(arena.url, 'Impatient'));
+      sockets.push(socket);
+      const room = await socket.timeout(5000).emitWithAck('room:create', { actionId: aid(), gameId: 'bench', seatCount: 1 });
+      await socket.timeout(5000).emitWithAck('room:start', { actionId: aid(), roomId: room.data.roomId });
+      proxy.freeze();
+      socket.emit('game:action', { actionId: aid(), roomId: room.data.roomId, action: { type: 'bump' } }, () => undefined); // waits on the database
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      arena.child.kill('SIGINT');
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      const again = Date.now();
+      arena.child.kill('SIGINT');
+      const exit = await exitWithin(arena, 3000);
+      expect(exit.at - again).toBeLessThan(1000);
+      expect(exit.code).toBe(1);
+      expect(arena.output()).toContain('SIGINT again: exiting now');
+    } finally {
+      arena.child.kill('SIGKILL');
+      await proxy.close();
     }
   });
 
