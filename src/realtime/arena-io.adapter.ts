@@ -50,6 +50,7 @@ export class ArenaIoAdapter extends IoAdapter {
       const sub = pub.duplicate();
       for (const client of [pub, sub]) client.on('error', () => undefined); // ioredis reconnects; /health reports it
       markSubscriptionsHandled(sub);
+      markRejectionsHandled(pub, ['publish']);
       this.redisClients.push(pub, sub);
       server.adapter(createAdapter(pub, sub, { key: 'arena:sio' }));
     }
@@ -87,7 +88,15 @@ export class ArenaIoAdapter extends IoAdapter {
  * as fatal. Their callers still see the rejection; only the unhandled report is prevented.
  */
 function markSubscriptionsHandled(client: Redis): void {
-  for (const method of ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe'] as const) {
+  markRejectionsHandled(client, ['subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe']);
+}
+
+/**
+ * The same for the adapter's publishes (broadcasts, disconnects): one queued while Redis is unreachable
+ * is rejected when the client closes at shutdown, after the drain has sent `server:shutdown` through it.
+ */
+function markRejectionsHandled(client: Redis, methods: Array<'subscribe' | 'psubscribe' | 'unsubscribe' | 'punsubscribe' | 'publish'>): void {
+  for (const method of methods) {
     const original = client[method].bind(client) as (...args: unknown[]) => unknown;
     (client as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
       const result = original(...args);
