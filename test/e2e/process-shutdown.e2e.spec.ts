@@ -112,7 +112,7 @@ describe('Arena as a process', () => {
       await db.end();
       arena.child.kill('SIGKILL');
     }
-  });
+  }, 60_000);
 
   it('a deliberate second Ctrl-C, a while after the first, still stops it at once', async () => {
     const direct = new URL(await testDatabaseUrl());
@@ -140,7 +140,7 @@ describe('Arena as a process', () => {
       arena.child.kill('SIGKILL');
       await proxy.close();
     }
-  });
+  }, 60_000);
 
   it('with its database frozen, SIGTERM still tells clients, answers what is stuck, and exits within SHUTDOWN_GRACE_MS plus the margin', async () => {
     const direct = new URL(await testDatabaseUrl());
@@ -172,5 +172,5 @@ describe('Arena as a process', () => {
       arena.child.kill('SIGKILL');
       await proxy.close();
     }
-  });
+  }, 60_000);
 });
