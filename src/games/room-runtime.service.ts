@@ -151,7 +151,8 @@ export class RoomRuntime implements OnApplicationShutdown {
 
   /** Fires the room's due deadlines (game timers, held seats, bot turns) through the same queue. */
   fireDue(roomId: string, claimed = false): void {
-    if (this.stopped) return;
+    // Draining, nothing new starts: the deadline stays stored and the next process fires it.
+    if (this.stopped || this.lifecycle.draining) return;
     const slot = this.slot(roomId);
     slot.queue.push({ kind: 'fire', claimed });
     this.wake(slot);

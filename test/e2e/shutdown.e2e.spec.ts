@@ -2,7 +2,7 @@ import type { Socket } from 'socket.io-client';
 import { LifecycleService } from '../../src/common/lifecycle/lifecycle.service';
 import type { RoomUpdate } from '../../src/protocol/rooms.protocol';
 import { aid, ok } from '../support/rooms';
-import { createTestApp, UNTHROTTLED } from '../support/test-app';
+import { createTestApp, FAST_ROOMS, UNTHROTTLED } from '../support/test-app';
 
 interface Sent {
   at: number;
@@ -96,5 +96,20 @@ describe('graceful shutdown under load', () => {
     }
     expect(acked).toBeGreaterThanOrEqual(60);
     expect(refused).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('is not held up by games that bots keep playing: their deadlines wait for the next process', async () => {
+    const arena = await createTestApp({ ...FAST_ROOMS, SHUTDOWN_GRACE_MS: '10000' });
+    const host = await arena.socket(await arena.guest('Bot Host'));
+    let moves = 0;
+    host.on('room:update', () => (moves += 1));
+    for (let i = 0; i < 3; i += 1) {
+      const room = await ok(host, 'room:create', { actionId: aid(), gameId: 'mafia', seatCount: 7, botFill: true, options: { nightMs: 100, discussionMs: 100, votingMs: 100 } });
+      await ok(host, 'room:start', { actionId: aid(), roomId: room.roomId });
+    }
+    for (const start = Date.now(); moves < 10 && Date.now() - start < 10_000; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    const started = Date.now();
+    await arena.close();
+    expect(Date.now() - started).toBeLessThan(3000);
   }, 60_000);
 });
