@@ -3,7 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { Server } from 'node:http';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { LifecycleService } from '../common/lifecycle/lifecycle.service';
-import { SocketDispatcher } from './socket-dispatcher';
+import { SocketDispatcher } from '../fast-path/socket-dispatcher';
 import { SocketEmitter } from './socket-emitter.service';
 
 /**
