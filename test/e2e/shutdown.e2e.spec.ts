@@ -44,7 +44,7 @@ function spammer(socket: Socket, roomId: string, depth: number, leavesOnNotice: 
 
 describe('graceful shutdown under load', () => {
   it('acks every action whose room:update went out before server:shutdown, and answers events during the drain SHUTTING_DOWN', async () => {
-    const arena = await createTestApp({ ...UNTHROTTLED, SHUTDOWN_GRACE_MS: '10000', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) });
+    const arena = await createTestApp({ ...UNTHROTTLED, SHUTDOWN_GRACE_MS: '15000', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) });
     const rooms: Array<Array<ReturnType<typeof spammer> & { socket: Socket }>> = [];
     for (let r = 0; r < 3; r += 1) {
       const sockets = await Promise.all([0, 1, 2, 3].map(async (i) => arena.socket(await arena.guest(`Load ${r}-${i}`))));
@@ -56,16 +56,16 @@ describe('graceful shutdown under load', () => {
     }
     const players = rooms.flat();
     const ackedSoFar = () => players.reduce((sum, p) => sum + p.sent.filter((s) => s.reply?.ok).length, 0);
-    for (const start = Date.now(); ackedSoFar() < 60 && Date.now() - start < 10_000; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const start = Date.now(); ackedSoFar() < 60 && Date.now() - start < 20_000; ) await new Promise((resolve) => setTimeout(resolve, 20));
 
     // Some accepted work outlasts the load, so events keep arriving during the drain: until every client
-    // has had one answered SHUTTING_DOWN, or 3 s.
+    // has had one answered SHUTTING_DOWN (at once, unless the machine is very busy), or 8 s.
     const finishInFlight = arena.app.get(LifecycleService).begin();
     const drainFrom = Date.now();
     const closing = arena.app.close();
     const refusedOnce = () => players.every((p) => p.sent.some((s) => s.reply?.error?.code === 'SHUTTING_DOWN'));
     const release = setInterval(() => {
-      if (!refusedOnce() && Date.now() - drainFrom < 3000) return;
+      if (!refusedOnce() && Date.now() - drainFrom < 8000) return;
       clearInterval(release);
       finishInFlight();
     }, 20);
