@@ -45,7 +45,9 @@ async function main(): Promise<void> {
     // Whatever the database does (a frozen server never answers the pool's goodbye), the process ends.
     const bound = config.shutdownGraceMs + SHUTDOWN_MARGIN_MS;
     setTimeout(() => {
-      process.stderr.write(`shutdown did not finish within ${bound} ms (the database is not answering?): exiting now\n`);
+      process.stderr.write(
+        `shutdown did not finish within ${bound} ms (the database is not answering?): exiting now\n`,
+      );
       process.exit(1);
     }, bound).unref();
     try {

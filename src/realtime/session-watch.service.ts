@@ -124,11 +124,14 @@ export class SessionWatch implements OnApplicationBootstrap, OnApplicationShutdo
   private arm(sessionId: string, session: WatchedSession): void {
     if (session.timer) clearTimeout(session.timer);
     const delay = Math.max(0, session.expiresAt - Date.now());
-    session.timer = setTimeout(() => {
-      session.timer = null;
-      if (Date.now() >= session.expiresAt) this.end([sessionId], 'expired');
-      else this.arm(sessionId, session);
-    }, Math.min(delay, MAX_TIMER_MS));
+    session.timer = setTimeout(
+      () => {
+        session.timer = null;
+        if (Date.now() >= session.expiresAt) this.end([sessionId], 'expired');
+        else this.arm(sessionId, session);
+      },
+      Math.min(delay, MAX_TIMER_MS),
+    );
     session.timer.unref();
   }
 }

@@ -34,9 +34,11 @@ export class ShutdownCoordinator implements OnModuleDestroy {
     httpServer?.close();
     httpServer?.closeIdleConnections?.();
     const pending = await this.lifecycle.idle(this.config.shutdownGraceMs);
-    let unanswered = 0;
     if (pending > 0) {
-      unanswered = this.dispatcher.answerUnfinished({ code: 'SHUTTING_DOWN', message: 'The server is restarting; retry with the same actionId after reconnecting' });
+      const unanswered = this.dispatcher.answerUnfinished({
+        code: 'SHUTTING_DOWN',
+        message: 'The server is restarting; retry with the same actionId after reconnecting',
+      });
       this.logger.warn({ pending, unanswered }, 'shutting down with work still in flight');
     }
     this.emitter.broadcast('server:shutdown', { reason: 'shutdown', reconnectAfterMs: 1000 });

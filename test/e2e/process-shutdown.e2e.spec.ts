@@ -56,7 +56,8 @@ function connectSocket(url: string, token: string): Promise<Socket> {
   });
 }
 
-const guest = async (url: string, displayName: string) => (await request(url).post('/auth/guest').send({ displayName }).expect(201)).body.token as string;
+const guest = async (url: string, displayName: string) =>
+  (await request(url).post('/auth/guest').send({ displayName }).expect(201)).body.token as string;
 
 /** Waits for the exit, up to `ms`; a process still running then is killed and reported. */
 async function exitWithin(arena: ArenaProcess, ms: number) {
@@ -86,12 +87,16 @@ describe('Arena as a process', () => {
     try {
       const socket = await connectSocket(arena.url, await guest(arena.url, 'Ctrl C'));
       sockets.push(socket);
-      const room = await socket.timeout(5000).emitWithAck('room:create', { actionId: aid(), gameId: 'bench', seatCount: 1 });
+      const room = await socket
+        .timeout(5000)
+        .emitWithAck('room:create', { actionId: aid(), gameId: 'bench', seatCount: 1 });
       await socket.timeout(5000).emitWithAck('room:start', { actionId: aid(), roomId: room.data.roomId });
       // Another transaction holds the room's row, so the next action is in flight while Arena drains.
       await db.query('BEGIN');
       await db.query('SELECT 1 FROM rooms WHERE id = $1 FOR UPDATE', [room.data.roomId]);
-      const inFlight = socket.timeout(10_000).emitWithAck('game:action', { actionId: aid(), roomId: room.data.roomId, action: { type: 'bump' } });
+      const inFlight = socket
+        .timeout(10_000)
+        .emitWithAck('game:action', { actionId: aid(), roomId: room.data.roomId, action: { type: 'bump' } });
       await new Promise((resolve) => setTimeout(resolve, 200));
       const notice = nextEvent(socket, 'server:shutdown', 10_000);
       notice.catch(() => undefined); // reported below, not as an unhandled rejection
@@ -123,10 +128,16 @@ describe('Arena as a process', () => {
     try {
       const socket = await connectSocket(arena.url, await guest(arena.url, 'Impatient'));
       sockets.push(socket);
-      const room = await socket.timeout(5000).emitWithAck('room:create', { actionId: aid(), gameId: 'bench', seatCount: 1 });
+      const room = await socket
+        .timeout(5000)
+        .emitWithAck('room:create', { actionId: aid(), gameId: 'bench', seatCount: 1 });
       await socket.timeout(5000).emitWithAck('room:start', { actionId: aid(), roomId: room.data.roomId });
       proxy.freeze();
-      socket.emit('game:action', { actionId: aid(), roomId: room.data.roomId, action: { type: 'bump' } }, () => undefined); // waits on the database
+      socket.emit(
+        'game:action',
+        { actionId: aid(), roomId: room.data.roomId, action: { type: 'bump' } },
+        () => undefined,
+      ); // waits on the database
       await new Promise((resolve) => setTimeout(resolve, 200));
       arena.child.kill('SIGINT');
       await new Promise((resolve) => setTimeout(resolve, 1500));
@@ -151,11 +162,15 @@ describe('Arena as a process', () => {
     try {
       const socket = await connectSocket(arena.url, await guest(arena.url, 'Frozen'));
       sockets.push(socket);
-      const room = await socket.timeout(5000).emitWithAck('room:create', { actionId: aid(), gameId: 'bench', seatCount: 1 });
+      const room = await socket
+        .timeout(5000)
+        .emitWithAck('room:create', { actionId: aid(), gameId: 'bench', seatCount: 1 });
       await socket.timeout(5000).emitWithAck('room:start', { actionId: aid(), roomId: room.data.roomId });
 
       proxy.freeze();
-      const stuck = socket.timeout(GRACE_MS + MARGIN_MS + 3000).emitWithAck('game:action', { actionId: aid(), roomId: room.data.roomId, action: { type: 'bump' } });
+      const stuck = socket
+        .timeout(GRACE_MS + MARGIN_MS + 3000)
+        .emitWithAck('game:action', { actionId: aid(), roomId: room.data.roomId, action: { type: 'bump' } });
       await new Promise((resolve) => setTimeout(resolve, 200)); // the action is waiting on the database
       const notice = nextEvent(socket, 'server:shutdown', GRACE_MS + MARGIN_MS + 3000);
       notice.catch(() => undefined); // reported below, not as an unhandled rejection

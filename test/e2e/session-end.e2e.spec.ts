@@ -36,25 +36,46 @@ describe('a session that ends while its socket is open', () => {
     const room = await ok(socket, 'room:create', { actionId: aid(), gameId: 'bench', seatCount: 1 });
     await ok(socket, 'room:start', { actionId: aid(), roomId: room.roomId });
     const timer = setInterval(() => {
-      if (socket.connected) socket.emit('game:action', { actionId: aid('late'), roomId: room.roomId, action: { type: 'bump' } }, () => undefined);
+      if (socket.connected)
+        socket.emit(
+          'game:action',
+          { actionId: aid('late'), roomId: room.roomId, action: { type: 'bump' } },
+          () => undefined,
+        );
     }, 20);
     return { socket, roomId: room.roomId as string, stop: () => clearInterval(timer) };
   }
 
   /** Room events this user committed at or after `since`. */
   const committedSince = async (roomId: string, userId: string, since: Date) =>
-    Number((await db.query(`SELECT count(*) FROM room_events WHERE room_id = $1 AND actor = $2 AND type = 'game.act' AND at >= $3`, [roomId, userId, since])).rows[0].count);
+    Number(
+      (
+        await db.query(
+          `SELECT count(*) FROM room_events WHERE room_id = $1 AND actor = $2 AND type = 'game.act' AND at >= $3`,
+          [roomId, userId, since],
+        )
+      ).rows[0].count,
+    );
 
   /** What a client still connected at the notice can do: nothing that sticks. */
   async function refusedAfterNotice(socket: Socket, roomId: string, userId: string) {
     const [action, group] = await Promise.all([
-      socket.timeout(1000).emitWithAck('game:action', { actionId: aid('after'), roomId, action: { type: 'bump' } }).catch(() => 'closed'),
-      socket.timeout(1000).emitWithAck('chat:create-group', { actionId: aid('after'), title: 'After the end', memberIds: [] }).catch(() => 'closed'),
+      socket
+        .timeout(1000)
+        .emitWithAck('game:action', { actionId: aid('after'), roomId, action: { type: 'bump' } })
+        .catch(() => 'closed'),
+      socket
+        .timeout(1000)
+        .emitWithAck('chat:create-group', { actionId: aid('after'), title: 'After the end', memberIds: [] })
+        .catch(() => 'closed'),
     ]);
     for (const reply of [action, group]) {
       if (reply !== 'closed') expect(reply).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
     }
-    const groups = await db.query(`SELECT count(*) FROM conversations WHERE title = 'After the end' AND created_by = $1`, [userId]);
+    const groups = await db.query(
+      `SELECT count(*) FROM conversations WHERE title = 'After the end' AND created_by = $1`,
+      [userId],
+    );
     expect(Number(groups.rows[0].count)).toBe(0);
   }
 

@@ -21,7 +21,8 @@ function spammer(socket: Socket, roomId: string, depth: number, leavesOnNotice: 
   let notice = 0;
   socket.on('room:update', (update: RoomUpdate) => {
     for (const event of update.events) {
-      if (event.type === 'game.act' && event.actorSeat !== null) seenBySeat.set(event.actorSeat, [...(seenBySeat.get(event.actorSeat) ?? []), event.seq]);
+      if (event.type === 'game.act' && event.actorSeat !== null)
+        seenBySeat.set(event.actorSeat, [...(seenBySeat.get(event.actorSeat) ?? []), event.seq]);
     }
   });
   socket.on('server:shutdown', () => {
@@ -44,10 +45,16 @@ function spammer(socket: Socket, roomId: string, depth: number, leavesOnNotice: 
 
 describe('graceful shutdown under load', () => {
   it('acks every action whose room:update went out before server:shutdown, and answers events during the drain SHUTTING_DOWN', async () => {
-    const arena = await createTestApp({ ...UNTHROTTLED, SHUTDOWN_GRACE_MS: '15000', ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}) });
+    const arena = await createTestApp({
+      ...UNTHROTTLED,
+      SHUTDOWN_GRACE_MS: '15000',
+      ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    });
     const rooms: Array<Array<ReturnType<typeof spammer> & { socket: Socket }>> = [];
     for (let r = 0; r < 3; r += 1) {
-      const sockets = await Promise.all([0, 1, 2, 3].map(async (i) => arena.socket(await arena.guest(`Load ${r}-${i}`))));
+      const sockets = await Promise.all(
+        [0, 1, 2, 3].map(async (i) => arena.socket(await arena.guest(`Load ${r}-${i}`))),
+      );
       const room = await ok(sockets[0], 'room:create', { actionId: aid(), gameId: 'bench', seatCount: 4 });
       for (const socket of sockets.slice(1)) await ok(socket, 'room:join', { actionId: aid(), roomId: room.roomId });
       await ok(sockets[0], 'room:start', { actionId: aid(), roomId: room.roomId });
@@ -56,7 +63,8 @@ describe('graceful shutdown under load', () => {
     }
     const players = rooms.flat();
     const ackedSoFar = () => players.reduce((sum, p) => sum + p.sent.filter((s) => s.reply?.ok).length, 0);
-    for (const start = Date.now(); ackedSoFar() < 60 && Date.now() - start < 20_000; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const start = Date.now(); ackedSoFar() < 60 && Date.now() - start < 20_000;)
+      await new Promise((resolve) => setTimeout(resolve, 20));
 
     // Some accepted work outlasts the load, so events keep arriving during the drain: until every client
     // has had one answered SHUTTING_DOWN (at once, unless the machine is very busy), or 8 s.
@@ -69,7 +77,12 @@ describe('graceful shutdown under load', () => {
       clearInterval(release);
       finishInFlight();
     }, 20);
-    await Promise.all(players.map(({ socket }) => new Promise((resolve) => (socket.connected ? socket.once('disconnect', resolve) : resolve(null)))));
+    await Promise.all(
+      players.map(
+        ({ socket }) =>
+          new Promise((resolve) => (socket.connected ? socket.once('disconnect', resolve) : resolve(null))),
+      ),
+    );
     await closing;
 
     let acked = 0;
@@ -80,7 +93,10 @@ describe('graceful shutdown under load', () => {
         expect(player.notice()).toBeGreaterThan(0);
         const ackedSeqs = new Set(player.sent.filter((s) => s.reply?.ok).map((s) => s.reply!.data!.seq));
         // Every action of this seat that the room saw committed was acknowledged to its sender.
-        expect({ seat, unacknowledged: (browser.seenBySeat.get(seat) ?? []).filter((seq) => !ackedSeqs.has(seq)) }).toEqual({ seat, unacknowledged: [] });
+        expect({
+          seat,
+          unacknowledged: (browser.seenBySeat.get(seat) ?? []).filter((seq) => !ackedSeqs.has(seq)),
+        }).toEqual({ seat, unacknowledged: [] });
         acked += ackedSeqs.size;
       });
     }
@@ -90,7 +106,9 @@ describe('graceful shutdown under load', () => {
         if (s.at < drainFrom) expect(s.reply).toBeDefined(); // accepted before the drain: answered
       }
       // Told to leave only after the drain, each client had its events during the drain answered.
-      const refusedBeforeNotice = player.sent.filter((s) => s.reply?.error?.code === 'SHUTTING_DOWN' && s.answeredAt! <= player.notice());
+      const refusedBeforeNotice = player.sent.filter(
+        (s) => s.reply?.error?.code === 'SHUTTING_DOWN' && s.answeredAt! <= player.notice(),
+      );
       expect(refusedBeforeNotice.length).toBeGreaterThan(0);
       refused += refusedBeforeNotice.length;
     }
@@ -104,10 +122,17 @@ describe('graceful shutdown under load', () => {
     let moves = 0;
     host.on('room:update', () => (moves += 1));
     for (let i = 0; i < 3; i += 1) {
-      const room = await ok(host, 'room:create', { actionId: aid(), gameId: 'mafia', seatCount: 7, botFill: true, options: { nightMs: 100, discussionMs: 100, votingMs: 100 } });
+      const room = await ok(host, 'room:create', {
+        actionId: aid(),
+        gameId: 'mafia',
+        seatCount: 7,
+        botFill: true,
+        options: { nightMs: 100, discussionMs: 100, votingMs: 100 },
+      });
       await ok(host, 'room:start', { actionId: aid(), roomId: room.roomId });
     }
-    for (const start = Date.now(); moves < 10 && Date.now() - start < 10_000; ) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (const start = Date.now(); moves < 10 && Date.now() - start < 10_000;)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     const started = Date.now();
     await arena.close();
     expect(Date.now() - started).toBeLessThan(3000);
