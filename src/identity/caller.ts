@@ -6,8 +6,8 @@ export type UserKind = 'guest' | 'registered' | 'agent';
 export interface Caller {
   userId: string;
   sessionId: string;
-  /** When the session expires (epoch ms): a socket of the session stops acting then. */
-  sessionExpiresAt: number;
+  /** When the session expires (epoch ms): a socket of the session stops acting then. Unset: no expiry known. */
+  sessionExpiresAt?: number;
   kind: UserKind;
   role: Role;
   displayName: string;

@@ -53,7 +53,12 @@ export class SessionWatch implements OnApplicationBootstrap, OnApplicationShutdo
   watch(socket: Socket, caller: Caller): void {
     let session = this.sessions.get(caller.sessionId);
     if (!session) {
-      session = { sockets: new Set(), expiresAt: caller.sessionExpiresAt, timer: null, ended: false };
+      session = {
+        sockets: new Set(),
+        expiresAt: caller.sessionExpiresAt ?? Number.POSITIVE_INFINITY,
+        timer: null,
+        ended: false,
+      };
       this.sessions.set(caller.sessionId, session);
       this.arm(caller.sessionId, session);
     }
@@ -75,7 +80,7 @@ export class SessionWatch implements OnApplicationBootstrap, OnApplicationShutdo
   ended(socket: Socket): boolean {
     if (socket.data.sessionEnded === true) return true;
     const caller = socket.data.caller as Caller | undefined;
-    return caller !== undefined && Date.now() >= caller.sessionExpiresAt;
+    return caller?.sessionExpiresAt !== undefined && Date.now() >= caller.sessionExpiresAt;
   }
 
   /** Stops these sessions' sockets at once, tells them why and closes them (on every process). */
