@@ -80,6 +80,7 @@ export async function startArena(env: Record<string, string>): Promise<ArenaProc
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'info',
+      ARENA_BENCH_GAME: '1', // as the in-process test app: the bench game makes an action in flight simple
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
