@@ -219,6 +219,10 @@ export class MessagingRepository {
     // `npm run bench:commit`).
     const client = await ((this.dataSource.driver as PostgresDriver).master as Pool).connect();
     let broken: Error | undefined;
+    // A checked-out client has no listener of the pool's: a connection that drops (the server restarting,
+    // a backend terminated) would emit an unhandled 'error' and end the process.
+    const onError = (error: Error) => (broken = error);
+    client.on('error', onError);
     try {
       const { rows } = await client.query<SendRow>({
         ...(inputs.length <= SEND_BATCH.functionUpTo
@@ -239,6 +243,7 @@ export class MessagingRepository {
       if (!(error instanceof DatabaseError)) broken = error as Error;
       throw error;
     } finally {
+      client.removeListener('error', onError);
       client.release(broken);
     }
   }
