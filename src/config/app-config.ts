@@ -68,6 +68,9 @@ export class EnvironmentVariables {
   @Transform(toInt) @IsInt() @Min(1000)
   IDEMPOTENCY_CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
 
+  @Transform(toInt) @IsInt() @Min(100)
+  IDEMPOTENCY_LEASE_MS = 30_000;
+
   @Transform(toInt) @IsInt() @Min(1000)
   THROTTLE_TTL_MS = 60_000;
 
@@ -189,7 +192,7 @@ export interface AppConfig {
   /** How often open sockets' sessions are checked against the database (revoked, deleted, expired). */
   sessionCheckIntervalMs: number;
   admin?: { username: string; password: string };
-  idempotency: { ttlMs: number; cleanupIntervalMs: number };
+  idempotency: { ttlMs: number; cleanupIntervalMs: number; leaseMs: number };
   throttle: { ttlMs: number; ipLimit: number; userLimit: number; authLimit: number };
   corsOrigins: string[];
   logLevel: string;
@@ -253,7 +256,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionTtlMs: vars.SESSION_TTL_HOURS * 3600_000,
     sessionCheckIntervalMs: vars.SESSION_CHECK_INTERVAL_MS,
     admin: vars.ADMIN_USERNAME && vars.ADMIN_PASSWORD ? { username: vars.ADMIN_USERNAME, password: vars.ADMIN_PASSWORD } : undefined,
-    idempotency: { ttlMs: vars.IDEMPOTENCY_TTL_HOURS * 3600_000, cleanupIntervalMs: vars.IDEMPOTENCY_CLEANUP_INTERVAL_MS },
+    idempotency: { ttlMs: vars.IDEMPOTENCY_TTL_HOURS * 3600_000, cleanupIntervalMs: vars.IDEMPOTENCY_CLEANUP_INTERVAL_MS, leaseMs: vars.IDEMPOTENCY_LEASE_MS },
     throttle: {
       ttlMs: vars.THROTTLE_TTL_MS,
       ipLimit: vars.THROTTLE_IP_LIMIT,

@@ -6,6 +6,8 @@ import { DataSource, EntityManager } from 'typeorm';
 interface UnitOfWork {
   manager: EntityManager;
   afterCommit: Array<() => void>;
+  /** False once the transaction ended: work it started (a timer, an emitted event) must not use its connection. */
+  open: boolean;
 }
 
 /**
@@ -22,18 +24,23 @@ export class TransactionHost {
 
   /** The manager of the enclosing transaction, or the pool when there is none. */
   get manager(): EntityManager {
-    return this.storage.getStore()?.manager ?? this.dataSource.manager;
+    return this.current()?.manager ?? this.dataSource.manager;
   }
 
   /** Runs `work` in a transaction, joining the enclosing one when there is one. */
   async transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    const current = this.storage.getStore();
+    const current = this.current();
     if (current) return work(current.manager);
-    const unit: UnitOfWork = { manager: this.dataSource.manager, afterCommit: [] };
-    const result = await this.dataSource.transaction((manager) => {
-      unit.manager = manager;
-      return this.storage.run(unit, () => work(manager));
-    });
+    const unit: UnitOfWork = { manager: this.dataSource.manager, afterCommit: [], open: true };
+    let result: T;
+    try {
+      result = await this.dataSource.transaction((manager) => {
+        unit.manager = manager;
+        return this.storage.run(unit, () => work(manager));
+      });
+    } finally {
+      unit.open = false;
+    }
     for (const effect of unit.afterCommit) {
       try {
         effect();
@@ -46,8 +53,13 @@ export class TransactionHost {
 
   /** Runs `effect` once the enclosing transaction commits (at once when there is none). */
   afterCommit(effect: () => void): void {
-    const current = this.storage.getStore();
+    const current = this.current();
     if (current) current.afterCommit.push(effect);
     else effect();
+  }
+
+  private current(): UnitOfWork | undefined {
+    const unit = this.storage.getStore();
+    return unit?.open ? unit : undefined;
   }
 }

@@ -30,6 +30,14 @@ const OWN_IDEMPOTENCY = 'arena:own-idempotency';
  */
 export const OwnIdempotency = () => SetMetadata(OWN_IDEMPOTENCY, true);
 
+const OUTSIDE_TRANSACTION = 'arena:idempotent-outside-transaction';
+/**
+ * The handler commits through paths that take their own connections (the room runtime), so its
+ * exactly-once record cannot share its transaction: it is kept beside it, and the handler must be safe
+ * to run again with the same key (see IdempotentRequest.outsideTransaction).
+ */
+export const IdempotentOutsideTransaction = () => SetMetadata(OUTSIDE_TRANSACTION, true);
+
 /** Client-chosen keys that make a socket event exactly-once, by name. */
 const ACTION_KEYS = ['actionId', 'clientMsgId'] as const;
 
@@ -57,6 +65,7 @@ export interface SocketRoute {
   /** A handler with an `@Ack()` parameter answers itself. */
   acksItself: boolean;
   ownIdempotency: boolean;
+  outsideTransaction: boolean;
 }
 
 /**
@@ -170,7 +179,12 @@ export class SocketDispatcher implements OnApplicationBootstrap {
     if (key === undefined) return run();
     const caller = socket.data.caller as Caller;
     const result = await this.idempotency.execute(
-      { scope: `user:${caller.userId}`, key: `ws:${route.event}:${key}`, fingerprint: `${route.event}\n${canonicalJson(data)}` },
+      {
+        scope: `user:${caller.userId}`,
+        key: `ws:${route.event}:${key}`,
+        fingerprint: `${route.event}\n${canonicalJson(data)}`,
+        outsideTransaction: route.outsideTransaction,
+      },
       async () => ({ statusCode: 200, body: await run() }),
     );
     return result.body as SocketOk<unknown>;
@@ -231,5 +245,6 @@ function compileRoute(gateway: object, gatewayClass: Type, methodName: string, h
     params,
     acksItself,
     ownIdempotency: Reflect.getMetadata(OWN_IDEMPOTENCY, handler) === true,
+    outsideTransaction: Reflect.getMetadata(OUTSIDE_TRANSACTION, handler) === true,
   };
 }

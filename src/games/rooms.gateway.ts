@@ -3,7 +3,7 @@ import type { Socket } from 'socket.io';
 import type { Caller } from '../identity/caller';
 import { CurrentCaller } from '../identity/auth.decorators';
 import { ArenaGateway } from '../realtime/arena-gateway.decorator';
-import { OwnIdempotency } from '../fast-path/socket-dispatcher';
+import { IdempotentOutsideTransaction, OwnIdempotency } from '../fast-path/socket-dispatcher';
 import type { GameAction } from './domain/engine';
 import {
   AddBotsDto,
@@ -65,6 +65,7 @@ export class RoomsGateway implements OnGatewayConnection, OnGatewayDisconnect {
     return { gameId: body.gameId };
   }
 
+  @IdempotentOutsideTransaction()
   @On('lobby:quick-match')
   quickMatch(@CurrentCaller() caller: Caller, @MessageBody() body: QuickMatchDto) {
     return this.rooms.quickMatch(caller, body.gameId, body.actionId, body.name);

@@ -262,6 +262,18 @@ export class RoomsRepository {
     return rows[0] ? toStored(rows[0]) : null;
   }
 
+  /** The room where this user still holds a seat it took (or made) with this action id, if any. */
+  async seatTakenWith(userId: string, actionId: string): Promise<{ roomId: string; created: boolean } | null> {
+    const rows: Array<{ room_id: string; type: string }> = await this.dataSource.query(
+      `SELECT e.room_id, e.type FROM room_seats s
+         JOIN room_events e ON e.room_id = s.room_id AND e.action_id = $2
+        WHERE s.user_id = $1
+        LIMIT 1`,
+      [userId, actionId],
+    );
+    return rows[0] ? { roomId: rows[0].room_id, created: rows[0].type === 'room.create' } : null;
+  }
+
   /** The sequence number at which this user last took a seat in the room (created it, joined, quick match). */
   async seatTakenAt(roomId: string, userId: string): Promise<number> {
     const rows: Array<{ seq: string | null }> = await this.dataSource.query(

@@ -172,6 +172,12 @@ export class RoomsService {
   /** Takes a seat in the fullest open room of the game, or creates one when none has a free seat. */
   async quickMatch(caller: Caller, gameId: string, actionId: string, seatName?: string): Promise<RoomEntry & { created: boolean }> {
     this.engine(gameId);
+    // Run again for a key whose stored answer a crash lost: the seat it took is the answer.
+    const earlier = await this.repository.seatTakenWith(caller.userId, this.key(caller, `quick:${actionId}`));
+    if (earlier) {
+      const room = await this.loadedRoom(earlier.roomId);
+      return { roomId: earlier.roomId, seat: seatOfUser(room, caller.userId)?.seat ?? null, inviteCode: null, view: this.viewFor(room, caller.userId), created: earlier.created };
+    }
     for (const candidate of await this.repository.listOpenRooms(gameId, 5)) {
       try {
         const entry = await this.join(caller, candidate.roomId, { name: seatName }, `quick:${actionId}`);
