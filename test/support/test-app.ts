@@ -41,7 +41,9 @@ export async function createTestApp(
   customize?: (app: INestApplication, config: AppConfig) => void,
 ): Promise<TestApp> {
   const dbUrl = databaseUrl ?? (await testDatabaseUrl());
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: dbUrl, DATABASE_POOL_SIZE: '40', ARENA_BENCH_GAME: '1', ...env });
+  // A small pool: jest's two workers, each with up to three apps at once, stay well under a default
+  // server's max_connections of 100, and exactly-once must not need more connections than that.
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: dbUrl, DATABASE_POOL_SIZE: '8', ARENA_BENCH_GAME: '1', ...env });
   const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot({ config, databaseUrl: dbUrl })] }).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false });
   configureApp(app, config);
