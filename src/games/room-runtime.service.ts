@@ -240,7 +240,8 @@ export class RoomRuntime implements OnApplicationShutdown {
   private wake(slot: RoomSlot): void {
     if (slot.busy || slot.queue.length === 0) return;
     if (slot.state === null) {
-      void this.ensureLoaded(slot).then(() => this.wake(slot));
+      // A failed load has answered the queued work already.
+      this.ensureLoaded(slot).then(() => this.wake(slot), () => undefined);
       return;
     }
     this.ready.add(slot);
@@ -267,6 +268,8 @@ export class RoomRuntime implements OnApplicationShutdown {
       .catch((error) => {
         this.logger.error({ err: error, roomId: slot.roomId }, 'could not load room');
         for (const work of slot.queue.splice(0)) if (work.kind === 'command') work.reject(error);
+        // A reader must not take a room it could not load for one that does not exist.
+        throw error;
       })
       .finally(() => {
         slot.loading = null;

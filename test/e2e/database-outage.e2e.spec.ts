@@ -67,12 +67,14 @@ describe('PostgreSQL dropping connections under load', () => {
     storming = false;
     await Promise.all([...chatter, ...seating]);
 
+    const byCode = acks.reduce<Record<string, number>>((counts, ack) => ({ ...counts, [ack.ok ? 'ok' : (ack.error?.code ?? '?')]: (counts[ack.ok ? 'ok' : (ack.error?.code ?? '?')] ?? 0) + 1 }), {});
+    console.log(`acks while PostgreSQL dropped every connection 16 times: ${JSON.stringify(byCode)}`);
     expect(uncaught).toEqual([]);
     expect(acks.filter((ack) => ack.ok).length).toBeGreaterThan(0);
     const failures = acks.filter((ack) => !ack.ok);
     expect(failures.length).toBeGreaterThan(0);
-    // Every failure says what it is; none is a bug's 500.
-    expect(failures.filter((ack) => !ack.error?.code || ack.error.code === 'INTERNAL_ERROR')).toEqual([]);
+    // Every failure says what it is; none is a bug's 500, and the room never looks gone.
+    expect(failures.filter((ack) => !ack.error?.code || ack.error.code === 'INTERNAL_ERROR' || ack.error.code === 'ROOM_NOT_FOUND')).toEqual([]);
     const unavailable = failures.filter((ack) => ack.error?.code === 'SERVICE_UNAVAILABLE');
     expect(unavailable.every((ack) => ack.error?.details?.retryable === true)).toBe(true);
 
