@@ -11,7 +11,8 @@ describe('chat under concurrency', () => {
   let db: Client;
 
   beforeAll(async () => {
-    arena = await createTestApp({ ...UNTHROTTLED });
+    // The lock race below keeps 30 statements waiting at once, each on a connection of its own.
+    arena = await createTestApp({ ...UNTHROTTLED, DATABASE_POOL_SIZE: '32' });
     db = new Client({ connectionString: arena.databaseUrl });
     await db.connect();
   });
