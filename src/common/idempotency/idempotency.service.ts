@@ -4,7 +4,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { APP_CONFIG, type AppConfig } from '../../config/app-config';
 import { TransactionHost } from '../../database/transaction-host';
 import { AppError } from '../errors/app-error';
-import { IdempotencyRepository } from './idempotency.repository';
+import { IdempotencyRepository, type StoredResult } from './idempotency.repository';
 
 export interface IdempotentRequest {
   /** Whose key it is: `user:<id>`, or `ip:<address>` for anonymous calls. */
@@ -97,9 +97,12 @@ export class IdempotencyService implements OnModuleInit {
     const { ttlMs, leaseMs } = this.config.idempotency;
     const token = randomUUID();
     const giveUpAt = Date.now() + leaseMs + MAX_POLL_MS;
+    let stored: StoredResult | undefined;
     for (let pause = 5; ; pause = Math.min(pause * 2, MAX_POLL_MS)) {
-      if (await this.repository.claim(scope, key, requestHash, token, ttlMs, leaseMs)) return this.perform(request, token, work);
-      const stored = await this.repository.find(scope, key);
+      // Only a key that looks free is claimed: a copy waiting on a live claim just reads, never queuing on its row.
+      const free = !stored || (stored.statusCode === null && stored.leaseLeftMs <= 0);
+      if (free && (await this.repository.claim(scope, key, requestHash, token, ttlMs, leaseMs))) return this.perform(request, token, work);
+      stored = await this.repository.find(scope, key);
       if (stored) {
         if (stored.requestHash !== requestHash) throw reused();
         if (stored.statusCode !== null) return { statusCode: stored.statusCode, body: this.open(stored.response) as T, replayed: true };
@@ -108,8 +111,9 @@ export class IdempotencyService implements OnModuleInit {
       if (Date.now() >= giveUpAt) {
         throw new AppError('IDEMPOTENCY_KEY_IN_PROGRESS', 'A request with this idempotency key is still being processed; retry', { retryable: true });
       }
-      const wait = stored ? Math.min(pause, Math.max(1, stored.leaseLeftMs)) : 1;
+      const wait = stored ? Math.max(1, Math.min(pause, stored.leaseLeftMs)) : 1;
       await new Promise((resolve) => setTimeout(resolve, wait));
+      if (stored) stored.leaseLeftMs -= wait;
     }
   }
 
