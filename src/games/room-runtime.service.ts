@@ -167,10 +167,14 @@ export class RoomRuntime implements OnApplicationShutdown {
     const slot = this.slot(roomId);
     if (slot.state === null) {
       await this.ensureLoaded(slot);
+      // A failed write may have dropped the copy again meanwhile: read the stored room, not "no such room".
+      if (slot.state === null && !slot.missing) return (await this.repository.loadRoom(roomId))?.state ?? null;
       return slot.state;
     }
+    // A failed write may drop the copy while the version is read: the copy read here still answers.
+    const copy = slot.state;
     const version = await this.repository.roomVersion(roomId);
-    if (version === null || version <= slot.version) return slot.state;
+    if (version === null || version <= slot.version) return slot.state ?? copy;
     const loaded = await this.repository.loadRoom(roomId);
     if (!loaded) return null;
     if (!slot.busy && slot.state !== null && loaded.version > slot.version) {
