@@ -381,12 +381,15 @@ export class RoomsService {
   /** Runs after this user's earlier presence changes; the promise settles when this one has (never rejects). */
   private inOrder(userId: string, work: () => Promise<void>): Promise<void> {
     const previous = this.presence.get(userId) ?? Promise.resolve();
+    // In-flight work: shutdown waits for it before it closes the pool under its queries.
+    const done = this.lifecycle.begin();
     const next = previous
       .then(work)
       .catch((error) => {
         if (!this.lifecycle.draining) this.logger.warn({ err: error, userId }, 'presence change failed');
       })
       .finally(() => {
+        done();
         if (this.presence.get(userId) === next) this.presence.delete(userId);
       });
     this.presence.set(userId, next);
