@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { Pool } from 'pg';
 import { TransactionHost } from '../../src/database/transaction-host';
 import type { Caller } from '../../src/identity/caller';
 import { RoomsService } from '../../src/games/rooms.service';
@@ -10,12 +10,12 @@ import { ask, createTestApp, FAST_ROOMS, type TestApp } from '../support/test-ap
 /** A room's chat channels are written with the room event that changes them: never after, never lost. */
 describe('room chat channels commit with the room', () => {
   let arena: TestApp;
-  let db: Client;
+  // A pool: the checks below run concurrently, and one client would queue them (pg's DeprecationWarning).
+  let db: Pool;
 
   beforeAll(async () => {
     arena = await createTestApp(FAST_ROOMS);
-    db = new Client({ connectionString: arena.databaseUrl });
-    await db.connect();
+    db = new Pool({ connectionString: arena.databaseUrl, max: 2 });
   });
   afterAll(async () => {
     await db.end();
