@@ -39,12 +39,19 @@ describe('PostgreSQL dropping connections under load', () => {
   };
   /** Every other backend of this test's database, ended as a crash or an immediate stop would end them. */
   const terminateAll = () =>
-    admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`);
+    admin.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`,
+    );
 
   it('chat and room commits in flight get successes or retryable errors, the process lives, and it serves afterwards', async () => {
     const owner = await guest('Owner');
     const talkers = await Promise.all(Array.from({ length: 6 }, (_, i) => guest(`Talker ${i}`)));
-    const group = await arena.http().post('/conversations').set(bearer(owner.token)).send({ title: 'Storm', memberIds: talkers.map((t) => t.userId) }).expect(201);
+    const group = await arena
+      .http()
+      .post('/conversations')
+      .set(bearer(owner.token))
+      .send({ title: 'Storm', memberIds: talkers.map((t) => t.userId) })
+      .expect(201);
     const conversationId = group.body.id as string;
     const hostSocket = await arena.socket(owner.token);
     const room = await ok(hostSocket, 'room:create', { actionId: aid('create'), gameId: 'mafia', seatCount: 8 });
@@ -53,10 +60,16 @@ describe('PostgreSQL dropping connections under load', () => {
     const acks: Array<{ ok: boolean; error?: { code: string; details?: { retryable?: boolean } } }> = [];
     let storming = true;
     const chatter = sockets.map(async (socket, i) => {
-      for (let n = 0; storming; n += 1) acks.push(await ask(socket, 'chat:send', { conversationId, clientMsgId: `storm-${i}-${n}`, body: `message ${n}` }));
+      for (let n = 0; storming; n += 1)
+        acks.push(
+          await ask(socket, 'chat:send', { conversationId, clientMsgId: `storm-${i}-${n}`, body: `message ${n}` }),
+        );
     });
     const seating = sockets.map(async (socket) => {
-      for (let n = 0; storming; n += 1) acks.push(await ask(socket, n % 2 === 0 ? 'room:join' : 'room:leave', { actionId: aid('seat'), roomId: room.roomId }));
+      for (let n = 0; storming; n += 1)
+        acks.push(
+          await ask(socket, n % 2 === 0 ? 'room:join' : 'room:leave', { actionId: aid('seat'), roomId: room.roomId }),
+        );
     });
     // Each round, PostgreSQL ends every backend, or the connections die without a word (a crash).
     for (let round = 0; round < 16; round += 1) {
@@ -67,14 +80,24 @@ describe('PostgreSQL dropping connections under load', () => {
     storming = false;
     await Promise.all([...chatter, ...seating]);
 
-    const byCode = acks.reduce<Record<string, number>>((counts, ack) => ({ ...counts, [ack.ok ? 'ok' : (ack.error?.code ?? '?')]: (counts[ack.ok ? 'ok' : (ack.error?.code ?? '?')] ?? 0) + 1 }), {});
+    const byCode = acks.reduce<Record<string, number>>(
+      (counts, ack) => ({
+        ...counts,
+        [ack.ok ? 'ok' : (ack.error?.code ?? '?')]: (counts[ack.ok ? 'ok' : (ack.error?.code ?? '?')] ?? 0) + 1,
+      }),
+      {},
+    );
     console.log(`acks while PostgreSQL dropped every connection 16 times: ${JSON.stringify(byCode)}`);
     expect(uncaught).toEqual([]);
     expect(acks.filter((ack) => ack.ok).length).toBeGreaterThan(0);
     const failures = acks.filter((ack) => !ack.ok);
     expect(failures.length).toBeGreaterThan(0);
     // Every failure says what it is; none is a bug's 500, and the room never looks gone.
-    expect(failures.filter((ack) => !ack.error?.code || ack.error.code === 'INTERNAL_ERROR' || ack.error.code === 'ROOM_NOT_FOUND')).toEqual([]);
+    expect(
+      failures.filter(
+        (ack) => !ack.error?.code || ack.error.code === 'INTERNAL_ERROR' || ack.error.code === 'ROOM_NOT_FOUND',
+      ),
+    ).toEqual([]);
     const unavailable = failures.filter((ack) => ack.error?.code === 'SERVICE_UNAVAILABLE');
     expect(unavailable.every((ack) => ack.error?.details?.retryable === true)).toBe(true);
 
@@ -90,7 +113,6 @@ describe('PostgreSQL dropping connections under load', () => {
   it('a request whose connection is refused ("too many connections") gets 503 SERVICE_UNAVAILABLE, retryable, not 500', async () => {
     // A role of its own, so its connection limit binds (a superuser's would not): the app's only one.
     const role = `arena_limited_${process.pid}`;
-    const database = (await admin.query('SELECT current_database() AS name')).rows[0].name as string;
     await admin.query(`CREATE ROLE ${role} LOGIN`);
     await admin.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
     await admin.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
@@ -99,7 +121,8 @@ describe('PostgreSQL dropping connections under load', () => {
     url.username = role;
     const limited = await createTestApp({ ...UNTHROTTLED, DATABASE_POOL_SIZE: '2' }, url.toString());
     try {
-      const user = (await limited.http().post('/auth/guest').send({ displayName: 'Refused' }).expect(201)).body.token as string;
+      const user = (await limited.http().post('/auth/guest').send({ displayName: 'Refused' }).expect(201)).body
+        .token as string;
       await admin.query(`ALTER ROLE ${role} CONNECTION LIMIT 0`);
       await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1`, [role]);
       const refused = await limited.http().get('/me').set(bearer(user));

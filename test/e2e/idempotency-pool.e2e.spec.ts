@@ -40,17 +40,25 @@ describe('idempotent work with a small connection pool', () => {
     expect(health.status).toBe(200);
   };
   /** An ack with room for 100 requests queued behind 5 connections on a busy 2-core machine. */
-  const slowAsk = (socket: Socket, event: string, payload: unknown) => socket.timeout(20_000).emitWithAck(event, payload);
-  const sameAnswer = (replies: unknown[]) => expect(new Set(replies.map((reply) => JSON.stringify(reply))).size).toBe(1);
+  const slowAsk = (socket: Socket, event: string, payload: unknown) =>
+    socket.timeout(20_000).emitWithAck(event, payload);
+  const sameAnswer = (replies: unknown[]) =>
+    expect(new Set(replies.map((reply) => JSON.stringify(reply))).size).toBe(1);
 
   it('100 users quick-matching at once all get a seat, and the server serves afterwards', async () => {
     const users = await Promise.all(Array.from({ length: COPIES }, (_, i) => guest(`Matcher ${i}`)));
     const sockets = await Promise.all(users.map((user) => arena.socket(user.token)));
     const started = Date.now();
-    const replies = await Promise.all(sockets.map((socket) => slowAsk(socket, 'lobby:quick-match', { actionId: aid('qm'), gameId: 'mafia' })));
+    const replies = await Promise.all(
+      sockets.map((socket) => slowAsk(socket, 'lobby:quick-match', { actionId: aid('qm'), gameId: 'mafia' })),
+    );
     console.log(`100 concurrent quick matches with a pool of ${POOL}: ${Date.now() - started} ms`);
     expect(replies.filter((reply) => !reply.ok)).toEqual([]);
-    expect(await count(`SELECT count(DISTINCT user_id) AS count FROM room_seats WHERE user_id = ANY($1::uuid[])`, [users.map((u) => u.userId)])).toBe(COPIES);
+    expect(
+      await count(`SELECT count(DISTINCT user_id) AS count FROM room_seats WHERE user_id = ANY($1::uuid[])`, [
+        users.map((u) => u.userId),
+      ]),
+    ).toBe(COPIES);
     await stillServes(users[0].token);
   });
 
@@ -58,7 +66,9 @@ describe('idempotent work with a small connection pool', () => {
     const user = await guest('Impatient');
     const socket = await arena.socket(user.token);
     const actionId = aid('qm-copy');
-    const replies = await Promise.all(Array.from({ length: COPIES }, () => slowAsk(socket, 'lobby:quick-match', { actionId, gameId: 'roast' })));
+    const replies = await Promise.all(
+      Array.from({ length: COPIES }, () => slowAsk(socket, 'lobby:quick-match', { actionId, gameId: 'roast' })),
+    );
     expect(replies[0].ok).toBe(true);
     sameAnswer(replies);
     expect(await count(`SELECT count(*) FROM room_seats WHERE user_id = $1`, [user.userId])).toBe(1);
@@ -69,7 +79,14 @@ describe('idempotent work with a small connection pool', () => {
   it('100 copies of POST /auth/guest with one key: one guest, 100 identical answers', async () => {
     const before = await count(`SELECT count(*) FROM users`);
     const responses = await Promise.all(
-      Array.from({ length: COPIES }, () => arena.http().post('/auth/guest').set('Idempotency-Key', 'one-guest').send({ displayName: 'Once' }).timeout(15_000)),
+      Array.from({ length: COPIES }, () =>
+        arena
+          .http()
+          .post('/auth/guest')
+          .set('Idempotency-Key', 'one-guest')
+          .send({ displayName: 'Once' })
+          .timeout(15_000),
+      ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(COPIES).fill(201));
     sameAnswer(responses.map((r) => r.body));
@@ -79,7 +96,14 @@ describe('idempotent work with a small connection pool', () => {
 
   it('100 users signing in at once with their own keys each get one session', async () => {
     const responses = await Promise.all(
-      Array.from({ length: COPIES }, (_, i) => arena.http().post('/auth/guest').set('Idempotency-Key', `own-${i}`).send({ displayName: `Own ${i}` }).timeout(15_000)),
+      Array.from({ length: COPIES }, (_, i) =>
+        arena
+          .http()
+          .post('/auth/guest')
+          .set('Idempotency-Key', `own-${i}`)
+          .send({ displayName: `Own ${i}` })
+          .timeout(15_000),
+      ),
     );
     expect(responses.map((r) => r.status)).toEqual(Array(COPIES).fill(201));
     expect(new Set(responses.map((r) => r.body.user.id)).size).toBe(COPIES);
@@ -93,25 +117,44 @@ describe('idempotent work with a small connection pool', () => {
     const joiner = await guest('Joiner');
     const socket = await arena.socket(joiner.token);
     const actionId = aid('join');
-    const replies = await Promise.all(Array.from({ length: COPIES }, () => slowAsk(socket, 'room:join', { actionId, roomId: room.roomId })));
+    const replies = await Promise.all(
+      Array.from({ length: COPIES }, () => slowAsk(socket, 'room:join', { actionId, roomId: room.roomId })),
+    );
     expect(replies[0].ok).toBe(true);
     expect(new Set(replies.map((reply) => JSON.stringify([reply.ok, reply.data?.seat]))).size).toBe(1);
-    expect(await count(`SELECT count(*) FROM room_seats WHERE room_id = $1 AND user_id = $2`, [room.roomId, joiner.userId])).toBe(1);
+    expect(
+      await count(`SELECT count(*) FROM room_seats WHERE room_id = $1 AND user_id = $2`, [room.roomId, joiner.userId]),
+    ).toBe(1);
     await stillServes(joiner.token);
   });
 
   it('100 copies of a chat message, by socket and by REST: one message each, identical answers', async () => {
     const owner = await guest('Owner');
     const member = await guest('Member');
-    const created = await arena.http().post('/conversations').set(bearer(owner.token)).send({ title: 'Crew', memberIds: [member.userId] }).expect(201);
+    const created = await arena
+      .http()
+      .post('/conversations')
+      .set(bearer(owner.token))
+      .send({ title: 'Crew', memberIds: [member.userId] })
+      .expect(201);
     const conversationId = created.body.id as string;
     const socket: Socket = await arena.socket(owner.token);
-    const bySocket = await Promise.all(Array.from({ length: COPIES }, () => slowAsk(socket, 'chat:send', { conversationId, clientMsgId: 'socket-copy', body: 'hello' })));
+    const bySocket = await Promise.all(
+      Array.from({ length: COPIES }, () =>
+        slowAsk(socket, 'chat:send', { conversationId, clientMsgId: 'socket-copy', body: 'hello' }),
+      ),
+    );
     expect(bySocket[0].ok).toBe(true);
     sameAnswer(bySocket);
     const byRest = await Promise.all(
       Array.from({ length: COPIES }, () =>
-        arena.http().post(`/conversations/${conversationId}/messages`).set(bearer(owner.token)).set('Idempotency-Key', 'rest-copy').send({ body: 'hi' }).timeout(15_000),
+        arena
+          .http()
+          .post(`/conversations/${conversationId}/messages`)
+          .set(bearer(owner.token))
+          .set('Idempotency-Key', 'rest-copy')
+          .send({ body: 'hi' })
+          .timeout(15_000),
       ),
     );
     expect(byRest.map((r) => r.status)).toEqual(Array(COPIES).fill(201));
@@ -124,7 +167,11 @@ describe('idempotent work with a small connection pool', () => {
     const owner = await guest('Group owner');
     const socket = await arena.socket(owner.token);
     const actionId = aid('group');
-    const replies = await Promise.all(Array.from({ length: COPIES }, () => slowAsk(socket, 'chat:create-group', { actionId, title: 'Once', memberIds: [] })));
+    const replies = await Promise.all(
+      Array.from({ length: COPIES }, () =>
+        slowAsk(socket, 'chat:create-group', { actionId, title: 'Once', memberIds: [] }),
+      ),
+    );
     expect(replies[0].ok).toBe(true);
     sameAnswer(replies);
     expect(await count(`SELECT count(*) FROM conversations WHERE created_by = $1`, [owner.userId])).toBe(1);
@@ -160,7 +207,8 @@ describe('work a quick match sets off', () => {
   beforeAll(async () => {
     // The same condition pg checks before its DeprecationWarning, which Node prints once per process.
     Client.prototype.query = function (this: Client & { _queryQueue: unknown[] }, ...args: unknown[]) {
-      if (this._queryQueue.length > 0) queuedBehindAnother.push(String((args[0] as { text?: string })?.text ?? args[0]).slice(0, 80));
+      if (this._queryQueue.length > 0)
+        queuedBehindAnother.push(String((args[0] as { text?: string })?.text ?? args[0]).slice(0, 80));
       return (query as (...a: unknown[]) => unknown).apply(this, args);
     } as typeof query;
     arena = await createTestApp({ ...UNTHROTTLED });
@@ -174,7 +222,11 @@ describe('work a quick match sets off', () => {
     const tokens = await Promise.all(Array.from({ length: 12 }, (_, i) => arena.guest(`Quick ${i}`)));
     const sockets = await Promise.all(tokens.map((token) => arena.socket(token)));
     for (const gameId of ['mafia', 'roast']) {
-      const replies = await Promise.all(sockets.map((socket) => socket.timeout(20_000).emitWithAck('lobby:quick-match', { actionId: aid('qm'), gameId })));
+      const replies = await Promise.all(
+        sockets.map((socket) =>
+          socket.timeout(20_000).emitWithAck('lobby:quick-match', { actionId: aid('qm'), gameId }),
+        ),
+      );
       expect(replies.filter((reply) => !reply.ok)).toEqual([]);
     }
     // Let the chat side of the new seats (room channels, memberships, phases) settle.
@@ -191,7 +243,10 @@ describe('exactly once across a crash and across processes', () => {
 
   beforeAll(async () => {
     first = await createTestApp({ ...UNTHROTTLED, DATABASE_POOL_SIZE: '5', IDEMPOTENCY_LEASE_MS: String(LEASE_MS) });
-    second = await createTestApp({ ...UNTHROTTLED, DATABASE_POOL_SIZE: '5', IDEMPOTENCY_LEASE_MS: String(LEASE_MS) }, first.databaseUrl);
+    second = await createTestApp(
+      { ...UNTHROTTLED, DATABASE_POOL_SIZE: '5', IDEMPOTENCY_LEASE_MS: String(LEASE_MS) },
+      first.databaseUrl,
+    );
     db = new Client({ connectionString: first.databaseUrl });
     await db.connect();
   });
@@ -205,7 +260,8 @@ describe('exactly once across a crash and across processes', () => {
     const response = await first.http().post('/auth/guest').send({ displayName: name }).expect(201);
     return { token: response.body.token as string, userId: response.body.user.id as string };
   };
-  const groupsBy = async (userId: string) => Number((await db.query(`SELECT count(*) FROM conversations WHERE created_by = $1`, [userId])).rows[0].count);
+  const groupsBy = async (userId: string) =>
+    Number((await db.query(`SELECT count(*) FROM conversations WHERE created_by = $1`, [userId])).rows[0].count);
   /** What a process that died after claiming `key` (and before its answer was stored) leaves behind. */
   const abandonedClaim = (scope: string, key: string, fingerprint: string, leaseLeftMs: number) =>
     db.query(
@@ -217,7 +273,13 @@ describe('exactly once across a crash and across processes', () => {
   it('100 copies split over two processes: one effect, one stored result, the same answer', async () => {
     const owner = await guest('Two-node owner');
     const create = (arena: TestApp) =>
-      arena.http().post('/conversations').set(bearer(owner.token)).set('Idempotency-Key', 'two-nodes').send({ title: 'Shared', memberIds: [] }).timeout(15_000);
+      arena
+        .http()
+        .post('/conversations')
+        .set(bearer(owner.token))
+        .set('Idempotency-Key', 'two-nodes')
+        .send({ title: 'Shared', memberIds: [] })
+        .timeout(15_000);
     const responses = await Promise.all(Array.from({ length: 100 }, (_, i) => create(i % 2 === 0 ? first : second)));
     expect(responses.map((r) => r.status)).toEqual(Array(100).fill(201));
     expect(new Set(responses.map((r) => JSON.stringify(r.body))).size).toBe(1);
@@ -230,13 +292,26 @@ describe('exactly once across a crash and across processes', () => {
     await abandonedClaim(`user:${owner.userId}`, 'crashed', `POST /conversations\n${canonicalJson(body)}`, LEASE_MS);
     const started = Date.now();
     const retries = await Promise.all(
-      Array.from({ length: 10 }, () => second.http().post('/conversations').set(bearer(owner.token)).set('Idempotency-Key', 'crashed').send(body).timeout(15_000)),
+      Array.from({ length: 10 }, () =>
+        second
+          .http()
+          .post('/conversations')
+          .set(bearer(owner.token))
+          .set('Idempotency-Key', 'crashed')
+          .send(body)
+          .timeout(15_000),
+      ),
     );
     expect(retries.map((r) => r.status)).toEqual(Array(10).fill(201));
     expect(Date.now() - started).toBeGreaterThanOrEqual(LEASE_MS - 200);
     expect(new Set(retries.map((r) => r.body.id)).size).toBe(1);
     expect(await groupsBy(owner.userId)).toBe(1);
-    const reused = await first.http().post('/conversations').set(bearer(owner.token)).set('Idempotency-Key', 'crashed').send({ ...body, title: 'Other' });
+    const reused = await first
+      .http()
+      .post('/conversations')
+      .set(bearer(owner.token))
+      .set('Idempotency-Key', 'crashed')
+      .send({ ...body, title: 'Other' });
     expect(reused.status).toBe(422);
     expect(reused.body.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
@@ -249,10 +324,21 @@ describe('exactly once across a crash and across processes', () => {
     expect(matched.ok).toBe(true);
     // The seat committed, then the process died before the answer was stored: the claim is all that is left.
     await db.query(`DELETE FROM idempotency_keys WHERE scope = $1`, [`user:${user.userId}`]);
-    await abandonedClaim(`user:${user.userId}`, `ws:lobby:quick-match:${payload.actionId}`, `lobby:quick-match\n${canonicalJson(payload)}`, 0);
+    await abandonedClaim(
+      `user:${user.userId}`,
+      `ws:lobby:quick-match:${payload.actionId}`,
+      `lobby:quick-match\n${canonicalJson(payload)}`,
+      0,
+    );
     const again = await (await second.socket(user.token)).timeout(20_000).emitWithAck('lobby:quick-match', payload);
     expect(again.ok).toBe(true);
-    expect(again.data).toMatchObject({ roomId: matched.data.roomId, seat: matched.data.seat, created: matched.data.created });
-    expect(Number((await db.query(`SELECT count(*) FROM room_seats WHERE user_id = $1`, [user.userId])).rows[0].count)).toBe(1);
+    expect(again.data).toMatchObject({
+      roomId: matched.data.roomId,
+      seat: matched.data.seat,
+      created: matched.data.created,
+    });
+    expect(
+      Number((await db.query(`SELECT count(*) FROM room_seats WHERE user_id = $1`, [user.userId])).rows[0].count),
+    ).toBe(1);
   });
 });

@@ -23,7 +23,14 @@ export class IdempotencyRepository {
    * taken over as if absent, and so is a claim with the same request whose lease ran out (its holder
    * died). False when someone else holds the key or its answer.
    */
-  async claim(scope: string, key: string, requestHash: string, token: string, ttlMs: number, leaseMs: number): Promise<boolean> {
+  async claim(
+    scope: string,
+    key: string,
+    requestHash: string,
+    token: string,
+    ttlMs: number,
+    leaseMs: number,
+  ): Promise<boolean> {
     const rows: unknown[] = await this.tx.manager.query(
       `INSERT INTO idempotency_keys (scope, key, request_hash, expires_at, lease_token, lease_until)
        VALUES ($1, $2, $3, now() + $4 * interval '1 millisecond', $5, now() + $6 * interval '1 millisecond')
@@ -40,13 +47,25 @@ export class IdempotencyRepository {
   }
 
   async find(scope: string, key: string): Promise<StoredResult | undefined> {
-    const rows: Array<{ request_hash: string; status_code: number | null; response: unknown; lease_left_ms: number | null }> = await this.tx.manager.query(
+    const rows: Array<{
+      request_hash: string;
+      status_code: number | null;
+      response: unknown;
+      lease_left_ms: number | null;
+    }> = await this.tx.manager.query(
       `SELECT request_hash, status_code, response, extract(epoch FROM lease_until - now()) * 1000 AS lease_left_ms
        FROM idempotency_keys WHERE scope = $1 AND key = $2 AND expires_at > now()`,
       [scope, key],
     );
     const row = rows[0];
-    return row && { requestHash: row.request_hash, statusCode: row.status_code, response: row.response, leaseLeftMs: Number(row.lease_left_ms ?? 0) };
+    return (
+      row && {
+        requestHash: row.request_hash,
+        statusCode: row.status_code,
+        response: row.response,
+        leaseLeftMs: Number(row.lease_left_ms ?? 0),
+      }
+    );
   }
 
   /** Stores the answer, if `token` still holds the claim (in the work's transaction when there is one). */
