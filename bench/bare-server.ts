@@ -31,9 +31,22 @@ const view = (roomId: string, room: BareRoom, seat: number | 'spectator') => ({
   gameId: 'bench',
   phase: 'playing',
   seq: room.seq,
-  seats: room.seats.map((s) => ({ seat: s, name: `Seat ${s}`, kind: 'human', control: 'player', away: false, host: s === 0 })),
+  seats: room.seats.map((s) => ({
+    seat: s,
+    name: `Seat ${s}`,
+    kind: 'human',
+    control: 'player',
+    away: false,
+    host: s === 0,
+  })),
   you: { seat: seat === 'spectator' ? null : seat },
-  game: { game: 'bench', phase: 'playing', counter: room.counter, last: room.last, you: seat === 'spectator' ? null : { seat, bumps: room.bumps[seat] ?? 0 } },
+  game: {
+    game: 'bench',
+    phase: 'playing',
+    counter: room.counter,
+    last: room.last,
+    you: seat === 'spectator' ? null : { seat, bumps: room.bumps[seat] ?? 0 },
+  },
   result: null,
 });
 
@@ -51,15 +64,33 @@ io.on('connection', (socket) => {
   socket.on('game:action', (payload: { roomId: string; action: { type: string } }, ack: (reply: unknown) => void) => {
     const room = rooms.get(payload.roomId);
     const seat = socket.data.seat as number;
-    if (!room || payload.action?.type !== 'bump') return ack({ ok: false, error: { code: 'INVALID_ACTION', message: 'no' } });
+    if (!room || payload.action?.type !== 'bump')
+      return ack({ ok: false, error: { code: 'INVALID_ACTION', message: 'no' } });
     room.seq += 1;
     room.counter += 1;
     room.bumps[seat] = (room.bumps[seat] ?? 0) + 1;
     room.last = { seat, value: room.counter };
     ack({ ok: true, data: { roomId: payload.roomId, seq: room.seq, seat } });
-    const event = { seq: room.seq, type: 'game.act', at: Date.now(), actorSeat: seat, events: [{ type: 'bumped', payload: { seat, counter: room.counter } }] };
-    for (const s of room.seats) io.to(`room:${payload.roomId}:seat:${s}`).emit('room:update', { roomId: payload.roomId, seq: room.seq, view: view(payload.roomId, room, s), events: [event] });
-    io.to(`room:${payload.roomId}:watch`).emit('room:update', { roomId: payload.roomId, seq: room.seq, view: view(payload.roomId, room, 'spectator'), events: [event] });
+    const event = {
+      seq: room.seq,
+      type: 'game.act',
+      at: Date.now(),
+      actorSeat: seat,
+      events: [{ type: 'bumped', payload: { seat, counter: room.counter } }],
+    };
+    for (const s of room.seats)
+      io.to(`room:${payload.roomId}:seat:${s}`).emit('room:update', {
+        roomId: payload.roomId,
+        seq: room.seq,
+        view: view(payload.roomId, room, s),
+        events: [event],
+      });
+    io.to(`room:${payload.roomId}:watch`).emit('room:update', {
+      roomId: payload.roomId,
+      seq: room.seq,
+      view: view(payload.roomId, room, 'spectator'),
+      events: [event],
+    });
   });
   // The sender's user id comes with the join so messages carry a sender id of Arena's size.
   socket.on('bare:chat-join', (payload: { conversationId: string; userId: string }, ack: (reply: unknown) => void) => {
@@ -67,21 +98,24 @@ io.on('connection', (socket) => {
     void socket.join(`conv:${payload.conversationId}`);
     ack({ ok: true, data: { conversationId: payload.conversationId } });
   });
-  socket.on('chat:send', (payload: { conversationId: string; clientMsgId: string; body: string }, ack: (reply: unknown) => void) => {
-    const seq = (chatSeqs.get(payload.conversationId) ?? 0) + 1;
-    chatSeqs.set(payload.conversationId, seq);
-    const message: ChatMessage = {
-      id: randomUUID(),
-      conversationId: payload.conversationId,
-      seq,
-      senderId: socket.data.userId,
-      clientMsgId: payload.clientMsgId,
-      body: payload.body,
-      sentAt: new Date().toISOString(),
-    };
-    ack({ ok: true, data: message });
-    socket.to(`conv:${payload.conversationId}`).emit('chat:message', message);
-  });
+  socket.on(
+    'chat:send',
+    (payload: { conversationId: string; clientMsgId: string; body: string }, ack: (reply: unknown) => void) => {
+      const seq = (chatSeqs.get(payload.conversationId) ?? 0) + 1;
+      chatSeqs.set(payload.conversationId, seq);
+      const message: ChatMessage = {
+        id: randomUUID(),
+        conversationId: payload.conversationId,
+        seq,
+        senderId: socket.data.userId,
+        clientMsgId: payload.clientMsgId,
+        body: payload.body,
+        sentAt: new Date().toISOString(),
+      };
+      ack({ ok: true, data: message });
+      socket.to(`conv:${payload.conversationId}`).emit('chat:message', message);
+    },
+  );
 });
 
 httpServer.listen(port, '127.0.0.1', () => {

@@ -62,7 +62,9 @@ const BARE = env('BENCH_BARE', 1) !== 0;
 /** A directory: Arena's closed and open loops are CPU-profiled into it (open them in Chrome's DevTools). */
 const PROFILE = process.env.BENCH_PROFILE;
 /** Whether `perf stat` can count instructions here (BENCH_PERF=0 turns it off). */
-const PERF = env('BENCH_PERF', 1) !== 0 && /^\d+,/.test(spawnSync('perf', ['stat', '-x', ',', '-e', 'instructions', 'true'], { encoding: 'utf8' }).stderr ?? '');
+const PERF =
+  env('BENCH_PERF', 1) !== 0 &&
+  /^\d+,/.test(spawnSync('perf', ['stat', '-x', ',', '-e', 'instructions', 'true'], { encoding: 'utf8' }).stderr ?? '');
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 interface Member {
@@ -125,37 +127,46 @@ async function serve(): Promise<void> {
     THROTTLE_TTL_MS: '1000',
     ...(process.env.CHAT_COMMIT_CONCURRENCY ? { CHAT_COMMIT_CONCURRENCY: process.env.CHAT_COMMIT_CONCURRENCY } : {}),
   });
-  const app = await NestFactory.create(AppModule.forRoot({ config, databaseUrl }), { bodyParser: false, logger: false });
+  const app = await NestFactory.create(AppModule.forRoot({ config, databaseUrl }), {
+    bodyParser: false,
+    logger: false,
+  });
   configureApp(app, config);
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   process.send!({ port });
   const profiler = PROFILE ? new Session() : null;
   profiler?.connect();
-  const post = (method: string) => new Promise<unknown>((resolve, reject) => profiler!.post(method, (error, result) => (error ? reject(error) : resolve(result))));
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) =>
+      profiler!.post(method, (error, result) => (error ? reject(error) : resolve(result))),
+    );
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
-  process.on('message', async (message: { stop?: boolean; cpu?: boolean; loop?: 'reset' | 'read'; profile?: 'start' | string }) => {
-    if (message.cpu) process.send!({ cpu: process.cpuUsage() });
-    if (message.loop === 'reset') {
-      loopDelay.reset();
-      process.send!({ loopReset: true });
-    } else if (message.loop === 'read') {
-      process.send!({ loop: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 } });
-    }
-    if (message.profile === 'start') {
-      await post('Profiler.enable');
-      await post('Profiler.start');
-      process.send!({ profiling: true });
-    } else if (message.profile) {
-      const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-      writeFileSync(message.profile, JSON.stringify(profile));
-      process.send!({ profiled: message.profile });
-    }
-    if (!message.stop) return;
-    await app.close();
-    process.exit(0);
-  });
+  process.on(
+    'message',
+    async (message: { stop?: boolean; cpu?: boolean; loop?: 'reset' | 'read'; profile?: 'start' | string }) => {
+      if (message.cpu) process.send!({ cpu: process.cpuUsage() });
+      if (message.loop === 'reset') {
+        loopDelay.reset();
+        process.send!({ loopReset: true });
+      } else if (message.loop === 'read') {
+        process.send!({ loop: { p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 } });
+      }
+      if (message.profile === 'start') {
+        await post('Profiler.enable');
+        await post('Profiler.start');
+        process.send!({ profiling: true });
+      } else if (message.profile) {
+        const { profile } = (await post('Profiler.stop')) as { profile: unknown };
+        writeFileSync(message.profile, JSON.stringify(profile));
+        process.send!({ profiled: message.profile });
+      }
+      if (!message.stop) return;
+      await app.close();
+      process.exit(0);
+    },
+  );
 }
 
 // ---------------------------------------------------------------- the load (parent process)
@@ -171,7 +182,10 @@ async function main(): Promise<void> {
     await runMigrations(databaseUrl);
     // Arena runs with the node flags `npm start` gives it (package.json's config.nodeFlags, set by npm run),
     // plus BENCH_SERVER_NODE_ARGS (e.g. --cpu-prof), for Arena's node only.
-    const serverNodeArgs = `${process.env.npm_package_config_nodeFlags ?? ''} ${process.env.BENCH_SERVER_NODE_ARGS ?? ''}`.split(' ').filter(Boolean);
+    const serverNodeArgs =
+      `${process.env.npm_package_config_nodeFlags ?? ''} ${process.env.BENCH_SERVER_NODE_ARGS ?? ''}`
+        .split(' ')
+        .filter(Boolean);
     const arena = await startServer(__filename, ['--serve'], { BENCH_DATABASE_URL: databaseUrl }, serverNodeArgs);
     children.push(arena.child);
     const bare = BARE ? await startServer(join(__dirname, 'bare-server.js'), ['0'], {}, []) : undefined;
@@ -181,7 +195,10 @@ async function main(): Promise<void> {
         `${CONVERSATIONS} conversations x ${MEMBERS} members, ${SENDERS} closed-loop senders, ${RATE} msg/s open loop, ${SECONDS} s x ${RUNS} runs`,
     );
 
-    targets.push({ ...target('Arena', arena.child, await setUpArena(`http://127.0.0.1:${arena.port}`)), metricsUrl: `http://127.0.0.1:${arena.port}/metrics` });
+    targets.push({
+      ...target('Arena', arena.child, await setUpArena(`http://127.0.0.1:${arena.port}`)),
+      metricsUrl: `http://127.0.0.1:${arena.port}/metrics`,
+    });
     if (bare) targets.push(target('bare', bare.child, await setUpBare(`http://127.0.0.1:${bare.port}`)));
     const results = targets.map((): Measured[] => []);
     for (let run = 1; run <= RUNS; run++) {
@@ -195,10 +212,16 @@ async function main(): Promise<void> {
     }
     const problems = await Promise.all(targets.map((t) => t.tracker.verify()));
     printMedians(results);
-    log(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    log(
+      `machine: ${cpus().length} cores, load average ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
     for (const [i, t] of targets.entries()) {
       const found = problems[i];
-      log(`${t.name}: checked ${t.tracker.total} messages: ${found.length === 0 ? 'every one reached every member once (the sender in its ack), in seq order' : found.slice(0, 5).join('; ')}`);
+      log(
+        `${t.name}: checked ${t.tracker.total} messages: ${found.length === 0 ? 'every one reached every member once (the sender in its ack), in seq order' : found.slice(0, 5).join('; ')}`,
+      );
       if (found.length > 0) process.exitCode = 1;
     }
   } finally {
@@ -215,27 +238,55 @@ function target(name: Target['name'], child: ChildProcess, members: Member[]): T
 /** The closed loop, with the CPU each side spent on it, then the open loop. */
 async function measure(t: Target, run: number): Promise<Measured> {
   const [serverBefore, loadBefore, countBefore] = [await serverCpu(t.child), process.cpuUsage(), t.tracker.total];
-  const [writesBefore, databaseBefore, commitsBefore] = [writeSyscalls(t.child.pid!), databaseCpuUs(), await commits(t)];
+  const [writesBefore, databaseBefore, commitsBefore] = [
+    writeSyscalls(t.child.pid!),
+    databaseCpuUs(),
+    await commits(t),
+  ];
   const counting = countInstructions(t.child.pid!);
   if (PROFILE && t.name === 'Arena') await ask(t.child, { profile: 'start' }, 'profiling');
   const throughput = await closedLoop(t.members, t.tracker, run);
-  const [serverAfter, load, instructions] = [await serverCpu(t.child), process.cpuUsage(loadBefore), await counting?.stop()];
+  const [serverAfter, load, instructions] = [
+    await serverCpu(t.child),
+    process.cpuUsage(loadBefore),
+    await counting?.stop(),
+  ];
   const [writesAfter, databaseAfter, commitsAfter] = [writeSyscalls(t.child.pid!), databaseCpuUs(), await commits(t)];
   // Written after the figures above were read, so the profile's own cost is not in them.
-  if (PROFILE && t.name === 'Arena') log(`closed-loop CPU profile of run ${run}: ${await ask(t.child, { profile: join(PROFILE, `arena-run${run}-closed.cpuprofile`) }, 'profiled')}`);
+  if (PROFILE && t.name === 'Arena')
+    log(
+      `closed-loop CPU profile of run ${run}: ${await ask(t.child, { profile: join(PROFILE, `arena-run${run}-closed.cpuprofile`) }, 'profiled')}`,
+    );
   const messages = t.tracker.total - countBefore;
-  const perMessage = (before: number | null, after: number | null) => (before === null || after === null ? null : (after - before) / messages);
-  const [openServerBefore, openDatabaseBefore, openCommitsBefore, openStart] = [await serverCpu(t.child), databaseCpuUs(), await commits(t), performance.now()];
+  const perMessage = (before: number | null, after: number | null) =>
+    before === null || after === null ? null : (after - before) / messages;
+  const [openServerBefore, openDatabaseBefore, openCommitsBefore, openStart] = [
+    await serverCpu(t.child),
+    databaseCpuUs(),
+    await commits(t),
+    performance.now(),
+  ];
   if (PROFILE && t.name === 'Arena') await ask(t.child, { profile: 'start' }, 'profiling');
   await ask(t.child, { loop: 'reset' }, 'loopReset');
   const latency = await openLoop(t.members, t.tracker, run);
   const openLoopDelay = (await ask(t.child, { loop: 'read' }, 'loop')) as { p99: number; max: number };
-  const [openServerAfter, openDatabaseAfter, openCommitsAfter, openSeconds] = [await serverCpu(t.child), databaseCpuUs(), await commits(t), (performance.now() - openStart) / 1000];
-  if (PROFILE && t.name === 'Arena') log(`open-loop CPU profile of run ${run}: ${await ask(t.child, { profile: join(PROFILE, `arena-run${run}-open.cpuprofile`) }, 'profiled')}`);
+  const [openServerAfter, openDatabaseAfter, openCommitsAfter, openSeconds] = [
+    await serverCpu(t.child),
+    databaseCpuUs(),
+    await commits(t),
+    (performance.now() - openStart) / 1000,
+  ];
+  if (PROFILE && t.name === 'Arena')
+    log(
+      `open-loop CPU profile of run ${run}: ${await ask(t.child, { profile: join(PROFILE, `arena-run${run}-open.cpuprofile`) }, 'profiled')}`,
+    );
   return {
     openLoopDelay,
     openServerBusy: (openServerAfter.total - openServerBefore.total) / 1e6 / openSeconds,
-    openDatabaseBusy: openDatabaseBefore === null || openDatabaseAfter === null || t.name !== 'Arena' ? null : (openDatabaseAfter - openDatabaseBefore) / 1e6 / openSeconds,
+    openDatabaseBusy:
+      openDatabaseBefore === null || openDatabaseAfter === null || t.name !== 'Arena'
+        ? null
+        : (openDatabaseAfter - openDatabaseBefore) / 1e6 / openSeconds,
     throughput,
     serverUs: (serverAfter.total - serverBefore.total) / messages,
     serverSysUs: (serverAfter.system - serverBefore.system) / messages,
@@ -256,14 +307,21 @@ async function measure(t: Target, run: number): Promise<Measured> {
  */
 function countInstructions(pid: number): { stop: () => Promise<number | null> } | null {
   if (!PERF) return null;
-  const perf = spawn('perf', ['stat', '-x', ',', '-e', 'instructions', '-p', String(pid)], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const perf = spawn('perf', ['stat', '-x', ',', '-e', 'instructions', '-p', String(pid)], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let output = '';
   perf.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   return {
     stop: () =>
       new Promise((resolve) => {
         perf.once('exit', () => {
-          const count = Number(output.split('\n').find((line) => line.includes(',instructions'))?.split(',')[0]);
+          const count = Number(
+            output
+              .split('\n')
+              .find((line) => line.includes(',instructions'))
+              ?.split(',')[0],
+          );
           resolve(Number.isFinite(count) && count > 0 ? count : null);
         });
         perf.kill('SIGINT');
@@ -285,26 +343,46 @@ function describe(t: Target, m: Measured): string {
 
 const writes = (m: Measured) => (m.serverWrites === null ? '' : `, ${m.serverWrites.toFixed(1)} write syscalls`);
 const database = (m: Measured) =>
-  (m.databaseUs === null ? '' : `; PostgreSQL ${m.databaseUs.toFixed(0)} us`) + (m.batchSize === null ? '' : ` at ${m.batchSize.toFixed(0)} messages per commit`);
+  (m.databaseUs === null ? '' : `; PostgreSQL ${m.databaseUs.toFixed(0)} us`) +
+  (m.batchSize === null ? '' : ` at ${m.batchSize.toFixed(0)} messages per commit`);
 
-const instructions = (m: Measured) => (m.serverInstructions === null ? '' : ` / ${(m.serverInstructions / 1000).toFixed(0)}k instructions`);
+const instructions = (m: Measured) =>
+  m.serverInstructions === null ? '' : ` / ${(m.serverInstructions / 1000).toFixed(0)}k instructions`;
 
 /** Medians of each figure, Arena's next to the issue's targets; results[0] is Arena's, results[1] the bare relay's if it ran. */
 function printMedians([arena, bare]: Measured[][]): void {
   const pick = (runs: Measured[], f: (m: Measured) => number) => median(runs.map(f));
-  const ratio = bare ? `, Arena/bare ${median(arena.map((m, run) => m.throughput / bare[run].throughput)).toFixed(2)}x (median of the runs' ratios)` : '';
+  const ratio = bare
+    ? `, Arena/bare ${median(arena.map((m, run) => m.throughput / bare[run].throughput)).toFixed(2)}x (median of the runs' ratios)`
+    : '';
   log(
     `median of ${RUNS}: Arena ${pick(arena, (m) => m.throughput).toFixed(0)} durable msg/s (target >= 4000)` +
       (bare ? `, bare ${pick(bare, (m) => m.throughput).toFixed(0)} msg/s${ratio}` : ''),
   );
   log(
     `  at ${RATE} msg/s delivery: Arena p50 ${pick(arena, (m) => m.p50).toFixed(1)} ms, p99 ${pick(arena, (m) => m.p99).toFixed(1)} ms (target p99 <= 50 ms at 1000 msg/s)` +
-      (bare ? `; bare p50 ${pick(bare, (m) => m.p50).toFixed(1)} ms, p99 ${pick(bare, (m) => m.p99).toFixed(1)} ms` : ''),
+      (bare
+        ? `; bare p50 ${pick(bare, (m) => m.p50).toFixed(1)} ms, p99 ${pick(bare, (m) => m.p99).toFixed(1)} ms`
+        : ''),
   );
   log(
-    `  CPU per message: Arena server ${pick(arena, (m) => m.serverUs).toFixed(0)} us (kernel ${pick(arena, (m) => m.serverSysUs).toFixed(0)})${PERF ? ` / ${(pick(arena, (m) => m.serverInstructions ?? 0) / 1000).toFixed(0)}k instructions` : ''}${medianOf(arena, (m) => m.serverWrites, (v) => `, ${v.toFixed(1)} write syscalls`)}` +
-      `${medianOf(arena, (m) => m.databaseUs, (v) => `; PostgreSQL ${v.toFixed(0)} us`)}, load generator ${pick(arena, (m) => m.loadUs).toFixed(0)} us` +
-      (bare ? `; bare server ${pick(bare, (m) => m.serverUs).toFixed(0)} us (kernel ${pick(bare, (m) => m.serverSysUs).toFixed(0)})${PERF ? ` / ${(pick(bare, (m) => m.serverInstructions ?? 0) / 1000).toFixed(0)}k instructions` : ''}${medianOf(bare, (m) => m.serverWrites, (v) => `, ${v.toFixed(1)} write syscalls`)}, load generator ${pick(bare, (m) => m.loadUs).toFixed(0)} us` : ''),
+    `  CPU per message: Arena server ${pick(arena, (m) => m.serverUs).toFixed(0)} us (kernel ${pick(arena, (m) => m.serverSysUs).toFixed(0)})${PERF ? ` / ${(pick(arena, (m) => m.serverInstructions ?? 0) / 1000).toFixed(0)}k instructions` : ''}${medianOf(
+      arena,
+      (m) => m.serverWrites,
+      (v) => `, ${v.toFixed(1)} write syscalls`,
+    )}` +
+      `${medianOf(
+        arena,
+        (m) => m.databaseUs,
+        (v) => `; PostgreSQL ${v.toFixed(0)} us`,
+      )}, load generator ${pick(arena, (m) => m.loadUs).toFixed(0)} us` +
+      (bare
+        ? `; bare server ${pick(bare, (m) => m.serverUs).toFixed(0)} us (kernel ${pick(bare, (m) => m.serverSysUs).toFixed(0)})${PERF ? ` / ${(pick(bare, (m) => m.serverInstructions ?? 0) / 1000).toFixed(0)}k instructions` : ''}${medianOf(
+            bare,
+            (m) => m.serverWrites,
+            (v) => `, ${v.toFixed(1)} write syscalls`,
+          )}, load generator ${pick(bare, (m) => m.loadUs).toFixed(0)} us`
+        : ''),
   );
 }
 
@@ -317,7 +395,11 @@ function medianOf(runs: Measured[], f: (m: Measured) => number | null, show: (va
 async function setUpArena(url: string): Promise<Member[]> {
   const t0 = performance.now();
   const users = await inBatches(CONVERSATIONS * MEMBERS, 50, async (i) => {
-    const response = await fetch(`${url}/auth/guest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: `Bench ${i}` }) });
+    const response = await fetch(`${url}/auth/guest`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ displayName: `Bench ${i}` }),
+    });
     const body = (await response.json()) as { token: string; user: { id: string } };
     if (!response.ok) throw new Error(`sign-in failed: ${JSON.stringify(body)}`);
     return { userId: body.user.id, token: body.token };
@@ -350,7 +432,11 @@ async function setUpBare(url: string): Promise<Member[]> {
   const t0 = performance.now();
   const conversationIds = Array.from({ length: CONVERSATIONS }, () => randomUUID());
   const members = await inBatches(CONVERSATIONS * MEMBERS, 100, async (i) => {
-    const member = { userId: randomUUID(), conversationId: conversationIds[Math.floor(i / MEMBERS)], socket: await LeanSocket.connect(url) };
+    const member = {
+      userId: randomUUID(),
+      conversationId: conversationIds[Math.floor(i / MEMBERS)],
+      socket: await LeanSocket.connect(url),
+    };
     await call(member.socket, 'bare:chat-join', { conversationId: member.conversationId, userId: member.userId });
     return member;
   });
@@ -361,7 +447,10 @@ async function setUpBare(url: string): Promise<Member[]> {
 /** Closed loop: SENDERS members each send, await the ack (after commit), and send again. */
 async function closedLoop(members: Member[], tracker: DeliveryTracker, run: number): Promise<number> {
   // Senders spread evenly over the conversations.
-  const senders = Array.from({ length: Math.min(SENDERS, members.length) }, (_, i) => members[(i % CONVERSATIONS) * MEMBERS + Math.floor(i / CONVERSATIONS)]);
+  const senders = Array.from(
+    { length: Math.min(SENDERS, members.length) },
+    (_, i) => members[(i % CONVERSATIONS) * MEMBERS + Math.floor(i / CONVERSATIONS)],
+  );
   let acked = 0;
   let measuring = false;
   let stop = false;
@@ -370,7 +459,11 @@ async function closedLoop(members: Member[], tracker: DeliveryTracker, run: numb
     while (!stop) {
       const clientMsgId = `t${run}-${member.userId.slice(0, 8)}-${counter++}`;
       tracker.sent(clientMsgId, member);
-      const message = await call<ChatMessage>(member.socket, 'chat:send', { conversationId: member.conversationId, clientMsgId, body: 'a throughput message' });
+      const message = await call<ChatMessage>(member.socket, 'chat:send', {
+        conversationId: member.conversationId,
+        clientMsgId,
+        body: 'a throughput message',
+      });
       tracker.acked(message, member);
       if (measuring) acked++;
     }
@@ -388,7 +481,11 @@ async function closedLoop(members: Member[], tracker: DeliveryTracker, run: numb
 }
 
 /** Open loop at RATE messages/s from members in turn, whatever the acks; latency at every other member. */
-async function openLoop(members: Member[], tracker: DeliveryTracker, run: number): Promise<{ p50: number; p99: number; samples: number; sent: number }> {
+async function openLoop(
+  members: Member[],
+  tracker: DeliveryTracker,
+  run: number,
+): Promise<{ p50: number; p99: number; samples: number; sent: number }> {
   const latencies: number[] = [];
   tracker.onDelivery = (latencyMs) => latencies.push(latencyMs);
   let sent = 0;
@@ -404,7 +501,11 @@ async function openLoop(members: Member[], tracker: DeliveryTracker, run: number
         tracker.sent(clientMsgId, member);
         sent++;
         pending.push(
-          call<ChatMessage>(member.socket, 'chat:send', { conversationId: member.conversationId, clientMsgId, body: 'a latency message' }).then((m) => tracker.acked(m, member)),
+          call<ChatMessage>(member.socket, 'chat:send', {
+            conversationId: member.conversationId,
+            clientMsgId,
+            body: 'a latency message',
+          }).then((m) => tracker.acked(m, member)),
         );
       }
       if (sent >= RATE * SECONDS) {
@@ -460,7 +561,8 @@ class DeliveryTracker {
   private received(member: Member, message: ChatMessage): void {
     this.deliveries++;
     const seen = this.seen.get(member.socket)!;
-    if (message.seq <= seen.lastEvent && this.problems.length < 20) this.problems.push(`${member.userId} got seq ${message.seq} after ${seen.lastEvent}`);
+    if (message.seq <= seen.lastEvent && this.problems.length < 20)
+      this.problems.push(`${member.userId} got seq ${message.seq} after ${seen.lastEvent}`);
     seen.lastEvent = Math.max(seen.lastEvent, message.seq);
     seen.count++;
     const sent = this.sentAt.get(message.clientMsgId);
@@ -476,7 +578,8 @@ class DeliveryTracker {
   async verify(): Promise<string[]> {
     await this.drain();
     const problems = [...this.problems];
-    if (this.deliveries !== this.expectedDeliveries) problems.push(`${this.deliveries} deliveries for ${this.expectedDeliveries} expected`);
+    if (this.deliveries !== this.expectedDeliveries)
+      problems.push(`${this.deliveries} deliveries for ${this.expectedDeliveries} expected`);
     for (const member of this.members) {
       const { count } = this.seen.get(member.socket)!;
       const last = this.lastSeq.get(member.conversationId) ?? 0;
@@ -489,8 +592,17 @@ class DeliveryTracker {
 // ---------------------------------------------------------------- helpers
 
 /** Forks a server (Arena's bench process or the bare relay), which reports its port over IPC. */
-function startServer(script: string, args: string[], extraEnv: Record<string, string>, execArgv: string[]): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(script, args, { env: { ...process.env, ...extraEnv }, execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function startServer(
+  script: string,
+  args: string[],
+  extraEnv: Record<string, string>,
+  execArgv: string[],
+): Promise<{ child: ChildProcess; port: number }> {
+  const child = fork(script, args, {
+    env: { ...process.env, ...extraEnv },
+    execArgv,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     child.once('message', (message: { port: number }) => resolve({ child, port: message.port }));
     child.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
@@ -514,7 +626,9 @@ async function commits(t: Target): Promise<Commits> {
 /** Write syscalls (write, writev, sendmsg...) a process has made so far: syscw of /proc/PID/io, or null. */
 function writeSyscalls(pid: number): number | null {
   try {
-    const line = readFileSync(`/proc/${pid}/io`, 'utf8').split('\n').find((l) => l.startsWith('syscw:'));
+    const line = readFileSync(`/proc/${pid}/io`, 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('syscw:'));
     return line ? Number(line.slice('syscw:'.length)) : null;
   } catch {
     return null;
@@ -537,7 +651,11 @@ function databaseCpuUs(): number | null {
         if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
         // After "(comm) ": state, ppid, ... utime, stime, cutime, cstime are fields 4, 14-17 of stat.
         const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-        processes.set(pid, { ppid: fields[1], own: Number(fields[11]) + Number(fields[12]), children: Number(fields[13]) + Number(fields[14]) });
+        processes.set(pid, {
+          ppid: fields[1],
+          own: Number(fields[11]) + Number(fields[12]),
+          children: Number(fields[13]) + Number(fields[14]),
+        });
       } catch {
         // the process ended meanwhile
       }
@@ -588,7 +706,9 @@ function stopServer(child: ChildProcess): Promise<void> {
 }
 
 async function call<T>(socket: LeanSocket, event: BenchEvent, payload: unknown): Promise<T> {
-  const answer = await socket.emitWithAck<{ ok: true; data: T } | { ok: false; error: { code: string; message: string } }>(event, payload);
+  const answer = await socket.emitWithAck<
+    { ok: true; data: T } | { ok: false; error: { code: string; message: string } }
+  >(event, payload);
   if (!answer.ok) throw new Error(`${answer.error.code}: ${answer.error.message}`);
   return answer.data;
 }

@@ -49,12 +49,16 @@ async function main(): Promise<void> {
     const repository = new MessagingRepository(new TransactionHost(dataSource), dataSource);
     const [{ pid }] = (await dataSource.query('SELECT pg_backend_pid() AS pid')) as Array<{ pid: number }>;
     const cpu = () => backendCpuUs(pid);
-    log(`PostgreSQL backend ${pid}; 100 conversations x 10 members, ${HISTORY} messages of history; ${MESSAGES} messages per batch size and round, ${RUNS} rounds`);
+    log(
+      `PostgreSQL backend ${pid}; 100 conversations x 10 members, ${HISTORY} messages of history; ${MESSAGES} messages per batch size and round, ${RUNS} rounds`,
+    );
 
     const baseline: Cost[] = [];
     const bySize = new Map<number, Cost[]>(SIZES.map((size) => [size, []]));
     for (let run = 1; run <= RUNS; run += 1) {
-      baseline.push(await measure(cpu, MESSAGES, () => dataSource.query('INSERT INTO bench_commit (at) VALUES (now())')));
+      baseline.push(
+        await measure(cpu, MESSAGES, () => dataSource.query('INSERT INTO bench_commit (at) VALUES (now())')),
+      );
       for (const size of SIZES) {
         // At least 40 batches: the CPU clock ticks every 10 ms, too coarse for a dozen big ones.
         const batches = Math.max(40, Math.round(MESSAGES / size));
@@ -63,7 +67,9 @@ async function main(): Promise<void> {
     }
 
     const base = medianCost(baseline);
-    log(`baseline, a one-row INSERT and its commit: backend ${base.cpuUs.toFixed(0)} us CPU, ${base.wallUs.toFixed(0)} us wall`);
+    log(
+      `baseline, a one-row INSERT and its commit: backend ${base.cpuUs.toFixed(0)} us CPU, ${base.wallUs.toFixed(0)} us wall`,
+    );
     for (const [size, costs] of bySize) {
       const cost = medianCost(costs);
       log(
@@ -81,8 +87,12 @@ async function main(): Promise<void> {
 /** 100 conversations of 10 members each, as (conversation, member) pairs; and the baseline's table. */
 async function seed(dataSource: DataSource): Promise<Array<{ conversationId: string; userId: string }>> {
   await dataSource.query('CREATE TABLE bench_commit (at timestamptz NOT NULL)');
-  await dataSource.query(`INSERT INTO users (kind, display_name, version) SELECT 'guest', 'Bench ' || g, 1 FROM generate_series(1, 1000) g`);
-  await dataSource.query(`INSERT INTO conversations (kind, title) SELECT 'group', 'Bench ' || g FROM generate_series(1, 100) g`);
+  await dataSource.query(
+    `INSERT INTO users (kind, display_name, version) SELECT 'guest', 'Bench ' || g, 1 FROM generate_series(1, 1000) g`,
+  );
+  await dataSource.query(
+    `INSERT INTO conversations (kind, title) SELECT 'group', 'Bench ' || g FROM generate_series(1, 100) g`,
+  );
   await dataSource.query(
     `WITH c AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM conversations),
           u AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS n FROM users)
@@ -94,9 +104,13 @@ async function seed(dataSource: DataSource): Promise<Array<{ conversationId: str
      SELECT m.conversation_id, row_number() OVER (PARTITION BY m.conversation_id ORDER BY m.user_id, g), m.user_id, 'seed-' || g, 'an older message'
      FROM conversation_members m CROSS JOIN generate_series(1, ${HISTORY / 1000}) g`,
   );
-  await dataSource.query('UPDATE conversations c SET last_seq = (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)');
+  await dataSource.query(
+    'UPDATE conversations c SET last_seq = (SELECT count(*) FROM messages m WHERE m.conversation_id = c.id)',
+  );
   await dataSource.query('ANALYZE');
-  return (await dataSource.query('SELECT conversation_id AS "conversationId", user_id AS "userId" FROM conversation_members')) as Array<{
+  return (await dataSource.query(
+    'SELECT conversation_id AS "conversationId", user_id AS "userId" FROM conversation_members',
+  )) as Array<{
     conversationId: string;
     userId: string;
   }>;
@@ -105,7 +119,13 @@ async function seed(dataSource: DataSource): Promise<Array<{ conversationId: str
 function batch(members: Array<{ conversationId: string; userId: string }>, size: number): NewMessage[] {
   return Array.from({ length: size }, (_, i) => {
     const member = members[Math.floor(Math.random() * members.length)];
-    return { conversationId: member.conversationId, senderId: member.userId, clientMsgId: randomUUID(), body: `a bench message ${i}`, roomRuleChecked: false };
+    return {
+      conversationId: member.conversationId,
+      senderId: member.userId,
+      clientMsgId: randomUUID(),
+      body: `a bench message ${i}`,
+      roomRuleChecked: false,
+    };
   });
 }
 

@@ -23,7 +23,9 @@ export class LeanSocket {
   }
 
   static connect(url: string, auth?: Record<string, unknown>): Promise<LeanSocket> {
-    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, { perMessageDeflate: false });
+    const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`, {
+      perMessageDeflate: false,
+    });
     const socket = new LeanSocket(ws);
     return new Promise((resolve, reject) => {
       ws.on('error', reject);

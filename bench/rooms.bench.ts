@@ -45,11 +45,10 @@ const OPEN_RATE = env('OPEN_RATE', 2000);
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const percentile = (sorted: number[], p: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]);
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const ms = (ns: bigint) => Number(ns) / 1e6;
-
-
 
 async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
@@ -61,10 +60,20 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function startProcess(script: string, args: string[], extraEnv: Record<string, string>, readyPattern: RegExp): Promise<ChildProcess> {
+function startProcess(
+  script: string,
+  args: string[],
+  extraEnv: Record<string, string>,
+  readyPattern: RegExp,
+): Promise<ChildProcess> {
   // Arena runs with the node flags `npm start` gives it (package.json's config.nodeFlags, set by npm run), plus BENCH_NODE_ARGS.
-  const arenaArgs = `${process.env.npm_package_config_nodeFlags ?? ''} ${process.env.BENCH_NODE_ARGS ?? ''}`.split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...(script.endsWith('main.js') ? arenaArgs : []), script, ...args], { env: { ...process.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const arenaArgs = `${process.env.npm_package_config_nodeFlags ?? ''} ${process.env.BENCH_NODE_ARGS ?? ''}`
+    .split(' ')
+    .filter(Boolean);
+  const child = spawn(process.execPath, [...(script.endsWith('main.js') ? arenaArgs : []), script, ...args], {
+    env: { ...process.env, ...extraEnv },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     let output = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -96,13 +105,22 @@ async function setUpArena(url: string): Promise<Player[]> {
       Array.from({ length: Math.min(10, ROOMS - r) }, async () => {
         const sockets: BenchSocket[] = [];
         for (let p = 0; p < PLAYERS; p += 1) {
-          const response = await fetch(`${url}/auth/guest`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ displayName: `Bench ${counter++}` }) });
+          const response = await fetch(`${url}/auth/guest`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ displayName: `Bench ${counter++}` }),
+          });
           const signedIn = (await response.json()) as { token: string };
           if (!response.ok) throw new Error(`sign-in failed: ${JSON.stringify(signedIn)}`);
           sockets.push(await connect(url, signedIn.token));
         }
-        const room = await call<{ roomId: string }>(sockets[0], 'room:create', { actionId: actionId(), gameId: 'bench', seatCount: PLAYERS });
-        for (const socket of sockets.slice(1)) await call(socket, 'room:join', { actionId: actionId(), roomId: room.roomId });
+        const room = await call<{ roomId: string }>(sockets[0], 'room:create', {
+          actionId: actionId(),
+          gameId: 'bench',
+          seatCount: PLAYERS,
+        });
+        for (const socket of sockets.slice(1))
+          await call(socket, 'room:join', { actionId: actionId(), roomId: room.roomId });
         await call(sockets[0], 'room:start', { actionId: actionId(), roomId: room.roomId });
         for (const socket of sockets) players.push({ socket, roomId: room.roomId });
       }),
@@ -125,7 +143,13 @@ async function setUpBare(url: string): Promise<Player[]> {
 }
 
 const send = (player: Player): Promise<boolean> =>
-  player.socket.emitWithAck<{ ok: boolean }>('game:action', { actionId: actionId(), roomId: player.roomId, action: { type: 'bump' } }).then((reply) => reply.ok);
+  player.socket
+    .emitWithAck<{ ok: boolean }>('game:action', {
+      actionId: actionId(),
+      roomId: player.roomId,
+      action: { type: 'bump' },
+    })
+    .then((reply) => reply.ok);
 
 /** Every player keeps one action in flight; counted after the warm-up. */
 async function closedLoop(players: Player[], seconds: number): Promise<Phase> {
@@ -151,7 +175,14 @@ async function closedLoop(players: Player[], seconds: number): Promise<Phase> {
   running = false;
   await Promise.all(loops);
   latencies.sort((a, b) => a - b);
-  return { actions: latencies.length, seconds: elapsed, rate: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
+  return {
+    actions: latencies.length,
+    seconds: elapsed,
+    rate: latencies.length / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    errors,
+  };
 }
 
 /** A fixed offered rate, whatever the acknowledgements do. */
@@ -189,10 +220,18 @@ async function openLoop(players: Player[], rate: number, seconds: number): Promi
   await Promise.all(pending);
   latencies.sort((a, b) => a - b);
   const elapsed = ms(process.hrtime.bigint() - began) / 1000;
-  return { actions: latencies.length, seconds: elapsed, rate: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
+  return {
+    actions: latencies.length,
+    seconds: elapsed,
+    rate: latencies.length / elapsed,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    errors,
+  };
 }
 
-const fmt = (phase: Phase) => `${phase.rate.toFixed(0).padStart(6)} actions/s  ack p50 ${phase.p50.toFixed(1).padStart(6)} ms  p99 ${phase.p99.toFixed(1).padStart(6)} ms${phase.errors ? `  errors ${phase.errors}` : ''}`;
+const fmt = (phase: Phase) =>
+  `${phase.rate.toFixed(0).padStart(6)} actions/s  ack p50 ${phase.p50.toFixed(1).padStart(6)} ms  p99 ${phase.p99.toFixed(1).padStart(6)} ms${phase.errors ? `  errors ${phase.errors}` : ''}`;
 
 async function main(): Promise<void> {
   const database = `arena_bench_${process.pid}`;
@@ -224,7 +263,9 @@ async function main(): Promise<void> {
     const bareUrl = `http://127.0.0.1:${barePort}`;
     const arenaUrl = `http://127.0.0.1:${arenaPort}`;
 
-    process.stdout.write(`Setting up ${ROOMS} rooms x ${PLAYERS} players on Arena (${arenaUrl}) and on the bare server (${bareUrl})...\n`);
+    process.stdout.write(
+      `Setting up ${ROOMS} rooms x ${PLAYERS} players on Arena (${arenaUrl}) and on the bare server (${bareUrl})...\n`,
+    );
     const arenaPlayers = await setUpArena(arenaUrl);
     const barePlayers = await setUpBare(bareUrl);
     sockets.push(...arenaPlayers.map((p) => p.socket), ...barePlayers.map((p) => p.socket));

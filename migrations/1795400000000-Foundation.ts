@@ -26,7 +26,9 @@ export class Foundation1795400000000 implements MigrationInterface {
         CONSTRAINT chk_users_staff_registered CHECK (role = 'player' OR kind = 'registered')
       )`);
     await q.query(`CREATE UNIQUE INDEX uq_users_username ON users (username) WHERE username IS NOT NULL`);
-    await q.query(`CREATE UNIQUE INDEX uq_users_agent_key_hash ON users (agent_key_hash) WHERE agent_key_hash IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX uq_users_agent_key_hash ON users (agent_key_hash) WHERE agent_key_hash IS NOT NULL`,
+    );
     await q.query(`CREATE INDEX idx_users_owner_id ON users (owner_id) WHERE owner_id IS NOT NULL`);
 
     await q.query(`

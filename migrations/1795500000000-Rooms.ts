@@ -37,8 +37,12 @@ export class Rooms1795500000000 implements MigrationInterface {
         CONSTRAINT chk_rooms_name CHECK (length(name) BETWEEN 1 AND 64),
         CONSTRAINT uq_rooms_create_action UNIQUE (host_user_id, create_action_id)
       )`);
-    await q.query(`CREATE INDEX idx_rooms_next_deadline_at ON rooms (next_deadline_at) WHERE next_deadline_at IS NOT NULL`);
-    await q.query(`CREATE INDEX idx_rooms_open ON rooms (game_id, seated DESC, created_at) WHERE visibility = 'public' AND phase = 'lobby'`);
+    await q.query(
+      `CREATE INDEX idx_rooms_next_deadline_at ON rooms (next_deadline_at) WHERE next_deadline_at IS NOT NULL`,
+    );
+    await q.query(
+      `CREATE INDEX idx_rooms_open ON rooms (game_id, seated DESC, created_at) WHERE visibility = 'public' AND phase = 'lobby'`,
+    );
     await q.query(`CREATE UNIQUE INDEX uq_rooms_invite_code ON rooms (invite_code) WHERE invite_code IS NOT NULL`);
 
     await q.query(`

@@ -47,7 +47,9 @@ export class Messaging1795600000000 implements MigrationInterface {
         CONSTRAINT chk_conversation_members_read_seq CHECK (read_seq >= 0)
       )`);
     // "My conversations" (socket connect, unread counts) reads only live memberships.
-    await q.query(`CREATE INDEX idx_conversation_members_user_id ON conversation_members (user_id) WHERE left_at IS NULL`);
+    await q.query(
+      `CREATE INDEX idx_conversation_members_user_id ON conversation_members (user_id) WHERE left_at IS NULL`,
+    );
 
     await q.query(`
       CREATE TABLE messages (

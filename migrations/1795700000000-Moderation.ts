@@ -71,10 +71,14 @@ export class Moderation1795700000000 implements MigrationInterface {
         CONSTRAINT chk_reports_sanction CHECK (sanction_id IS NULL OR resolution IN ('warn', 'mute', 'ban', 'kick'))
       )`);
     // A reporter's repeated reports on one target merge into its open report (ON CONFLICT on this index).
-    await q.query(`CREATE UNIQUE INDEX uq_reports_open_per_reporter ON reports (reporter_id, target_kind, target_id) WHERE status = 'open'`);
+    await q.query(
+      `CREATE UNIQUE INDEX uq_reports_open_per_reporter ON reports (reporter_id, target_kind, target_id) WHERE status = 'open'`,
+    );
     await q.query(`CREATE INDEX idx_reports_status_last_reported ON reports (status, last_reported_at DESC, id)`);
     await q.query(`CREATE INDEX idx_reports_target ON reports (target_kind, target_id)`);
-    await q.query(`CREATE INDEX idx_reports_target_user_id ON reports (target_user_id) WHERE target_user_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX idx_reports_target_user_id ON reports (target_user_id) WHERE target_user_id IS NOT NULL`,
+    );
 
     await q.query(`
       CREATE TABLE sanctions (
@@ -96,9 +100,13 @@ export class Moderation1795700000000 implements MigrationInterface {
         CONSTRAINT chk_sanctions_expiry CHECK (expires_at IS NULL OR expires_at > created_at),
         CONSTRAINT chk_sanctions_reason CHECK (length(reason) BETWEEN 1 AND 1000)
       )`);
-    await q.query(`CREATE INDEX idx_sanctions_user_kind ON sanctions (user_id, kind, expires_at) WHERE revoked_at IS NULL`);
+    await q.query(
+      `CREATE INDEX idx_sanctions_user_kind ON sanctions (user_id, kind, expires_at) WHERE revoked_at IS NULL`,
+    );
     await q.query(`CREATE INDEX idx_sanctions_created_at ON sanctions (created_at DESC)`);
-    await q.query(`ALTER TABLE reports ADD CONSTRAINT fk_reports_sanction_id FOREIGN KEY (sanction_id) REFERENCES sanctions (id) ON DELETE SET NULL`);
+    await q.query(
+      `ALTER TABLE reports ADD CONSTRAINT fk_reports_sanction_id FOREIGN KEY (sanction_id) REFERENCES sanctions (id) ON DELETE SET NULL`,
+    );
 
     // No foreign keys: the log must outlive the users and rooms it names, and a cascade would be an UPDATE.
     await q.query(`
@@ -127,8 +135,12 @@ export class Moderation1795700000000 implements MigrationInterface {
         RAISE EXCEPTION 'audit_log is append-only: % is not allowed', TG_OP USING ERRCODE = 'insufficient_privilege';
       END
       $$`);
-    await q.query(`CREATE TRIGGER trg_audit_log_no_update_delete BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`);
-    await q.query(`CREATE TRIGGER trg_audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`);
+    await q.query(
+      `CREATE TRIGGER trg_audit_log_no_update_delete BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only()`,
+    );
+    await q.query(
+      `CREATE TRIGGER trg_audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only()`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -33,7 +33,9 @@ export class SanctionsVersion1796900000001 implements MigrationInterface {
     await q.query(`
       CREATE CONSTRAINT TRIGGER trg_sanctions_version AFTER INSERT OR UPDATE OR DELETE ON sanctions
         DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION sanctions_version_bump()`);
-    await q.query(`CREATE TRIGGER trg_sanctions_version_truncate AFTER TRUNCATE ON sanctions FOR EACH STATEMENT EXECUTE FUNCTION sanctions_version_bump()`);
+    await q.query(
+      `CREATE TRIGGER trg_sanctions_version_truncate AFTER TRUNCATE ON sanctions FOR EACH STATEMENT EXECUTE FUNCTION sanctions_version_bump()`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -281,9 +281,13 @@ export class RoomChannelsAsData1796953130000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE conversations DROP CONSTRAINT chk_conversations_channel`);
-    await q.query(`ALTER TABLE conversations DROP COLUMN game_id, DROP COLUMN phase, ADD COLUMN everyone boolean, ADD COLUMN spectators text`);
+    await q.query(
+      `ALTER TABLE conversations DROP COLUMN game_id, DROP COLUMN phase, ADD COLUMN everyone boolean, ADD COLUMN spectators text`,
+    );
     // Rooms already running keep what the old default rule gave them until their next change rewrites it.
-    await q.query(`UPDATE conversations SET everyone = (channel = 'room'), spectators = CASE WHEN channel = 'room' THEN 'write' ELSE 'none' END WHERE kind = 'room'`);
+    await q.query(
+      `UPDATE conversations SET everyone = (channel = 'room'), spectators = CASE WHEN channel = 'room' THEN 'write' ELSE 'none' END WHERE kind = 'room'`,
+    );
     await q.query(`
       ALTER TABLE conversations
         ADD CONSTRAINT chk_conversations_room_access CHECK ((kind = 'room') = (everyone IS NOT NULL AND spectators IS NOT NULL)),
@@ -302,11 +306,19 @@ export class RoomChannelsAsData1796953130000 implements MigrationInterface {
     await q.query('DROP FUNCTION chat_watch_room(uuid, uuid, boolean)');
     await q.query('DROP FUNCTION chat_set_room_channels(uuid, jsonb)');
     await q.query(replaceSendBatch(PREVIOUS_BODY));
-    await q.query(`ALTER TABLE conversation_members DROP CONSTRAINT chk_conversation_members_write_reads, DROP COLUMN can_read, DROP COLUMN can_write`);
-    await q.query(`ALTER TABLE conversations DROP CONSTRAINT chk_conversations_room_access, DROP CONSTRAINT chk_conversations_spectators`);
-    await q.query(`ALTER TABLE conversations DROP COLUMN everyone, DROP COLUMN spectators, ADD COLUMN game_id text, ADD COLUMN phase text`);
+    await q.query(
+      `ALTER TABLE conversation_members DROP CONSTRAINT chk_conversation_members_write_reads, DROP COLUMN can_read, DROP COLUMN can_write`,
+    );
+    await q.query(
+      `ALTER TABLE conversations DROP CONSTRAINT chk_conversations_room_access, DROP CONSTRAINT chk_conversations_spectators`,
+    );
+    await q.query(
+      `ALTER TABLE conversations DROP COLUMN everyone, DROP COLUMN spectators, ADD COLUMN game_id text, ADD COLUMN phase text`,
+    );
     // The schema before knew three channel names only: channels of other names cannot go back into it.
     await q.query(`DELETE FROM conversations WHERE kind = 'room' AND channel NOT IN ('room', 'mafia', 'dead')`);
-    await q.query(`ALTER TABLE conversations ADD CONSTRAINT chk_conversations_channel CHECK (channel IS NULL OR channel IN ('room', 'mafia', 'dead'))`);
+    await q.query(
+      `ALTER TABLE conversations ADD CONSTRAINT chk_conversations_channel CHECK (channel IS NULL OR channel IN ('room', 'mafia', 'dead'))`,
+    );
   }
 }

@@ -2,7 +2,16 @@
 'use strict';
 
 const $ = (selector) => document.querySelector(selector);
-const state = { token: localStorage.getItem('arena.token'), me: null, socket: null, room: null, lastSeq: 0, conversations: [], channel: null, names: {} };
+const state = {
+  token: localStorage.getItem('arena.token'),
+  me: null,
+  socket: null,
+  room: null,
+  lastSeq: 0,
+  conversations: [],
+  channel: null,
+  names: {},
+};
 const newId = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
 
 function showError(error) {
@@ -12,7 +21,11 @@ function showError(error) {
 async function rest(method, path, body) {
   const response = await fetch(path, {
     method,
-    headers: { 'Content-Type': 'application/json', ...(state.token ? { Authorization: `Bearer ${state.token}` } : {}), ...(method !== 'GET' ? { 'Idempotency-Key': newId() } : {}) },
+    headers: {
+      'Content-Type': 'application/json',
+      ...(state.token ? { Authorization: `Bearer ${state.token}` } : {}),
+      ...(method !== 'GET' ? { 'Idempotency-Key': newId() } : {}),
+    },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
   const data = response.status === 204 ? null : await response.json();
@@ -117,7 +130,10 @@ function connect() {
   socket.on('room:kicked', () => leftRoom());
   socket.on('chat:message', (message) => message.conversationId === state.channel && addMessage(message));
   // Several messages of one conversation committed together arrive as one packet, in order.
-  socket.on('chat:messages', ({ conversationId, messages }) => conversationId === state.channel && messages.forEach(addMessage));
+  socket.on(
+    'chat:messages',
+    ({ conversationId, messages }) => conversationId === state.channel && messages.forEach(addMessage),
+  );
   socket.on('chat:welcome-ready', () => loadConversations());
 }
 
@@ -165,7 +181,9 @@ async function subscribeLobby() {
   );
 }
 
-$('#quick-match').addEventListener('click', () => enter(act('lobby:quick-match', { actionId: newId(), gameId: gameId() })));
+$('#quick-match').addEventListener('click', () =>
+  enter(act('lobby:quick-match', { actionId: newId(), gameId: gameId() })),
+);
 
 $('#create-form').addEventListener('submit', (event) => {
   event.preventDefault();
@@ -232,7 +250,9 @@ function showRoom(view) {
   $('#room').hidden = false;
   $('#room-title').textContent = `${view.name} (${view.gameId})`;
   const game = view.game;
-  $('#room-phase').textContent = game ? `${game.phase}${game.round ? `, round ${game.round}/${game.rounds}` : ''}${game.day ? `, day ${game.day}` : ''}${game.theme ? ` — theme: ${game.theme}` : ''}` : view.phase;
+  $('#room-phase').textContent = game
+    ? `${game.phase}${game.round ? `, round ${game.round}/${game.rounds}` : ''}${game.day ? `, day ${game.day}` : ''}${game.theme ? ` — theme: ${game.theme}` : ''}`
+    : view.phase;
   $('#host-controls').hidden = view.hostUserId !== state.me.id;
   const gameSeats = new Map((game?.seats ?? []).map((seat) => [seat.seat, seat]));
   $('#seats').replaceChildren(
@@ -269,14 +289,23 @@ function gamePanel(view) {
   const parts = [];
   if (game.game === 'roast') {
     if (game.phase === 'round' && !you.roast) {
-      const text = Object.assign(document.createElement('textarea'), { maxLength: game.maxRoastLength, rows: 3, cols: 40, placeholder: `Roast about ${game.theme}` });
-      parts.push(text, button('Submit roast', () => play({ type: 'roast', text: text.value })));
+      const text = Object.assign(document.createElement('textarea'), {
+        maxLength: game.maxRoastLength,
+        rows: 3,
+        cols: 40,
+        placeholder: `Roast about ${game.theme}`,
+      });
+      parts.push(
+        text,
+        button('Submit roast', () => play({ type: 'roast', text: text.value })),
+      );
     }
     if (game.phase === 'voting') {
       for (const roast of game.roasts) {
         const line = document.createElement('p');
         line.textContent = `${seatName(roast.seat)}: ${roast.text} `;
-        if (you.voteTargets.includes(roast.seat) && you.votedFor === null) line.append(button('Vote', () => play({ type: 'vote', seat: roast.seat })));
+        if (you.voteTargets.includes(roast.seat) && you.votedFor === null)
+          line.append(button('Vote', () => play({ type: 'vote', seat: roast.seat })));
         parts.push(line);
       }
     }
@@ -287,9 +316,11 @@ function gamePanel(view) {
     parts.push(role);
     const living = game.seats.filter((seat) => seat.alive && seat.seat !== you.seat);
     if (you.alive && game.phase === 'night' && you.role === 'mafia') {
-      for (const seat of living.filter((s) => !you.mafia.includes(s.seat))) parts.push(button(`Kill ${seat.name}`, () => play({ type: 'kill', seat: seat.seat })));
+      for (const seat of living.filter((s) => !you.mafia.includes(s.seat)))
+        parts.push(button(`Kill ${seat.name}`, () => play({ type: 'kill', seat: seat.seat })));
     }
-    if (you.alive && game.phase === 'discussion' && !you.ready) parts.push(button('Ready', () => play({ type: 'ready' })));
+    if (you.alive && game.phase === 'discussion' && !you.ready)
+      parts.push(button('Ready', () => play({ type: 'ready' })));
     if (you.alive && game.phase === 'voting' && you.vote === null) {
       for (const seat of living) parts.push(button(`Vote ${seat.name}`, () => play({ type: 'vote', seat: seat.seat })));
     }
@@ -311,7 +342,8 @@ async function loadConversations() {
       return tab;
     }),
   );
-  if (!state.conversations.some((c) => c.id === state.channel) && state.conversations[0]) openChannel(state.conversations[0].id);
+  if (!state.conversations.some((c) => c.id === state.channel) && state.conversations[0])
+    openChannel(state.conversations[0].id);
 }
 
 async function openChannel(conversationId) {
@@ -328,7 +360,7 @@ function addMessage(message) {
   const item = document.createElement('li');
   const who = document.createElement('b');
   const seat = state.room?.seats.find((s) => s.userId === message.senderId);
-  who.textContent = message.senderId === state.me.id ? 'you' : seat?.name ?? 'spectator';
+  who.textContent = message.senderId === state.me.id ? 'you' : (seat?.name ?? 'spectator');
   item.append(who, document.createTextNode(message.body));
   $('#messages').append(item);
   item.scrollIntoView({ block: 'nearest' });

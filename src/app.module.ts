@@ -32,7 +32,11 @@ export interface AppOptions {
 @Module({})
 class ConfigHolderModule {
   static forRoot(config: AppConfig): DynamicModule {
-    return { module: ConfigHolderModule, providers: [{ provide: APP_CONFIG, useValue: config }], exports: [APP_CONFIG] };
+    return {
+      module: ConfigHolderModule,
+      providers: [{ provide: APP_CONFIG, useValue: config }],
+      exports: [APP_CONFIG],
+    };
   }
 }
 
@@ -53,7 +57,11 @@ export class AppModule implements NestModule {
               return id;
             },
             serializers: {
-              req: (request: { id: string; method: string; url: string }) => ({ id: request.id, method: request.method, url: request.url }),
+              req: (request: { id: string; method: string; url: string }) => ({
+                id: request.id,
+                method: request.method,
+                url: request.url,
+              }),
               res: (response: { statusCode: number }) => ({ statusCode: response.statusCode }),
             },
             autoLogging: { ignore: (request) => request.url === '/health/live' || request.url === '/metrics' },

@@ -19,7 +19,9 @@ async function main(argv: string[]): Promise<number> {
   const config = { ...loadConfig(), logLevel: 'warn' };
   const database = await openDatabaseServer(config);
   await runMigrations(database.url);
-  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, databaseUrl: database.url }), { logger: ['error'] });
+  const app = await NestFactory.createApplicationContext(AppModule.forRoot({ config, databaseUrl: database.url }), {
+    logger: ['error'],
+  });
   try {
     const user = await app.get(IdentityService).grantRole(args[0], args[1] as Role);
     process.stdout.write(`${user.username} is now ${user.role}\n`);

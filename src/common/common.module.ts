@@ -17,7 +17,26 @@ import { ThrottlingModule } from './throttling/throttling.module';
 @Global()
 @Module({
   imports: [RedisModule, ThrottlingModule],
-  providers: [TransactionHost, IdempotencyRepository, IdempotencyService, LifecycleService, ContentPolicyPort, SanctionsPort, RoomHistoryPort, MessageHistoryPort],
-  exports: [TransactionHost, IdempotencyService, LifecycleService, ContentPolicyPort, SanctionsPort, RoomHistoryPort, MessageHistoryPort, RedisModule, ThrottlingModule],
+  providers: [
+    TransactionHost,
+    IdempotencyRepository,
+    IdempotencyService,
+    LifecycleService,
+    ContentPolicyPort,
+    SanctionsPort,
+    RoomHistoryPort,
+    MessageHistoryPort,
+  ],
+  exports: [
+    TransactionHost,
+    IdempotencyService,
+    LifecycleService,
+    ContentPolicyPort,
+    SanctionsPort,
+    RoomHistoryPort,
+    MessageHistoryPort,
+    RedisModule,
+    ThrottlingModule,
+  ],
 })
 export class CommonModule {}

@@ -12,8 +12,7 @@ import {
   validateSync,
 } from 'class-validator';
 
-const toInt = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : Number(value);
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 const toBool = ({ value }: { value: unknown }) =>
   value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
 const toOptional = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
@@ -29,58 +28,99 @@ export class EnvironmentVariables {
   @IsString()
   HOST = '0.0.0.0';
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT = 3000;
 
-  @Transform(toOptional) @IsOptional() @IsString()
+  @Transform(toOptional)
+  @IsOptional()
+  @IsString()
   DATABASE_URL?: string;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(500)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
   DATABASE_POOL_SIZE = 20;
 
   @IsString()
   EMBEDDED_PG_DIR = './.data/pg';
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   EMBEDDED_PG_PORT = 0;
 
-  @Transform(toOptional) @IsOptional() @IsString()
+  @Transform(toOptional)
+  @IsOptional()
+  @IsString()
   REDIS_URL?: string;
 
-  @Transform(toOptional) @IsOptional() @IsString() @MinLength(32)
+  @Transform(toOptional)
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
   SESSION_SECRET?: string;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   SESSION_TTL_HOURS = 24 * 7;
 
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   SESSION_CHECK_INTERVAL_MS = 5_000;
 
-  @Transform(toOptional) @IsOptional() @IsString() @MinLength(3) @MaxLength(32)
+  @Transform(toOptional)
+  @IsOptional()
+  @IsString()
+  @MinLength(3)
+  @MaxLength(32)
   ADMIN_USERNAME?: string;
 
-  @Transform(toOptional) @IsOptional() @IsString() @MinLength(12)
+  @Transform(toOptional)
+  @IsOptional()
+  @IsString()
+  @MinLength(12)
   ADMIN_PASSWORD?: string;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   IDEMPOTENCY_TTL_HOURS = 24;
 
-  @Transform(toInt) @IsInt() @Min(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
   IDEMPOTENCY_CLEANUP_INTERVAL_MS = 10 * 60 * 1000;
 
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   IDEMPOTENCY_LEASE_MS = 30_000;
 
-  @Transform(toInt) @IsInt() @Min(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
   THROTTLE_TTL_MS = 60_000;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   THROTTLE_IP_LIMIT = 600;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   THROTTLE_USER_LIMIT = 300;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   THROTTLE_AUTH_LIMIT = 30;
 
   @IsString()
@@ -89,92 +129,156 @@ export class EnvironmentVariables {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   TRUST_PROXY = false;
 
-  @Transform(toInt) @IsInt() @Min(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
   WS_PING_INTERVAL_MS = 25_000;
 
-  @Transform(toInt) @IsInt() @Min(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
   WS_PING_TIMEOUT_MS = 20_000;
 
-  @Transform(toInt) @IsInt() @Min(1024)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
   WS_MAX_PAYLOAD_BYTES = 64 * 1024;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   WS_MAX_CONNECTIONS = 10_000;
 
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   SHUTDOWN_GRACE_MS = 10_000;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   HEALTH_HEAP_LIMIT_MB = 1536;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   HEALTH_EVENT_LOOP_LAG_MS = 500;
 
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   ROOM_RECONNECT_WINDOW_MS = 30_000;
 
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   ROOM_KICK_BAN_MS = 5 * 60_000;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(16)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(16)
   ROOM_COMMIT_CONCURRENCY = 2;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   ROOM_CACHE_SIZE = 10_000;
 
-  @Transform(toInt) @IsInt() @Min(10)
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
   DEADLINE_SWEEP_INTERVAL_MS = 250;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(10_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
   DEADLINE_SWEEP_BATCH = 200;
 
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   DEADLINE_LEASE_MS = 5_000;
 
-  @Transform(toInt) @IsInt() @Min(0)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
   BOT_DELAY_MS = 400;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   BOT_BRAIN_TIMEOUT_MS = 1_000;
 
   /** Registers the `bench` game, which only the benchmarks play. */
-  @Transform(toBool) @IsBoolean()
+  @Transform(toBool)
+  @IsBoolean()
   ARENA_BENCH_GAME = false;
 
-  @Transform(toInt) @IsInt() @Min(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
   WELCOME_GRACE_MS = 5 * 60 * 1000;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(20_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(20_000)
   CHAT_MAX_BODY = 2000;
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(200)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(200)
   CHAT_WELCOME_MESSAGES = 50;
 
-  @Transform(toInt) @IsInt() @Min(2) @Max(10_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(10_000)
   CHAT_MAX_GROUP_MEMBERS = 500;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(16)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(16)
   CHAT_COMMIT_CONCURRENCY = 2;
 
-  @Transform(toInt) @IsInt() @Min(1)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
   REPORT_THROTTLE_LIMIT = 10;
 
-  @Transform(toInt) @IsInt() @Min(1000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
   REPORT_THROTTLE_TTL_MS = 10 * 60_000;
 
-  @Transform(toInt) @IsInt() @Min(1) @Max(525_600)
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(525_600)
   KICK_DEFAULT_MINUTES = 15;
 
-  @Transform(toInt) @IsInt() @Min(0) @Max(60_000)
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(60_000)
   SANCTION_CACHE_MS = 2_000;
 
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   POLICY_REFRESH_MS = 5_000;
 
-  @Transform(toInt) @IsInt() @Min(100)
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
   POLICY_COUNTER_FLUSH_MS = 5_000;
 }
 
@@ -213,7 +317,13 @@ export interface AppConfig {
     botBrainTimeoutMs: number;
     benchGame: boolean;
   };
-  chat: { welcomeGraceMs: number; maxBodyChars: number; welcomeMessages: number; maxGroupMembers: number; commitConcurrency: number };
+  chat: {
+    welcomeGraceMs: number;
+    maxBodyChars: number;
+    welcomeMessages: number;
+    maxGroupMembers: number;
+    commitConcurrency: number;
+  };
   moderation: {
     reportThrottle: { limit: number; ttlMs: number };
     kickDefaultMs: number;
@@ -255,15 +365,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sessionSecret: vars.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET,
     sessionTtlMs: vars.SESSION_TTL_HOURS * 3600_000,
     sessionCheckIntervalMs: vars.SESSION_CHECK_INTERVAL_MS,
-    admin: vars.ADMIN_USERNAME && vars.ADMIN_PASSWORD ? { username: vars.ADMIN_USERNAME, password: vars.ADMIN_PASSWORD } : undefined,
-    idempotency: { ttlMs: vars.IDEMPOTENCY_TTL_HOURS * 3600_000, cleanupIntervalMs: vars.IDEMPOTENCY_CLEANUP_INTERVAL_MS, leaseMs: vars.IDEMPOTENCY_LEASE_MS },
+    admin:
+      vars.ADMIN_USERNAME && vars.ADMIN_PASSWORD
+        ? { username: vars.ADMIN_USERNAME, password: vars.ADMIN_PASSWORD }
+        : undefined,
+    idempotency: {
+      ttlMs: vars.IDEMPOTENCY_TTL_HOURS * 3600_000,
+      cleanupIntervalMs: vars.IDEMPOTENCY_CLEANUP_INTERVAL_MS,
+      leaseMs: vars.IDEMPOTENCY_LEASE_MS,
+    },
     throttle: {
       ttlMs: vars.THROTTLE_TTL_MS,
       ipLimit: vars.THROTTLE_IP_LIMIT,
       userLimit: vars.THROTTLE_USER_LIMIT,
       authLimit: vars.THROTTLE_AUTH_LIMIT,
     },
-    corsOrigins: vars.CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins: vars.CORS_ORIGINS.split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
     logLevel: vars.LOG_LEVEL,
     trustProxy: vars.TRUST_PROXY,
     ws: {

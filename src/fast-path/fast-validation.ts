@@ -9,7 +9,9 @@ type ValidationMetadata = ReturnType<ValidatorStorage['getTargetValidationMetada
 type Constraint = ReturnType<ValidatorStorage['getTargetValidatorConstraints']>[number];
 
 // class-transformer keeps its decorators' metadata in this singleton and exports no accessor for it.
-const transformerStorage = (createRequire(__filename)('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerStorage }).defaultMetadataStorage;
+const transformerStorage = (
+  createRequire(__filename)('class-transformer/cjs/storage') as { defaultMetadataStorage: TransformerStorage }
+).defaultMetadataStorage;
 
 interface PropertyCheck {
   property: string;
@@ -137,8 +139,19 @@ function build(metatype: new () => object, plan: Plan, value: Record<string, unk
   for (const key of Object.keys(entity)) if (!plan.names.has(key)) return null;
   for (const check of plan.properties) {
     const field = entity[check.property];
-    const args: Arguments = { targetName: metatype.name, property: check.property, object: entity, value: field, constraints: [] };
-    if (!check.conditions.every((condition) => (condition.constraints[0] as (object: object, value: unknown) => boolean)(entity, field))) continue;
+    const args: Arguments = {
+      targetName: metatype.name,
+      property: check.property,
+      object: entity,
+      value: field,
+      constraints: [],
+    };
+    if (
+      !check.conditions.every((condition) =>
+        (condition.constraints[0] as (object: object, value: unknown) => boolean)(entity, field),
+      )
+    )
+      continue;
     for (const { metadata, constraints } of check.defined) if (!passes(constraints, metadata, args)) return null;
     for (const { metadata, constraints } of check.rules) if (!passes(constraints, metadata, args)) return null;
   }

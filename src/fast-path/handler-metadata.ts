@@ -13,7 +13,8 @@ export class HandlerMetadataReflector extends Reflector {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-function-type
   override getAllAndOverride<TResult = any>(key: any, targets: (Type<any> | Function)[]): TResult {
     const [handler, classRef] = targets;
-    if (targets.length !== 2 || typeof handler !== 'function' || typeof classRef !== 'function') return super.getAllAndOverride(key, targets);
+    if (targets.length !== 2 || typeof handler !== 'function' || typeof classRef !== 'function')
+      return super.getAllAndOverride(key, targets);
     let byClass = this.answers.get(handler);
     if (!byClass) this.answers.set(handler, (byClass = new WeakMap()));
     let byKey = byClass.get(classRef);

@@ -1,4 +1,13 @@
-import { Injectable, Logger, SetMetadata, type ArgumentMetadata, type CanActivate, type OnApplicationBootstrap, type PipeTransform, type Type } from '@nestjs/common';
+import {
+  Injectable,
+  Logger,
+  SetMetadata,
+  type ArgumentMetadata,
+  type CanActivate,
+  type OnApplicationBootstrap,
+  type PipeTransform,
+  type Type,
+} from '@nestjs/common';
 import {
   CUSTOM_ROUTE_ARGS_METADATA,
   EXCEPTION_FILTERS_METADATA,
@@ -135,7 +144,8 @@ export class SocketDispatcher implements OnApplicationBootstrap {
     try {
       for (const guard of this.guards) {
         const allowed = guard.canActivate(context);
-        if (!(isObservable(allowed) ? await lastValueFrom(allowed) : await allowed)) throw new AppError('FORBIDDEN', 'Not allowed');
+        if (!(isObservable(allowed) ? await lastValueFrom(allowed) : await allowed))
+          throw new AppError('FORBIDDEN', 'Not allowed');
       }
       const reply = await this.once(route, socket, data, () => this.invoke(route, socket, data, ack, context));
       if (!route.acksItself && typeof ack === 'function' && socket.connected) ack(reply);
@@ -163,7 +173,13 @@ export class SocketDispatcher implements OnApplicationBootstrap {
     return acks.length;
   }
 
-  private async invoke(route: SocketRoute, socket: Socket, data: unknown, ack: SocketAck | undefined, context: ExecutionContextHost): Promise<SocketOk<unknown>> {
+  private async invoke(
+    route: SocketRoute,
+    socket: Socket,
+    data: unknown,
+    ack: SocketAck | undefined,
+    context: ExecutionContextHost,
+  ): Promise<SocketOk<unknown>> {
     const args = new Array<unknown>(route.params.length);
     for (const param of route.params) {
       let value = param.value(socket, data, ack, context);
@@ -174,7 +190,12 @@ export class SocketDispatcher implements OnApplicationBootstrap {
     return { ok: true, data: (await route.handler.apply(route.gateway, args)) ?? null };
   }
 
-  private async once(route: SocketRoute, socket: Socket, data: unknown, run: () => Promise<SocketOk<unknown>>): Promise<SocketOk<unknown>> {
+  private async once(
+    route: SocketRoute,
+    socket: Socket,
+    data: unknown,
+    run: () => Promise<SocketOk<unknown>>,
+  ): Promise<SocketOk<unknown>> {
     const key = route.ownIdempotency ? undefined : actionKey(data);
     if (key === undefined) return run();
     const caller = socket.data.caller as Caller;
@@ -208,31 +229,50 @@ function compileRoute(gateway: object, gatewayClass: Type, methodName: string, h
   const where = `${gatewayClass.name}.${methodName}`;
   for (const key of [GUARDS_METADATA, PIPES_METADATA, INTERCEPTORS_METADATA, EXCEPTION_FILTERS_METADATA]) {
     if (Reflect.getMetadata(key, handler) || Reflect.getMetadata(key, gatewayClass)) {
-      throw new Error(`SocketDispatcher: ${where} declares ${key}; socket events run Arena's own pipeline (see SocketDispatcher)`);
+      throw new Error(
+        `SocketDispatcher: ${where} declares ${key}; socket events run Arena's own pipeline (see SocketDispatcher)`,
+      );
     }
   }
   const paramTypes = (Reflect.getMetadata('design:paramtypes', gateway, methodName) ?? []) as unknown[];
   const declared = (Reflect.getMetadata(ROUTE_ARGS_METADATA, gatewayClass, methodName) ?? {}) as Record<
     string,
-    { index: number; data?: unknown; pipes?: unknown[]; factory?: (data: unknown, context: ExecutionContextHost) => unknown }
+    {
+      index: number;
+      data?: unknown;
+      pipes?: unknown[];
+      factory?: (data: unknown, context: ExecutionContextHost) => unknown;
+    }
   >;
   let acksItself = false;
   const params = Object.entries(declared).map(([key, { index, data: field, pipes, factory }]): RouteParam => {
-    if (pipes && pipes.length > 0) throw new Error(`SocketDispatcher: ${where} has parameter pipes; validate through the DTO instead`);
+    if (pipes && pipes.length > 0)
+      throw new Error(`SocketDispatcher: ${where} has parameter pipes; validate through the DTO instead`);
     const metatype = paramTypes[index] as Type | undefined;
     if (key.includes(CUSTOM_ROUTE_ARGS_METADATA) && factory) {
-      return { index, value: (_socket, _data, _ack, context) => factory(field, context), metadata: { type: 'custom', metatype, data: field as string } };
+      return {
+        index,
+        value: (_socket, _data, _ack, context) => factory(field, context),
+        metadata: { type: 'custom', metatype, data: field as string },
+      };
     }
     const kind = Number(key.split(':')[0]);
     // As Nest's PipesConsumer names them: the payload is the body; the socket and the ack are custom.
-    const metadata: ArgumentMetadata = { type: kind === PAYLOAD_PARAM ? 'body' : 'custom', metatype, data: field as string | undefined };
+    const metadata: ArgumentMetadata = {
+      type: kind === PAYLOAD_PARAM ? 'body' : 'custom',
+      metatype,
+      data: field as string | undefined,
+    };
     if (kind === SOCKET_PARAM) return { index, value: (socket) => socket, metadata };
     if (kind === ACK_PARAM) {
       acksItself = true;
       return { index, value: (_socket, _data, ack) => ack, metadata };
     }
     if (kind === PAYLOAD_PARAM) {
-      const pick = typeof field === 'string' ? (data: unknown) => (data as Record<string, unknown> | null | undefined)?.[field] : (data: unknown) => data;
+      const pick =
+        typeof field === 'string'
+          ? (data: unknown) => (data as Record<string, unknown> | null | undefined)?.[field]
+          : (data: unknown) => data;
       return { index, value: (_socket, data) => pick(data), metadata };
     }
     throw new Error(`SocketDispatcher: ${where} has a parameter of unsupported kind ${key}`);

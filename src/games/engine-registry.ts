@@ -37,7 +37,8 @@ export function IsRegisteredGame(options?: ValidationOptions): PropertyDecorator
       name: 'isRegisteredGame',
       validator: {
         validate: (value) => typeof value === 'string' && registeredIds.has(value),
-        defaultMessage: (args) => `${args?.property ?? 'gameId'} must be one of the following values: ${[...registeredIds].join(', ')}`,
+        defaultMessage: (args) =>
+          `${args?.property ?? 'gameId'} must be one of the following values: ${[...registeredIds].join(', ')}`,
       },
     },
     options,
@@ -59,7 +60,8 @@ export class EngineRegistry {
    * Only for events stored before outcomes were kept (they have none to fold): their commands are applied
    * again under rules version 1, and what the content policy let in then is not judged again.
    */
-  readonly legacyLookup: EngineLookup = (gameId, rulesVersion) => (rulesVersion === 1 ? this.legacyEngines.get(gameId) : undefined);
+  readonly legacyLookup: EngineLookup = (gameId, rulesVersion) =>
+    rulesVersion === 1 ? this.legacyEngines.get(gameId) : undefined;
 
   constructor(contentPolicy: ContentPolicyPort, @Inject(APP_CONFIG) config: AppConfig) {
     const deps: RoastEngineDeps = {
@@ -68,7 +70,9 @@ export class EngineRegistry {
         return decision.allowed ? { allowed: true } : { allowed: false, code: 'CONTENT_BLOCKED' };
       },
     };
-    for (const [id, build] of Object.entries(CATALOGUE) as Array<[GameId, (deps: RoastEngineDeps | undefined) => unknown]>) {
+    for (const [id, build] of Object.entries(CATALOGUE) as Array<
+      [GameId, (deps: RoastEngineDeps | undefined) => unknown]
+    >) {
       if (BENCH_ONLY.has(id) && !config.rooms.benchGame) continue;
       this.register(build(deps) as AnyEngine);
       this.legacyEngines.set(id, build(undefined) as AnyEngine);
@@ -78,7 +82,8 @@ export class EngineRegistry {
   /** Adds a game, or a new version of its rules (which new rooms then get); a registered version is kept. */
   register(engine: AnyEngine): void {
     const versions = this.versions.get(engine.id) ?? new Map<number, AnyEngine>();
-    if (versions.has(engine.rulesVersion)) throw new Error(`${engine.id} rules version ${engine.rulesVersion} is registered already`);
+    if (versions.has(engine.rulesVersion))
+      throw new Error(`${engine.id} rules version ${engine.rulesVersion} is registered already`);
     versions.set(engine.rulesVersion, engine);
     this.versions.set(engine.id, versions);
     registeredIds = new Set(this.versions.keys());

@@ -14,7 +14,18 @@ import { RoomsService } from './rooms.service';
 /** The lobby, rooms and seats, the engine registry, the room runtime, durable deadlines and bots. */
 @Module({
   controllers: [RoomsController],
-  providers: [EngineRegistry, RoomsRepository, RoomPublisher, BotDriver, RoomRuntime, DeadlineSweeper, RoomsService, RoomsGateway, ModerationKickListener, RoomHistoryReaderService],
+  providers: [
+    EngineRegistry,
+    RoomsRepository,
+    RoomPublisher,
+    BotDriver,
+    RoomRuntime,
+    DeadlineSweeper,
+    RoomsService,
+    RoomsGateway,
+    ModerationKickListener,
+    RoomHistoryReaderService,
+  ],
   exports: [RoomsService, EngineRegistry],
 })
 export class GamesModule {}

@@ -17,7 +17,10 @@ export class ModerationKickListener {
       await this.rooms.removeSanctioned(event.roomId, event.userId, event.sanctionId ?? null);
     } catch (error) {
       // The sanction stands either way: joins are refused with KICKED until it ends.
-      this.logger.warn({ err: error, roomId: event.roomId, userId: event.userId }, 'could not remove a kicked user from the room');
+      this.logger.warn(
+        { err: error, roomId: event.roomId, userId: event.userId },
+        'could not remove a kicked user from the room',
+      );
     }
   }
 }

@@ -1,5 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { RoomHistoryPort, type PublicRoomEvent, type RoomHistoryReader, type RoomSummary } from '../common/ports/history.port';
+import {
+  RoomHistoryPort,
+  type PublicRoomEvent,
+  type RoomHistoryReader,
+  type RoomSummary,
+} from '../common/ports/history.port';
 import { eventView } from './domain/room/room.rules';
 import { RoomsRepository } from './rooms.repository';
 
@@ -27,7 +32,13 @@ export class RoomHistoryReaderService implements RoomHistoryReader, OnModuleInit
     return stored.map((event) => {
       const seen = eventView(event, 'spectator');
       const authorShown = seen.actorSeat === event.actorSeat;
-      return { seq: seen.seq, type: seen.type, actor: authorShown ? event.actor : null, at: new Date(seen.at).toISOString(), events: seen.events };
+      return {
+        seq: seen.seq,
+        type: seen.type,
+        actor: authorShown ? event.actor : null,
+        at: new Date(seen.at).toISOString(),
+        events: seen.events,
+      };
     });
   }
 }

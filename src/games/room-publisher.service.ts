@@ -32,7 +32,11 @@ export function lobbyRoom(state: RoomState): LobbyRoom {
     phase: state.phase,
     seated,
     seatCount: state.settings.seatCount,
-    open: state.visibility === 'public' && state.phase === 'lobby' && seated < state.settings.seatCount && hasPlayers(state),
+    open:
+      state.visibility === 'public' &&
+      state.phase === 'lobby' &&
+      seated < state.settings.seatCount &&
+      hasPlayers(state),
   };
 }
 
@@ -56,15 +60,25 @@ export class RoomPublisher {
     const engine = this.registry.forRoom(after);
     for (const seat of after.seats) {
       if (seat.userId === null) continue; // bots have no sockets
-      this.emitter.toRoom(seatChannel(after.roomId, seat.seat), 'room:update', this.update(after, events, seat.seat, engine));
+      this.emitter.toRoom(
+        seatChannel(after.roomId, seat.seat),
+        'room:update',
+        this.update(after, events, seat.seat, engine),
+      );
     }
-    if (after.seatlessHost) this.emitter.toRoom(hostChannel(after.roomId), 'room:update', this.update(after, events, 'host', engine));
+    if (after.seatlessHost)
+      this.emitter.toRoom(hostChannel(after.roomId), 'room:update', this.update(after, events, 'host', engine));
     this.emitter.toRoom(watchChannel(after.roomId), 'room:update', this.update(after, events, 'spectator', engine));
     this.publishLobby(before, after);
     this.publishKicks(after, events);
   }
 
-  private update(state: RoomState, events: StoredRoomEvent[], viewer: RoomViewer, engine: ReturnType<EngineRegistry['forRoom']>) {
+  private update(
+    state: RoomState,
+    events: StoredRoomEvent[],
+    viewer: RoomViewer,
+    engine: ReturnType<EngineRegistry['forRoom']>,
+  ) {
     return {
       roomId: state.roomId,
       seq: state.seq,
@@ -93,7 +107,15 @@ export class RoomPublisher {
     if (after.visibility !== 'public') return;
     const now = lobbyRoom(after);
     const then = before ? lobbyRoom(before) : null;
-    if (then && then.seated === now.seated && then.phase === now.phase && then.seatCount === now.seatCount && then.name === now.name && then.open === now.open) return;
+    if (
+      then &&
+      then.seated === now.seated &&
+      then.phase === now.phase &&
+      then.seatCount === now.seatCount &&
+      then.name === now.name &&
+      then.open === now.open
+    )
+      return;
     this.emitter.toRoom(lobbyChannel(after.gameId), 'lobby:room', now);
   }
 
@@ -101,7 +123,8 @@ export class RoomPublisher {
     const kicked = events.filter((event) => event.command.type === 'seat.kick');
     for (const event of kicked) {
       const { userId, seat } = event.result;
-      if (typeof userId === 'string' && typeof seat === 'number') this.emitter.toRoom(userRoom(userId), 'room:kicked', { roomId: after.roomId, seat });
+      if (typeof userId === 'string' && typeof seat === 'number')
+        this.emitter.toRoom(userRoom(userId), 'room:kicked', { roomId: after.roomId, seat });
     }
   }
 

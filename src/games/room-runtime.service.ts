@@ -120,7 +120,8 @@ export class RoomRuntime implements OnApplicationShutdown {
    * command is refused.
    */
   submit(roomId: string, command: RoomCommand, actor: RoomActor, actionId: string | null = null): Promise<Committed> {
-    if (this.stopped) return Promise.reject(roomError('SHUTTING_DOWN', 'The server is restarting; retry after reconnecting'));
+    if (this.stopped)
+      return Promise.reject(roomError('SHUTTING_DOWN', 'The server is restarting; retry after reconnecting'));
     // A command PostgreSQL cannot store would fail the group commit it joins, and every action in it.
     const unstorable = findInputProblem(command);
     if (unstorable) return Promise.reject(inputProblemError(unstorable));
@@ -129,7 +130,8 @@ export class RoomRuntime implements OnApplicationShutdown {
     if (actionId !== null) {
       const seen = slot.recent.get(actionId);
       if (seen) {
-        if (seen.fingerprint !== fingerprint) return Promise.reject(roomError('IDEMPOTENCY_KEY_REUSED', 'This actionId was used for a different action'));
+        if (seen.fingerprint !== fingerprint)
+          return Promise.reject(roomError('IDEMPOTENCY_KEY_REUSED', 'This actionId was used for a different action'));
         this.metrics.roomActions.inc({ outcome: 'duplicate' });
         return seen.answer.then((done) => ({ ...done, duplicate: true }));
       }
@@ -204,7 +206,11 @@ export class RoomRuntime implements OnApplicationShutdown {
 
   /** Waits until no batch is in flight (tests, shutdown). */
   async settled(): Promise<void> {
-    while (this.inFlight > 0 || this.scheduled || [...this.slots.values()].some((slot) => slot.busy || slot.queue.length > 0)) {
+    while (
+      this.inFlight > 0 ||
+      this.scheduled ||
+      [...this.slots.values()].some((slot) => slot.busy || slot.queue.length > 0)
+    ) {
       await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
     }
   }
@@ -245,7 +251,10 @@ export class RoomRuntime implements OnApplicationShutdown {
     if (slot.busy || slot.queue.length === 0) return;
     if (slot.state === null) {
       // A failed load has answered the queued work already.
-      this.ensureLoaded(slot).then(() => this.wake(slot), () => undefined);
+      this.ensureLoaded(slot).then(
+        () => this.wake(slot),
+        () => undefined,
+      );
       return;
     }
     this.ready.add(slot);
@@ -282,7 +291,8 @@ export class RoomRuntime implements OnApplicationShutdown {
   }
 
   private failMissing(slot: RoomSlot): void {
-    for (const work of slot.queue.splice(0)) if (work.kind === 'command') work.reject(roomError('ROOM_NOT_FOUND', 'No such room'));
+    for (const work of slot.queue.splice(0))
+      if (work.kind === 'command') work.reject(roomError('ROOM_NOT_FOUND', 'No such room'));
     this.slots.delete(slot.roomId);
   }
 
@@ -329,7 +339,8 @@ export class RoomRuntime implements OnApplicationShutdown {
       return this.prepare(slot);
     } catch (error) {
       this.logger.error({ err: error, roomId: slot.roomId }, 'applying queued room work failed');
-      for (const work of slot.queue.splice(0)) if (work.kind === 'command') work.reject(roomError('INTERNAL_ERROR', 'The room could not apply this action'));
+      for (const work of slot.queue.splice(0))
+        if (work.kind === 'command') work.reject(roomError('INTERNAL_ERROR', 'The room could not apply this action'));
       slot.state = null; // reload from the database before anything else is applied
       slot.busy = false;
       return null;
@@ -347,14 +358,29 @@ export class RoomRuntime implements OnApplicationShutdown {
     let claimed = false;
     const lookup = this.registry.lookup;
 
-    const apply = (command: RoomCommand, actor: RoomActor, submission: Submission | null, actionId: string | null, fingerprint: string | null): boolean => {
+    const apply = (
+      command: RoomCommand,
+      actor: RoomActor,
+      submission: Submission | null,
+      actionId: string | null,
+      fingerprint: string | null,
+    ): boolean => {
       const at = Date.now();
-      const outcome = applyRoomCommand(state, command, actor, { now: at, random: roomRandom(state.seed, state.seq + 1) }, lookup);
+      const outcome = applyRoomCommand(
+        state,
+        command,
+        actor,
+        { now: at, random: roomRandom(state.seed, state.seq + 1) },
+        lookup,
+      );
       if (!outcome.ok) {
         if (submission) this.rejectOrReplay(slot, submission, roomError(outcome.code, outcome.message), slot.version);
         return false;
       }
-      const actorSeat = actor.kind === 'user' ? (seatOfUser(outcome.state, actor.userId) ?? seatOfUser(state, actor.userId))?.seat ?? null : null;
+      const actorSeat =
+        actor.kind === 'user'
+          ? ((seatOfUser(outcome.state, actor.userId) ?? seatOfUser(state, actor.userId))?.seat ?? null)
+          : null;
       accepted.push({
         submission,
         event: {
@@ -391,11 +417,29 @@ export class RoomRuntime implements OnApplicationShutdown {
         if (deadline.at > now) break;
         this.metrics.deadlinesFired.inc({ kind: deadline.kind });
         if (deadline.kind === 'game') {
-          apply({ type: 'game.timeout', deadlineId: deadline.engineDeadlineId }, { kind: 'system' }, null, `deadline:${deadline.id}`, null);
+          apply(
+            { type: 'game.timeout', deadlineId: deadline.engineDeadlineId },
+            { kind: 'system' },
+            null,
+            `deadline:${deadline.id}`,
+            null,
+          );
         } else if (deadline.kind === 'away') {
-          apply({ type: 'seat.expire', seat: deadline.seat, since: deadline.since }, { kind: 'system' }, null, `deadline:${deadline.id}`, null);
+          apply(
+            { type: 'seat.expire', seat: deadline.seat, since: deadline.since },
+            { kind: 'system' },
+            null,
+            `deadline:${deadline.id}`,
+            null,
+          );
         } else if (deadline.kind === 'empty') {
-          apply({ type: 'room.close', atSeq: deadline.atSeq }, { kind: 'system' }, null, `deadline:${deadline.id}`, null);
+          apply(
+            { type: 'room.close', atSeq: deadline.atSeq },
+            { kind: 'system' },
+            null,
+            `deadline:${deadline.id}`,
+            null,
+          );
         } else {
           this.startBotTurn(slot, state, deadline.id);
         }
@@ -403,7 +447,10 @@ export class RoomRuntime implements OnApplicationShutdown {
     }
     if (accepted.length === 0) {
       slot.busy = false;
-      if (claimed) void this.repository.restoreDeadline(slot.roomId, slot.version, nextRoomDeadline(state, lookup)).catch(() => undefined);
+      if (claimed)
+        void this.repository
+          .restoreDeadline(slot.roomId, slot.version, nextRoomDeadline(state, lookup))
+          .catch(() => undefined);
       this.armTimer(slot);
       if (slot.queue.length > 0) this.wake(slot);
       return null;
@@ -433,11 +480,15 @@ export class RoomRuntime implements OnApplicationShutdown {
    * process wrote the room after this copy was read: then the action is applied again to the fresh state.
    */
   private rejectOrReplay(slot: RoomSlot, submission: Submission, error: unknown, judgedAt: number): void {
-    const stored = submission.actionId === null ? Promise.resolve(null) : this.repository.findEventByAction(slot.roomId, submission.actionId);
+    const stored =
+      submission.actionId === null
+        ? Promise.resolve(null)
+        : this.repository.findEventByAction(slot.roomId, submission.actionId);
     Promise.all([stored, this.repository.roomVersion(slot.roomId)]).then(
       ([event, version]) => {
         if (event) {
-          if (event.fingerprint !== submission.fingerprint) submission.reject(roomError('IDEMPOTENCY_KEY_REUSED', 'This actionId was used for a different action'));
+          if (event.fingerprint !== submission.fingerprint)
+            submission.reject(roomError('IDEMPOTENCY_KEY_REUSED', 'This actionId was used for a different action'));
           else submission.resolve({ roomId: slot.roomId, seq: event.seq, result: event.result, duplicate: true });
         } else if (version !== null && version > judgedAt && submission.attempts + 1 < MAX_ATTEMPTS) {
           submission.attempts += 1;
@@ -461,7 +512,14 @@ export class RoomRuntime implements OnApplicationShutdown {
     const done = this.lifecycle.begin();
     this.bots
       .decide(state, Date.now())
-      .then((moves) => this.submit(slot.roomId, { type: 'bot.turn', atSeq: state.seq, moves }, { kind: 'system' }, `deadline:${deadlineId}`))
+      .then((moves) =>
+        this.submit(
+          slot.roomId,
+          { type: 'bot.turn', atSeq: state.seq, moves },
+          { kind: 'system' },
+          `deadline:${deadlineId}`,
+        ),
+      )
       .catch((error: { code?: string }) => {
         if (error?.code !== 'STALE_BOT_TURN' && error?.code !== 'GAME_NOT_ACTIVE' && error?.code !== 'SHUTTING_DOWN') {
           this.logger.warn({ err: error, roomId: slot.roomId }, 'bot turn failed');
@@ -545,14 +603,18 @@ export class RoomRuntime implements OnApplicationShutdown {
     const retry: Work[] = [];
     for (const { submission } of part.accepted) {
       if (!submission) continue;
-      const stored = submission.actionId ? await this.repository.findEventByAction(slot.roomId, submission.actionId).catch(() => null) : null;
+      const stored = submission.actionId
+        ? await this.repository.findEventByAction(slot.roomId, submission.actionId).catch(() => null)
+        : null;
       if (stored) {
-        if (stored.fingerprint !== submission.fingerprint) submission.reject(roomError('IDEMPOTENCY_KEY_REUSED', 'This actionId was used for a different action'));
+        if (stored.fingerprint !== submission.fingerprint)
+          submission.reject(roomError('IDEMPOTENCY_KEY_REUSED', 'This actionId was used for a different action'));
         else submission.resolve({ roomId: slot.roomId, seq: stored.seq, result: stored.result, duplicate: true });
         continue;
       }
       submission.attempts += 1;
-      if (submission.attempts >= MAX_ATTEMPTS) submission.reject(roomError('ROOM_BUSY', 'The room could not be written; retry'));
+      if (submission.attempts >= MAX_ATTEMPTS)
+        submission.reject(roomError('ROOM_BUSY', 'The room could not be written; retry'));
       else retry.push(submission);
     }
     if (part.accepted.some((entry) => entry.submission === null)) retry.push({ kind: 'fire', claimed: false });
@@ -574,7 +636,9 @@ export class RoomRuntime implements OnApplicationShutdown {
   private armTimer(slot: RoomSlot, force = false): void {
     if (this.stopped || slot.state === null) return;
     // A bot turn being decided is not waited for again; its end re-arms the timer.
-    const deadline = roomDeadlines(slot.state, this.registry.lookup).find((candidate) => candidate.id !== slot.botDecision);
+    const deadline = roomDeadlines(slot.state, this.registry.lookup).find(
+      (candidate) => candidate.id !== slot.botDecision,
+    );
     if (!deadline || deadline.at - Date.now() > LOCAL_TIMER_HORIZON_MS) {
       if (slot.timer) clearTimeout(slot.timer);
       slot.timer = null;
@@ -583,10 +647,13 @@ export class RoomRuntime implements OnApplicationShutdown {
     if (!force && slot.timer && slot.timerAt === deadline.at) return;
     if (slot.timer) clearTimeout(slot.timer);
     slot.timerAt = deadline.at;
-    slot.timer = setTimeout(() => {
-      slot.timer = null;
-      this.fireDue(slot.roomId);
-    }, Math.max(0, deadline.at - Date.now()));
+    slot.timer = setTimeout(
+      () => {
+        slot.timer = null;
+        this.fireDue(slot.roomId);
+      },
+      Math.max(0, deadline.at - Date.now()),
+    );
     slot.timer.unref();
   }
 }

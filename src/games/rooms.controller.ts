@@ -25,13 +25,21 @@ export class RoomsController {
 
   @ApiBearerAuth()
   @Get('rooms/:roomId')
-  detail(@CurrentCaller() caller: Caller, @Param('roomId', ParseUUIDPipe) roomId: string, @Query() query: RoomDetailQueryDto) {
+  detail(
+    @CurrentCaller() caller: Caller,
+    @Param('roomId', ParseUUIDPipe) roomId: string,
+    @Query() query: RoomDetailQueryDto,
+  ) {
     return this.rooms.detail(caller, roomId, query.inviteCode);
   }
 
   @ApiBearerAuth()
   @Get('rooms/:roomId/events')
-  events(@CurrentCaller() caller: Caller, @Param('roomId', ParseUUIDPipe) roomId: string, @Query() query: RoomEventsQueryDto) {
+  events(
+    @CurrentCaller() caller: Caller,
+    @Param('roomId', ParseUUIDPipe) roomId: string,
+    @Query() query: RoomEventsQueryDto,
+  ) {
     return this.rooms.events(caller, roomId, query.after ?? 0, query.limit ?? 200, query.inviteCode);
   }
 }

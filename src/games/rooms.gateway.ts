@@ -96,7 +96,12 @@ export class RoomsGateway implements OnGatewayConnection, OnGatewayDisconnect {
   @OwnIdempotency()
   @On('room:join')
   join(@CurrentCaller() caller: Caller, @MessageBody() body: JoinRoomDto) {
-    return this.rooms.join(caller, body.roomId, { seat: body.seat, name: body.name, inviteCode: body.inviteCode }, body.actionId);
+    return this.rooms.join(
+      caller,
+      body.roomId,
+      { seat: body.seat, name: body.name, inviteCode: body.inviteCode },
+      body.actionId,
+    );
   }
 
   @OwnIdempotency()
@@ -108,8 +113,12 @@ export class RoomsGateway implements OnGatewayConnection, OnGatewayDisconnect {
   @OwnIdempotency()
   @On('room:add-bots')
   addBots(@CurrentCaller() caller: Caller, @MessageBody() body: AddBotsDto) {
-    if ((body.count === undefined) === (body.upTo === undefined)) throw roomError('INVALID_OPTIONS', 'Send either count or upTo');
-    const command = body.count !== undefined ? { type: 'bots.add' as const, count: body.count } : { type: 'bots.fill' as const, upTo: body.upTo as number };
+    if ((body.count === undefined) === (body.upTo === undefined))
+      throw roomError('INVALID_OPTIONS', 'Send either count or upTo');
+    const command =
+      body.count !== undefined
+        ? { type: 'bots.add' as const, count: body.count }
+        : { type: 'bots.fill' as const, upTo: body.upTo as number };
     return this.rooms.host(caller, body.roomId, command, body.actionId, body.seat);
   }
 
@@ -123,7 +132,13 @@ export class RoomsGateway implements OnGatewayConnection, OnGatewayDisconnect {
   @On('room:configure')
   configure(@CurrentCaller() caller: Caller, @MessageBody() body: ConfigureRoomDto) {
     const { options, ...settings } = body.settings;
-    return this.rooms.host(caller, body.roomId, { type: 'room.configure', settings: { ...settings, game: options } }, body.actionId, body.seat);
+    return this.rooms.host(
+      caller,
+      body.roomId,
+      { type: 'room.configure', settings: { ...settings, game: options } },
+      body.actionId,
+      body.seat,
+    );
   }
 
   @OwnIdempotency()

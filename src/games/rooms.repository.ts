@@ -3,7 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { RoomChatChange } from '../common/events/arena-events';
 import type { RoomChatChannel } from './domain/room/room.chat';
-import type { RoomCommand, RoomPhase, RoomSeat, RoomState, RoomVisibility, StoredRoomEvent } from './domain/room/room.types';
+import type {
+  RoomCommand,
+  RoomPhase,
+  RoomSeat,
+  RoomState,
+  RoomVisibility,
+  StoredRoomEvent,
+} from './domain/room/room.types';
 
 /** One room's part of a group commit: the version it was read at, its new snapshot, and its new events. */
 export interface RoomWrite {
@@ -144,16 +151,44 @@ export class RoomsRepository {
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12, $13, $14, $14, $15)
          ON CONFLICT (host_user_id, create_action_id) DO NOTHING
          RETURNING id`,
-        [state.roomId, state.gameId, state.name, state.hostUserId, state.visibility, inviteCode, state.phase, state.settings.seatCount, seatedCount(state), state.seed, JSON.stringify(state), state.seq, createActionId, iso(state.createdAt), state.rulesVersion],
+        [
+          state.roomId,
+          state.gameId,
+          state.name,
+          state.hostUserId,
+          state.visibility,
+          inviteCode,
+          state.phase,
+          state.settings.seatCount,
+          seatedCount(state),
+          state.seed,
+          JSON.stringify(state),
+          state.seq,
+          createActionId,
+          iso(state.createdAt),
+          state.rulesVersion,
+        ],
       );
       if (inserted.length === 0) {
-        const existing: Array<{ id: string }> = await manager.query(`SELECT id FROM rooms WHERE host_user_id = $1 AND create_action_id = $2`, [state.hostUserId, createActionId]);
+        const existing: Array<{ id: string }> = await manager.query(
+          `SELECT id FROM rooms WHERE host_user_id = $1 AND create_action_id = $2`,
+          [state.hostUserId, createActionId],
+        );
         return { roomId: existing[0].id, created: false, chat: [] };
       }
       const record = eventRecord(state.roomId, event);
       await manager.query(
         `INSERT INTO room_events (room_id, seq, rules_version, type, actor, payload, action_id, at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8)`,
-        [record.room_id, record.seq, record.rules_version, record.type, record.actor, JSON.stringify(record.payload), record.action_id, record.at],
+        [
+          record.room_id,
+          record.seq,
+          record.rules_version,
+          record.type,
+          record.actor,
+          JSON.stringify(record.payload),
+          record.action_id,
+          record.at,
+        ],
       );
       await manager.query(
         `INSERT INTO room_seats (room_id, seat, user_id, kind, name, control, away_until)
@@ -161,7 +196,10 @@ export class RoomsRepository {
          FROM jsonb_to_recordset($1::jsonb) AS s(room_id uuid, seat int, user_id uuid, kind text, name text, control text, away_until timestamptz)`,
         [JSON.stringify(seatRecords(state.roomId, state.seats))],
       );
-      const changes: ChatChangeRow[] = await manager.query(`SELECT * FROM chat_set_room_channels($1, $2::jsonb)`, [state.roomId, JSON.stringify(chat)]);
+      const changes: ChatChangeRow[] = await manager.query(`SELECT * FROM chat_set_room_channels($1, $2::jsonb)`, [
+        state.roomId,
+        JSON.stringify(chat),
+      ]);
       return { roomId: state.roomId, created: true, chat: changes.map(toChatChange) };
     });
   }
@@ -177,12 +215,16 @@ export class RoomsRepository {
 
   /** The room's committed version (its last seq), or null when there is no such room. */
   async roomVersion(roomId: string): Promise<number | null> {
-    const rows: Array<{ version: number }> = await this.dataSource.query(`SELECT version FROM rooms WHERE id = $1`, [roomId]);
+    const rows: Array<{ version: number }> = await this.dataSource.query(`SELECT version FROM rooms WHERE id = $1`, [
+      roomId,
+    ]);
     return rows[0]?.version ?? null;
   }
 
   async findRoomIdByInvite(inviteCode: string): Promise<string | null> {
-    const rows: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM rooms WHERE invite_code = $1`, [inviteCode]);
+    const rows: Array<{ id: string }> = await this.dataSource.query(`SELECT id FROM rooms WHERE invite_code = $1`, [
+      inviteCode,
+    ]);
     return rows[0]?.id ?? null;
   }
 
@@ -208,7 +250,9 @@ export class RoomsRepository {
     const events = writes.flatMap((write) => write.events.map((event) => eventRecord(write.roomId, event)));
     const seatWrites = writes.filter((write) => write.seats !== null);
     const seats = seatWrites.flatMap((write) => seatRecords(write.roomId, write.seats ?? []));
-    const chat = writes.filter((write) => write.chat !== null).map((write) => ({ room_id: write.roomId, channels: write.chat }));
+    const chat = writes
+      .filter((write) => write.chat !== null)
+      .map((write) => ({ room_id: write.roomId, channels: write.chat }));
     const rows: Array<{ id: string; chat: ChatChangeRow[] | null }> = await this.dataSource.query(
       `WITH batch AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb)
@@ -249,7 +293,13 @@ export class RoomsRepository {
        SELECT w.id, (SELECT json_agg(json_build_object('conversation_id', x.conversation_id, 'user_id', x.user_id, 'change', x.change, 'readable', x.readable))
                        FROM chat x WHERE x.room_id = w.id) AS chat
          FROM written w`,
-      [JSON.stringify(rooms), JSON.stringify(events), JSON.stringify(seats), seatWrites.map((write) => write.roomId), JSON.stringify(chat)],
+      [
+        JSON.stringify(rooms),
+        JSON.stringify(events),
+        JSON.stringify(seats),
+        seatWrites.map((write) => write.roomId),
+        JSON.stringify(chat),
+      ],
     );
     return new Map(rows.map((row) => [row.id, (row.chat ?? []).map(toChatChange)]));
   }
@@ -293,11 +343,11 @@ export class RoomsRepository {
   }
 
   async roomSummary(roomId: string): Promise<{ id: string; hostUserId: string; name: string; gameId: string } | null> {
-    const rows: Array<{ id: string; host_user_id: string; name: string; game_id: string }> = await this.dataSource.query(
-      `SELECT id, host_user_id, name, game_id FROM rooms WHERE id = $1`,
-      [roomId],
-    );
-    return rows[0] ? { id: rows[0].id, hostUserId: rows[0].host_user_id, name: rows[0].name, gameId: rows[0].game_id } : null;
+    const rows: Array<{ id: string; host_user_id: string; name: string; game_id: string }> =
+      await this.dataSource.query(`SELECT id, host_user_id, name, game_id FROM rooms WHERE id = $1`, [roomId]);
+    return rows[0]
+      ? { id: rows[0].id, hostUserId: rows[0].host_user_id, name: rows[0].name, gameId: rows[0].game_id }
+      : null;
   }
 
   async eventsAfter(roomId: string, afterSeq: number, limit: number): Promise<StoredRoomEvent[]> {
@@ -338,17 +388,25 @@ export class RoomsRepository {
   }
 
   async listOpenRooms(gameId: string | null, limit: number): Promise<OpenRoomRow[]> {
-    const rows: Array<{ id: string; game_id: string; name: string; phase: RoomPhase; visibility: RoomVisibility; seated: number; seat_count: number; created_at: Date }> =
-      await this.dataSource.query(
-        `SELECT id, game_id, name, phase, visibility, seated, seat_count, created_at FROM rooms
+    const rows: Array<{
+      id: string;
+      game_id: string;
+      name: string;
+      phase: RoomPhase;
+      visibility: RoomVisibility;
+      seated: number;
+      seat_count: number;
+      created_at: Date;
+    }> = await this.dataSource.query(
+      `SELECT id, game_id, name, phase, visibility, seated, seat_count, created_at FROM rooms
           WHERE visibility = 'public' AND phase = 'lobby' AND seated < seat_count AND ($1::text IS NULL OR game_id = $1)
             -- bots alone do not make a room worth joining (see closeRoom)
             AND ((state->>'seatlessHost')::boolean IS TRUE
                  OR EXISTS (SELECT 1 FROM room_seats s WHERE s.room_id = rooms.id AND s.user_id IS NOT NULL))
           ORDER BY seated DESC, created_at ASC
           LIMIT $2`,
-        [gameId, limit],
-      );
+      [gameId, limit],
+    );
     return rows.map((row) => ({
       roomId: row.id,
       gameId: row.game_id,
@@ -363,13 +421,20 @@ export class RoomsRepository {
 
   /** A spectator joins the room's channels open to everyone (or leaves those it is in as one); chat's function does it. */
   async watchChat(roomId: string, userId: string, watching: boolean): Promise<RoomChatChange[]> {
-    const rows: ChatChangeRow[] = await this.dataSource.query(`SELECT * FROM chat_watch_room($1, $2, $3)`, [roomId, userId, watching]);
+    const rows: ChatChangeRow[] = await this.dataSource.query(`SELECT * FROM chat_watch_room($1, $2, $3)`, [
+      roomId,
+      userId,
+      watching,
+    ]);
     return rows.map(toChatChange);
   }
 
   /** Rooms where this user holds a seat. */
   async seatedRoomIds(userId: string): Promise<string[]> {
-    const rows: Array<{ room_id: string }> = await this.dataSource.query(`SELECT room_id FROM room_seats WHERE user_id = $1`, [userId]);
+    const rows: Array<{ room_id: string }> = await this.dataSource.query(
+      `SELECT room_id FROM room_seats WHERE user_id = $1`,
+      [userId],
+    );
     return rows.map((row) => row.room_id);
   }
 }

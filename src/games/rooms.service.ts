@@ -10,7 +10,16 @@ import type { GameAction } from './domain/engine';
 import { stateDelta } from './domain/room/room.outcome';
 import { roomChat } from './domain/room/room.chat';
 import { applyRoomCommand, eventView, foldRoom, roomRandom, roomView, seatOfUser } from './domain/room/room.rules';
-import type { RoomCommand, RoomEventView, RoomSettings, RoomState, RoomView, RoomViewer, SeatHolder, StoredRoomEvent } from './domain/room/room.types';
+import type {
+  RoomCommand,
+  RoomEventView,
+  RoomSettings,
+  RoomState,
+  RoomView,
+  RoomViewer,
+  SeatHolder,
+  StoredRoomEvent,
+} from './domain/room/room.types';
 import { EngineRegistry } from './engine-registry';
 import { lobbyRoom, RoomPublisher, type LobbyRoom } from './room-publisher.service';
 import { RoomRuntime, fingerprintOf } from './room-runtime.service';
@@ -44,7 +53,10 @@ export interface Rejoined {
   events: RoomEventView[] | null;
 }
 
-export type HostCommand = Extract<RoomCommand, { type: 'bots.add' | 'bots.fill' | 'seat.kick' | 'room.configure' | 'game.start' | 'game.reset' | 'game.rematch' }>;
+export type HostCommand = Extract<
+  RoomCommand,
+  { type: 'bots.add' | 'bots.fill' | 'seat.kick' | 'room.configure' | 'game.start' | 'game.reset' | 'game.rematch' }
+>;
 
 /** What each host command's committed event answers, besides its seq (the room rules write these results). */
 interface HostResults {
@@ -96,7 +108,15 @@ export class RoomsService {
   async listOpen(gameId: string | null, limit = 50): Promise<LobbyRoom[]> {
     if (gameId !== null) this.engine(gameId);
     const rows = await this.repository.listOpenRooms(gameId, limit);
-    return rows.map((row) => ({ roomId: row.roomId, gameId: row.gameId, name: row.name, phase: row.phase, seated: row.seated, seatCount: row.seatCount, open: true }));
+    return rows.map((row) => ({
+      roomId: row.roomId,
+      gameId: row.gameId,
+      name: row.name,
+      phase: row.phase,
+      seated: row.seated,
+      seatCount: row.seatCount,
+      open: true,
+    }));
   }
 
   subscribeLobby(caller: Caller, gameId: string, on: boolean): Promise<LobbyRoom[]> | LobbyRoom[] {
@@ -136,7 +156,13 @@ export class RoomsService {
       ...(input.seat === false ? { seatless: true } : {}),
     };
     const at = Date.now();
-    const outcome = applyRoomCommand(null, command, { kind: 'user', userId: caller.userId }, { now: at, random: roomRandom(command.seed, 1) }, this.registry.lookup);
+    const outcome = applyRoomCommand(
+      null,
+      command,
+      { kind: 'user', userId: caller.userId },
+      { now: at, random: roomRandom(command.seed, 1) },
+      this.registry.lookup,
+    );
     if (!outcome.ok) throw roomError(outcome.code, outcome.message);
     const event: StoredRoomEvent = {
       seq: 1,
@@ -153,15 +179,27 @@ export class RoomsService {
       outcome: stateDelta(null, outcome.state),
     };
     const inviteCode = input.private ? randomBytes(6).toString('base64url') : null;
-    const stored = await this.repository.createRoom(outcome.state, event, inviteCode, actionId, roomChat(outcome.state, engine));
+    const stored = await this.repository.createRoom(
+      outcome.state,
+      event,
+      inviteCode,
+      actionId,
+      roomChat(outcome.state, engine),
+    );
     if (!stored.created) {
       // A retry of this create: the first answer, unless the same actionId now asks for another room.
       const first = await this.repository.findEventByAction(stored.roomId, event.actionId!);
-      if (first && first.fingerprint !== event.fingerprint) throw roomError('IDEMPOTENCY_KEY_REUSED', 'This actionId was used for a different action');
+      if (first && first.fingerprint !== event.fingerprint)
+        throw roomError('IDEMPOTENCY_KEY_REUSED', 'This actionId was used for a different action');
       const existing = await this.loadedRoom(stored.roomId);
       if (this.isSeatlessHost(existing, caller.userId)) this.publisher.followAsHost(caller.userId, stored.roomId);
       const loaded = await this.repository.loadRoom(stored.roomId);
-      return { roomId: stored.roomId, seat: seatOfUser(existing, caller.userId)?.seat ?? null, inviteCode: loaded?.inviteCode ?? null, view: this.viewFor(existing, caller.userId) };
+      return {
+        roomId: stored.roomId,
+        seat: seatOfUser(existing, caller.userId)?.seat ?? null,
+        inviteCode: loaded?.inviteCode ?? null,
+        view: this.viewFor(existing, caller.userId),
+      };
     }
     this.runtime.adopt(outcome.state);
     if (outcome.state.seatlessHost) this.publisher.followAsHost(caller.userId, roomId);
@@ -170,13 +208,24 @@ export class RoomsService {
   }
 
   /** Takes a seat in the fullest open room of the game, or creates one when none has a free seat. */
-  async quickMatch(caller: Caller, gameId: string, actionId: string, seatName?: string): Promise<RoomEntry & { created: boolean }> {
+  async quickMatch(
+    caller: Caller,
+    gameId: string,
+    actionId: string,
+    seatName?: string,
+  ): Promise<RoomEntry & { created: boolean }> {
     this.engine(gameId);
     // Run again for a key whose stored answer a crash lost: the seat it took is the answer.
     const earlier = await this.repository.seatTakenWith(caller.userId, this.key(caller, `quick:${actionId}`));
     if (earlier) {
       const room = await this.loadedRoom(earlier.roomId);
-      return { roomId: earlier.roomId, seat: seatOfUser(room, caller.userId)?.seat ?? null, inviteCode: null, view: this.viewFor(room, caller.userId), created: earlier.created };
+      return {
+        roomId: earlier.roomId,
+        seat: seatOfUser(room, caller.userId)?.seat ?? null,
+        inviteCode: null,
+        view: this.viewFor(room, caller.userId),
+        created: earlier.created,
+      };
     }
     for (const candidate of await this.repository.listOpenRooms(gameId, 5)) {
       try {
@@ -185,25 +234,52 @@ export class RoomsService {
       } catch (error) {
         const code = (error as { code?: string }).code;
         // Another player took the last seat first, or the room started: try the next one.
-        if (code !== 'ROOM_FULL' && code !== 'ROOM_ALREADY_STARTED' && code !== 'ALREADY_SEATED' && code !== 'KICKED' && code !== 'NAME_IN_USE') throw error;
+        if (
+          code !== 'ROOM_FULL' &&
+          code !== 'ROOM_ALREADY_STARTED' &&
+          code !== 'ALREADY_SEATED' &&
+          code !== 'KICKED' &&
+          code !== 'NAME_IN_USE'
+        )
+          throw error;
       }
     }
     const entry = await this.create(caller, { gameId, seatName }, `quick:${actionId}`);
     return { ...entry, created: true };
   }
 
-  async join(caller: Caller, roomId: string, input: { seat?: number; name?: string; inviteCode?: string }, actionId: string): Promise<RoomEntry> {
+  async join(
+    caller: Caller,
+    roomId: string,
+    input: { seat?: number; name?: string; inviteCode?: string },
+    actionId: string,
+  ): Promise<RoomEntry> {
     const room = await this.loadedRoom(roomId);
-    if (room.visibility === 'private' && !seatOfUser(room, caller.userId)) await this.requireInvite(roomId, input.inviteCode);
+    if (room.visibility === 'private' && !seatOfUser(room, caller.userId))
+      await this.requireInvite(roomId, input.inviteCode);
     await this.sanctions.assertNotKicked(caller.userId, roomId);
     const holder = this.holder(caller, input.name, roomId);
-    const done = await this.runtime.submit(roomId, { type: 'seat.take', holder, seat: input.seat }, { kind: 'user', userId: caller.userId }, this.key(caller, actionId));
+    const done = await this.runtime.submit(
+      roomId,
+      { type: 'seat.take', holder, seat: input.seat },
+      { kind: 'user', userId: caller.userId },
+      this.key(caller, actionId),
+    );
     const state = await this.loadedRoom(roomId);
     return { roomId, seat: done.result.seat as number, inviteCode: null, view: this.viewFor(state, caller.userId) };
   }
 
-  async leave(caller: Caller, roomId: string, actionId: string): Promise<{ roomId: string; seat: number; seq: number }> {
-    const done = await this.runtime.submit(roomId, { type: 'seat.leave' }, { kind: 'user', userId: caller.userId }, this.key(caller, actionId));
+  async leave(
+    caller: Caller,
+    roomId: string,
+    actionId: string,
+  ): Promise<{ roomId: string; seat: number; seq: number }> {
+    const done = await this.runtime.submit(
+      roomId,
+      { type: 'seat.leave' },
+      { kind: 'user', userId: caller.userId },
+      this.key(caller, actionId),
+    );
     return { roomId, seat: done.result.seat as number, seq: done.seq };
   }
 
@@ -211,23 +287,49 @@ export class RoomsService {
    * A host command. A client may name the seat it acts from; naming a seat that is not the caller's
    * (the host's, say) is refused, like any command from a non-host: identity comes from the session.
    */
-  async host<C extends HostCommand>(caller: Caller, roomId: string, command: C, actionId: string, claimedSeat?: number): Promise<HostReply<C>> {
+  async host<C extends HostCommand>(
+    caller: Caller,
+    roomId: string,
+    command: C,
+    actionId: string,
+    claimedSeat?: number,
+  ): Promise<HostReply<C>> {
     const room = await this.loadedRoom(roomId);
     const own = seatOfUser(room, caller.userId);
-    if (claimedSeat !== undefined && own?.seat !== claimedSeat) throw roomError('HOST_ONLY', 'Only the host may do this, from its own session');
+    if (claimedSeat !== undefined && own?.seat !== claimedSeat)
+      throw roomError('HOST_ONLY', 'Only the host may do this, from its own session');
     if (command.type === 'room.configure' && command.settings.game) {
       // Options are the engine's to judge; refuse early with its code.
-      const merged = (this.registry.forRoom(room) ?? this.engine(room.gameId)).options({ ...room.settings.game, ...command.settings.game } as Partial<object>);
+      const merged = (this.registry.forRoom(room) ?? this.engine(room.gameId)).options({
+        ...room.settings.game,
+        ...command.settings.game,
+      } as Partial<object>);
       if ('ok' in merged && merged.ok === false) throw roomError(merged.code, merged.message);
     }
-    const done = await this.runtime.submit(roomId, command, { kind: 'user', userId: caller.userId }, this.key(caller, actionId));
+    const done = await this.runtime.submit(
+      roomId,
+      command,
+      { kind: 'user', userId: caller.userId },
+      this.key(caller, actionId),
+    );
     return { ...(done.result as HostResults[C['type']]), roomId, seq: done.seq };
   }
 
   /** A game action by the caller's seat, acknowledged once committed. */
-  async act(caller: Caller, roomId: string, action: GameAction, actionId: string): Promise<{ roomId: string; seq: number; seat: number }> {
-    if (typeof action?.type !== 'string' || action.type === '') throw roomError('INVALID_ACTION', 'An action has a type');
-    const done = await this.runtime.submit(roomId, { type: 'game.act', action }, { kind: 'user', userId: caller.userId }, this.key(caller, actionId));
+  async act(
+    caller: Caller,
+    roomId: string,
+    action: GameAction,
+    actionId: string,
+  ): Promise<{ roomId: string; seq: number; seat: number }> {
+    if (typeof action?.type !== 'string' || action.type === '')
+      throw roomError('INVALID_ACTION', 'An action has a type');
+    const done = await this.runtime.submit(
+      roomId,
+      { type: 'game.act', action },
+      { kind: 'user', userId: caller.userId },
+      this.key(caller, actionId),
+    );
     // A retry gets exactly the first answer (no "duplicate" flag), as Invariant 2 asks.
     return { ...(done.result as { seat: number }), roomId, seq: done.seq };
   }
@@ -279,7 +381,9 @@ export class RoomsService {
       await this.inOrder(caller.userId, async () => {
         const mine = seatOfUser(await this.loadedRoom(roomId), caller.userId);
         if (mine && (mine.away !== null || mine.control !== 'player')) {
-          await this.runtime.submit(roomId, { type: 'seat.return' }, { kind: 'user', userId: caller.userId }).catch(() => undefined);
+          await this.runtime
+            .submit(roomId, { type: 'seat.return' }, { kind: 'user', userId: caller.userId })
+            .catch(() => undefined);
         }
       });
       room = await this.loadedRoom(roomId);
@@ -293,19 +397,27 @@ export class RoomsService {
     const viewer = this.viewerOf(room, caller.userId);
     const missed = lastSeq >= room.seq ? [] : await this.repository.eventsAfter(roomId, lastSeq, MAX_MISSED_EVENTS + 1);
     const asViewer = await this.historyViewer(roomId, caller.userId, viewer);
-    const events = missed.length > MAX_MISSED_EVENTS ? null : missed.map((event) => eventView(event, asViewer(event.seq)));
+    const events =
+      missed.length > MAX_MISSED_EVENTS ? null : missed.map((event) => eventView(event, asViewer(event.seq)));
     return { seat: seat?.seat ?? null, view: roomView(room, this.registry.forRoom(room), viewer), events };
   }
 
   /** The room as the caller may see it (REST detail). */
   async detail(caller: Caller, roomId: string, inviteCode?: string): Promise<RoomView> {
     const room = await this.loadedRoom(roomId);
-    if (this.viewerOf(room, caller.userId) === 'spectator' && room.visibility === 'private') await this.requireInvite(roomId, inviteCode);
+    if (this.viewerOf(room, caller.userId) === 'spectator' && room.visibility === 'private')
+      await this.requireInvite(roomId, inviteCode);
     return this.viewFor(room, caller.userId);
   }
 
   /** The room's events after `afterSeq`, filtered for the caller's seat (or as a spectator sees them). */
-  async events(caller: Caller, roomId: string, afterSeq: number, limit: number, inviteCode?: string): Promise<{ roomId: string; events: RoomEventView[] }> {
+  async events(
+    caller: Caller,
+    roomId: string,
+    afterSeq: number,
+    limit: number,
+    inviteCode?: string,
+  ): Promise<{ roomId: string; events: RoomEventView[] }> {
     const room = await this.loadedRoom(roomId);
     const viewer = this.viewerOf(room, caller.userId);
     if (viewer === 'spectator' && room.visibility === 'private') await this.requireInvite(roomId, inviteCode);
@@ -320,7 +432,11 @@ export class RoomsService {
    * caller took its seat are shown as a spectator saw them, so a new holder never reads its predecessor's
    * role or choices. The seatless host has been the host since the room was made.
    */
-  private async historyViewer(roomId: string, userId: string, viewer: RoomViewer): Promise<(seq: number) => RoomViewer> {
+  private async historyViewer(
+    roomId: string,
+    userId: string,
+    viewer: RoomViewer,
+  ): Promise<(seq: number) => RoomViewer> {
     if (typeof viewer !== 'number') return () => viewer;
     const since = await this.repository.seatTakenAt(roomId, userId);
     return (seq) => (seq >= since ? viewer : 'spectator');
@@ -345,7 +461,12 @@ export class RoomsService {
     if (!room) return;
     const seat = seatOfUser(room, userId);
     if (!seat) return this.unwatchRoom(userId, roomId);
-    await this.runtime.submit(roomId, { type: 'seat.kick', seat: seat.seat, banMs: 0 }, { kind: 'system' }, sanctionId ? `moderation:${sanctionId}` : null);
+    await this.runtime.submit(
+      roomId,
+      { type: 'seat.kick', seat: seat.seat, banMs: 0 },
+      { kind: 'system' },
+      sanctionId ? `moderation:${sanctionId}` : null,
+    );
   }
 
   lobbyEntry(state: RoomState): LobbyRoom {
@@ -361,7 +482,9 @@ export class RoomsService {
         if (!seat) continue;
         this.publisher.joinSeatChannel(caller.userId, roomId, seat.seat);
         if (seat.away !== null || seat.control !== 'player') {
-          await this.runtime.submit(roomId, { type: 'seat.return' }, { kind: 'user', userId: caller.userId }).catch(() => undefined);
+          await this.runtime
+            .submit(roomId, { type: 'seat.return' }, { kind: 'user', userId: caller.userId })
+            .catch(() => undefined);
         }
       }
     });
@@ -373,7 +496,9 @@ export class RoomsService {
     void this.inOrder(caller.userId, async () => {
       if (this.lifecycle.draining || (await this.emitter.isConnected(caller.userId))) return;
       for (const roomId of await this.repository.seatedRoomIds(caller.userId)) {
-        await this.runtime.submit(roomId, { type: 'seat.drop' }, { kind: 'user', userId: caller.userId }).catch(() => undefined);
+        await this.runtime
+          .submit(roomId, { type: 'seat.drop' }, { kind: 'user', userId: caller.userId })
+          .catch(() => undefined);
       }
     });
   }
@@ -398,7 +523,8 @@ export class RoomsService {
 
   private engine(gameId: string) {
     const engine = this.registry.get(gameId);
-    if (!engine) throw roomError('UNKNOWN_GAME', `There is no game ${gameId}; games: ${this.registry.ids().join(', ')}`);
+    if (!engine)
+      throw roomError('UNKNOWN_GAME', `There is no game ${gameId}; games: ${this.registry.ids().join(', ')}`);
     return engine;
   }
 
@@ -417,7 +543,12 @@ export class RoomsService {
     const seatName = (name ?? caller.displayName).trim();
     if (seatName === '') throw roomError('NAME_REQUIRED', 'A seat needs a name');
     this.contentPolicy.assertAllowed(seatName, { surface: 'display_name', roomId, userId: caller.userId }, 'name');
-    return { userId: caller.userId, ownerId: caller.ownerId ?? caller.userId, kind: caller.kind === 'agent' ? 'agent' : 'human', name: seatName };
+    return {
+      userId: caller.userId,
+      ownerId: caller.ownerId ?? caller.userId,
+      kind: caller.kind === 'agent' ? 'agent' : 'human',
+      name: seatName,
+    };
   }
 
   private isSeatlessHost(room: RoomState, userId: string): boolean {

@@ -18,7 +18,9 @@ export class RedisIndicator {
     try {
       const reply = await Promise.race([
         this.redis!.ping(),
-        new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no reply in ${timeoutMs} ms`)), timeoutMs).unref()),
+        new Promise<never>((_, reject) =>
+          setTimeout(() => reject(new Error(`no reply in ${timeoutMs} ms`)), timeoutMs).unref(),
+        ),
       ]);
       return reply === 'PONG' ? indicator.up() : indicator.down({ message: `unexpected reply ${reply}` });
     } catch (error) {

@@ -26,7 +26,10 @@ export class AgentsController {
 
   @HttpCode(204)
   @Delete(':agentId')
-  async disable(@CurrentCaller() caller: Caller, @Param('agentId', new ParseUUIDPipe()) agentId: string): Promise<void> {
+  async disable(
+    @CurrentCaller() caller: Caller,
+    @Param('agentId', new ParseUUIDPipe()) agentId: string,
+  ): Promise<void> {
     await this.identity.disableAgent(caller, agentId);
   }
 }

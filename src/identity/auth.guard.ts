@@ -19,11 +19,17 @@ export class AuthGuard implements CanActivate {
   constructor(private readonly identity: IdentityService) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [context.getHandler(), context.getClass()]);
+    const isPublic = this.reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     const caller = context.getType() === 'ws' ? this.socketCaller(context) : await this.httpCaller(context, isPublic);
     if (isPublic) return true;
     if (!caller) throw new AppError('UNAUTHENTICATED', 'Sign in first: send Authorization: Bearer <token>');
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, [context.getHandler(), context.getClass()]);
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
     if (roles && !roles.includes(caller.role)) throw new AppError('FORBIDDEN', `Needs role ${roles.join(' or ')}`);
     return true;
   }

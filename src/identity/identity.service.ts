@@ -77,7 +77,13 @@ export class IdentityService {
     const passwordHash = await hash(password);
     return this.tx.transaction(async () => {
       try {
-        const user = await this.users.createUser({ kind: 'registered', username, passwordHash, displayName, role: 'player' });
+        const user = await this.users.createUser({
+          kind: 'registered',
+          username,
+          passwordHash,
+          displayName,
+          role: 'player',
+        });
         return await this.openSession(user);
       } catch (error) {
         if (isUniqueViolation(error)) throw new AppError('USERNAME_TAKEN', 'That username is taken');
@@ -171,7 +177,13 @@ export class IdentityService {
       return toPublicUser(promoted ?? existing);
     }
     try {
-      const user = await this.users.createUser({ kind: 'registered', username, passwordHash: await hash(password), displayName: rawUsername, role: 'admin' });
+      const user = await this.users.createUser({
+        kind: 'registered',
+        username,
+        passwordHash: await hash(password),
+        displayName: rawUsername,
+        role: 'admin',
+      });
       this.logger.log({ username }, 'first admin created');
       return toPublicUser(user);
     } catch (error) {

@@ -93,7 +93,12 @@ export class ChatSendService {
    * A room channel's message is judged with its room (the content policy's rollout bucket); the send
    * itself checks, in the same statement that stores it, that the sender may write there now.
    */
-  private async sendToRoomChannel(caller: Caller, input: SendInput, origin: SendOrigin, ref: RoomChannelRef): Promise<ChatMessage> {
+  private async sendToRoomChannel(
+    caller: Caller,
+    input: SendInput,
+    origin: SendOrigin,
+    ref: RoomChannelRef,
+  ): Promise<ChatMessage> {
     await this.admit(caller, input, ref.roomId);
     const outcome = await this.appendAndDeliver(caller, input, true, origin, ref);
     if (outcome === 'needs_rule') throw new Error('a room channel send was refused for want of its room');
@@ -114,7 +119,8 @@ export class ChatSendService {
   private async firstCopy(caller: Caller, input: SendInput): Promise<ChatMessage | null> {
     const first = await this.repository.findMessageByClientMsgId(caller.userId, input.clientMsgId);
     if (!first) return null;
-    if (first.conversationId !== input.conversationId || first.body !== input.body) throw clientMsgIdReused(input.clientMsgId);
+    if (first.conversationId !== input.conversationId || first.body !== input.body)
+      throw clientMsgIdReused(input.clientMsgId);
     return first;
   }
 
@@ -131,7 +137,8 @@ export class ChatSendService {
     try {
       const stored = { ...input, senderId: caller.userId, roomRuleChecked };
       // Outside a transaction, sends share group commits; inside one, the send is part of it.
-      const result: SendOutcome = ticket === null ? await this.repository.send(stored) : await this.batcher.submit(stored);
+      const result: SendOutcome =
+        ticket === null ? await this.repository.send(stored) : await this.batcher.submit(stored);
       if (!('message' in result)) {
         if (result.outcome === 'not_found') throw conversationNotFound(input.conversationId);
         if (result.outcome === 'not_member') throw notAMember(input.conversationId);
@@ -140,7 +147,8 @@ export class ChatSendService {
       }
       const { message } = result;
       if (result.outcome === 'duplicate') {
-        if (message.conversationId !== input.conversationId || message.body !== input.body) throw clientMsgIdReused(input.clientMsgId);
+        if (message.conversationId !== input.conversationId || message.body !== input.body)
+          throw clientMsgIdReused(input.clientMsgId);
         return message;
       }
       delivered = message;
@@ -157,7 +165,8 @@ export class ChatSendService {
   }
 
   private deliver(conversationId: string, ticket: number | null, outgoing: Outgoing | null): void {
-    for (const ready of this.delivery.finish(conversationId, ticket, outgoing)) this.emitter.message(ready.message, ready.senderSocketId);
+    for (const ready of this.delivery.finish(conversationId, ticket, outgoing))
+      this.emitter.message(ready.message, ready.senderSocketId);
   }
 
   private rememberRoomChannel(conversationId: string, ref: RoomChannelRef): void {

@@ -74,14 +74,22 @@ export class ChatPublisher {
       if (plan.room.messages.length === 1) {
         this.sockets.toRoomExcept(rooms.all, except, 'chat:message', plan.room.messages[0]);
       } else {
-        this.sockets.toRoomExcept(rooms.packed, except, 'chat:messages', { conversationId, messages: plan.room.messages });
-        for (const message of plan.room.messages) this.sockets.toRoomExcept(rooms.single, except, 'chat:message', message);
+        this.sockets.toRoomExcept(rooms.packed, except, 'chat:messages', {
+          conversationId,
+          messages: plan.room.messages,
+        });
+        for (const message of plan.room.messages)
+          this.sockets.toRoomExcept(rooms.single, except, 'chat:message', message);
       }
       for (const origin of plan.origins) {
         if (origin.messages.length > 1 && this.sockets.socketDeclared(origin.socketId, PACKED_FEATURE)) {
-          this.sockets.toSocketInRoom(origin.socketId, rooms.all, 'chat:messages', { conversationId, messages: origin.messages });
+          this.sockets.toSocketInRoom(origin.socketId, rooms.all, 'chat:messages', {
+            conversationId,
+            messages: origin.messages,
+          });
         } else {
-          for (const message of origin.messages) this.sockets.toSocketInRoom(origin.socketId, rooms.all, 'chat:message', message);
+          for (const message of origin.messages)
+            this.sockets.toSocketInRoom(origin.socketId, rooms.all, 'chat:message', message);
         }
       }
     } catch (error) {
@@ -118,7 +126,10 @@ export class ChatPublisher {
     this.flushConversations(conversationIds);
     if (conversationIds.length === 0) return;
     const packed = this.sockets.socketDeclared(socketId, PACKED_FEATURE);
-    this.sockets.joinSocket(socketId, conversationIds.map((id) => conversationRooms(id)[packed ? 'packed' : 'single']));
+    this.sockets.joinSocket(
+      socketId,
+      conversationIds.map((id) => conversationRooms(id)[packed ? 'packed' : 'single']),
+    );
   }
 
   /** Every socket of the user, on any process, joins the room of each conversation that fits what it reads. */
@@ -126,7 +137,15 @@ export class ChatPublisher {
     this.flushConversations(conversationIds);
     if (conversationIds.length === 0) return;
     const rooms = conversationIds.map(conversationRooms);
-    this.sockets.joinUserSockets(userId, rooms.map((r) => r.packed), { feature: PACKED_FEATURE, declared: true });
-    this.sockets.joinUserSockets(userId, rooms.map((r) => r.single), { feature: PACKED_FEATURE, declared: false });
+    this.sockets.joinUserSockets(
+      userId,
+      rooms.map((r) => r.packed),
+      { feature: PACKED_FEATURE, declared: true },
+    );
+    this.sockets.joinUserSockets(
+      userId,
+      rooms.map((r) => r.single),
+      { feature: PACKED_FEATURE, declared: false },
+    );
   }
 }

@@ -38,29 +38,46 @@ export class ConversationsController {
   }
 
   @Get('unread')
-  async unread(@CurrentCaller() caller: Caller): Promise<{ total: number; conversations: Array<Pick<MyConversation, 'id' | 'lastSeq' | 'readSeq' | 'unread'>> }> {
-    const conversations = (await this.conversations.myConversations(caller)).map(({ id, lastSeq, readSeq, unread }) => ({ id, lastSeq, readSeq, unread }));
+  async unread(
+    @CurrentCaller() caller: Caller,
+  ): Promise<{ total: number; conversations: Array<Pick<MyConversation, 'id' | 'lastSeq' | 'readSeq' | 'unread'>> }> {
+    const conversations = (await this.conversations.myConversations(caller)).map(
+      ({ id, lastSeq, readSeq, unread }) => ({ id, lastSeq, readSeq, unread }),
+    );
     return { total: conversations.reduce((sum, c) => sum + c.unread, 0), conversations };
   }
 
   @Post()
-  createGroup(@CurrentCaller() caller: Caller, @Body() body: CreateGroupDto): Promise<ConversationSummary & { members: number }> {
+  createGroup(
+    @CurrentCaller() caller: Caller,
+    @Body() body: CreateGroupDto,
+  ): Promise<ConversationSummary & { members: number }> {
     return this.conversations.createGroup(caller, body.title, body.memberIds);
   }
 
   @Post('direct')
-  openDirect(@CurrentCaller() caller: Caller, @Body() body: OpenDirectDto): Promise<ConversationSummary & { created: boolean }> {
+  openDirect(
+    @CurrentCaller() caller: Caller,
+    @Body() body: OpenDirectDto,
+  ): Promise<ConversationSummary & { created: boolean }> {
     return this.conversations.openDirect(caller, body.userId);
   }
 
   @Get(':id')
-  get(@CurrentCaller() caller: Caller, @Param() params: ConversationParams): Promise<ConversationSummary & { members: MemberView[] }> {
+  get(
+    @CurrentCaller() caller: Caller,
+    @Param() params: ConversationParams,
+  ): Promise<ConversationSummary & { members: MemberView[] }> {
     return this.conversations.conversation(caller, params.id);
   }
 
   @HttpCode(200)
   @Post(':id/members')
-  addMembers(@CurrentCaller() caller: Caller, @Param() params: ConversationParams, @Body() body: AddMembersDto): Promise<MembershipChange> {
+  addMembers(
+    @CurrentCaller() caller: Caller,
+    @Param() params: ConversationParams,
+    @Body() body: AddMembersDto,
+  ): Promise<MembershipChange> {
     return this.conversations.addMembers(caller, params.id, body.userIds);
   }
 
@@ -78,17 +95,26 @@ export class ConversationsController {
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<ChatMessage> {
     const clientMsgId = body.clientMsgId ?? idempotencyKey;
-    if (!clientMsgId) throw messagingError('CLIENT_MSG_ID_REQUIRED', 'Send a clientMsgId in the body or an Idempotency-Key header');
+    if (!clientMsgId)
+      throw messagingError('CLIENT_MSG_ID_REQUIRED', 'Send a clientMsgId in the body or an Idempotency-Key header');
     return this.chat.send(caller, { conversationId: params.id, clientMsgId, body: body.body });
   }
 
   @Get(':id/messages')
-  history(@CurrentCaller() caller: Caller, @Param() params: ConversationParams, @Query() query: HistoryQueryDto): Promise<HistoryView> {
+  history(
+    @CurrentCaller() caller: Caller,
+    @Param() params: ConversationParams,
+    @Query() query: HistoryQueryDto,
+  ): Promise<HistoryView> {
     return this.conversations.history(caller, params.id, query);
   }
 
   @Put(':id/read')
-  markRead(@CurrentCaller() caller: Caller, @Param() params: ConversationParams, @Body() body: ReadMarkerDto): Promise<ReadMarker> {
+  markRead(
+    @CurrentCaller() caller: Caller,
+    @Param() params: ConversationParams,
+    @Body() body: ReadMarkerDto,
+  ): Promise<ReadMarker> {
     return this.conversations.markRead(caller, params.id, body.seq);
   }
 

@@ -75,7 +75,12 @@ export class ConversationsService {
       conversations: readable.map((cursor) => {
         const list = byConversation.get(cursor.conversationId) ?? [];
         const lastSeq = Math.max(accesses.get(cursor.conversationId)!.conversation.lastSeq, list.at(-1)?.seq ?? 0);
-        return { conversationId: cursor.conversationId, lastSeq, messages: list.slice(0, limit), hasMore: list.length > limit };
+        return {
+          conversationId: cursor.conversationId,
+          lastSeq,
+          messages: list.slice(0, limit),
+          hasMore: list.length > limit,
+        };
       }),
       refused,
     };
@@ -85,7 +90,10 @@ export class ConversationsService {
     return this.repository.myConversations(caller.userId);
   }
 
-  async conversation(caller: Caller, conversationId: string): Promise<ConversationSummary & { members: Awaited<ReturnType<MessagingRepository['members']>> }> {
+  async conversation(
+    caller: Caller,
+    conversationId: string,
+  ): Promise<ConversationSummary & { members: Awaited<ReturnType<MessagingRepository['members']>> }> {
     const access = await this.readable(caller, conversationId);
     return { ...access.conversation, members: await this.repository.members(conversationId) };
   }
@@ -108,7 +116,11 @@ export class ConversationsService {
 
   // ---- conversations and members ----
 
-  async createGroup(caller: Caller, title: string, memberIds: string[]): Promise<ConversationSummary & { members: number }> {
+  async createGroup(
+    caller: Caller,
+    title: string,
+    memberIds: string[],
+  ): Promise<ConversationSummary & { members: number }> {
     const others = [...new Set(memberIds.map((id) => id.toLowerCase()))].filter((id) => id !== caller.userId);
     if (others.length + 1 > this.config.chat.maxGroupMembers) {
       throw messagingError('GROUP_FULL', `A group has at most ${this.config.chat.maxGroupMembers} members`);
@@ -131,7 +143,10 @@ export class ConversationsService {
     if (other === caller.userId) throw messagingError('DIRECT_WITH_SELF', 'A direct conversation needs another user');
     return this.tx.transaction(async () => {
       await this.assertUsersExist([other]);
-      const { conversation, created } = await this.repository.findOrCreateDirect(directKey(caller.userId, other), caller.userId);
+      const { conversation, created } = await this.repository.findOrCreateDirect(
+        directKey(caller.userId, other),
+        caller.userId,
+      );
       const self = await this.repository.addMembers(conversation.id, [caller.userId], 'member', false);
       const peer = await this.repository.addMembers(conversation.id, [other], 'member', true);
       this.announceJoined(conversation.id, self, false);
@@ -147,14 +162,18 @@ export class ConversationsService {
       if (!access) throw conversationNotFound(conversationId);
       if (!access.member) throw notAMember(conversationId);
       if (membershipIsManaged(access.conversation.kind)) {
-        throw messagingError('MEMBERSHIP_MANAGED', `The members of a ${access.conversation.kind} conversation follow its ${access.conversation.kind}`);
+        throw messagingError(
+          'MEMBERSHIP_MANAGED',
+          `The members of a ${access.conversation.kind} conversation follow its ${access.conversation.kind}`,
+        );
       }
       const ids = [...new Set(userIds.map((id) => id.toLowerCase()))];
       const current = await this.repository.countMembers(conversationId);
       if (current + ids.length > this.config.chat.maxGroupMembers) {
         // A soft cap: counted before the insert, so racing adds can pass it by a few.
         const after = current + (await this.missingFrom(conversationId, ids)).length;
-        if (after > this.config.chat.maxGroupMembers) throw messagingError('GROUP_FULL', `A group has at most ${this.config.chat.maxGroupMembers} members`);
+        if (after > this.config.chat.maxGroupMembers)
+          throw messagingError('GROUP_FULL', `A group has at most ${this.config.chat.maxGroupMembers} members`);
       }
       await this.assertUsersExist(ids);
       const added = await this.addOrExplain(conversationId, ids, 'member', true);
@@ -169,7 +188,10 @@ export class ConversationsService {
       const access = await this.repository.access(conversationId, caller.userId);
       if (!access) throw conversationNotFound(conversationId);
       if (access.conversation.kind === 'room' || access.conversation.kind === 'team') {
-        throw messagingError('MEMBERSHIP_MANAGED', `The members of a ${access.conversation.kind} conversation follow its ${access.conversation.kind}`);
+        throw messagingError(
+          'MEMBERSHIP_MANAGED',
+          `The members of a ${access.conversation.kind} conversation follow its ${access.conversation.kind}`,
+        );
       }
       const left = await this.repository.leave(conversationId, caller.userId);
       if (!left) throw notAMember(conversationId);
@@ -200,7 +222,8 @@ export class ConversationsService {
         this.emitter.stopFollowing(change.userId, change.conversationId);
       }
     }
-    for (const [conversationId, { readers, all }] of joined) this.emitter.membersJoined(conversationId, all, true, readers);
+    for (const [conversationId, { readers, all }] of joined)
+      this.emitter.membersJoined(conversationId, all, true, readers);
   }
 
   /** A team's conversation with exactly these members (idempotent); for the teams module. */
@@ -258,12 +281,18 @@ export class ConversationsService {
   }
 
   /** Adds, turning a user removed meanwhile (foreign key) into USER_NOT_FOUND. */
-  private async addOrExplain(conversationId: string, userIds: string[], role: MemberRole, welcome: boolean): Promise<string[]> {
+  private async addOrExplain(
+    conversationId: string,
+    userIds: string[],
+    role: MemberRole,
+    welcome: boolean,
+  ): Promise<string[]> {
     try {
       return await this.repository.addMembers(conversationId, userIds, role, welcome);
     } catch (error) {
       // Checked just before; only a user removed in between gets here.
-      if (isForeignKeyViolation(error, 'fk_conversation_members_user_id')) throw messagingError('USER_NOT_FOUND', 'No such user');
+      if (isForeignKeyViolation(error, 'fk_conversation_members_user_id'))
+        throw messagingError('USER_NOT_FOUND', 'No such user');
       throw error;
     }
   }

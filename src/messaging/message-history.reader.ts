@@ -1,5 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { MessageHistoryPort, type HistoryMessage, type MessageHistoryReader, type MessageRef } from '../common/ports/history.port';
+import {
+  MessageHistoryPort,
+  type HistoryMessage,
+  type MessageHistoryReader,
+  type MessageRef,
+} from '../common/ports/history.port';
 import { MessagingRepository } from './messaging.repository';
 
 /** What moderation may read of chat: where a reported message stands, and the messages around it. */

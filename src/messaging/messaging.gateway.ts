@@ -5,7 +5,13 @@ import { CurrentCaller } from '../identity/auth.decorators';
 import type { Caller } from '../identity/caller';
 import { ArenaGateway } from '../realtime/arena-gateway.decorator';
 import { OwnIdempotency } from '../fast-path/socket-dispatcher';
-import { AddMembersEventDto, ConversationEventDto, CreateGroupEventDto, LeaveEventDto, OpenDirectEventDto } from './dto/conversation.dto';
+import {
+  AddMembersEventDto,
+  ConversationEventDto,
+  CreateGroupEventDto,
+  LeaveEventDto,
+  OpenDirectEventDto,
+} from './dto/conversation.dto';
 import { HistoryEventDto, ReadMarkerEventDto, SendMessageEventDto, SyncEventDto } from './dto/message.dto';
 import { ChatSendService } from './chat-send.service';
 import { ConversationsService } from './conversations.service';
@@ -43,12 +49,18 @@ export class MessagingGateway implements OnGatewayConnection {
     const caller = socket.data.caller as Caller | undefined;
     if (!caller) return;
     // A failure here only costs live delivery until the client's chat:sync, which joins again.
-    await this.conversationsService.joinLive(caller.userId, socket.id).catch((error: unknown) => this.logger.warn({ err: error }, 'joining conversations failed'));
+    await this.conversationsService
+      .joinLive(caller.userId, socket.id)
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'joining conversations failed'));
   }
 
   @OwnIdempotency()
   @On('chat:send')
-  send(@CurrentCaller() caller: Caller, @MessageBody() body: SendMessageEventDto, @ConnectedSocket() socket: Socket): Promise<ChatMessage> {
+  send(
+    @CurrentCaller() caller: Caller,
+    @MessageBody() body: SendMessageEventDto,
+    @ConnectedSocket() socket: Socket,
+  ): Promise<ChatMessage> {
     return this.chat.send(caller, body, { socketId: socket.id });
   }
 
@@ -59,7 +71,11 @@ export class MessagingGateway implements OnGatewayConnection {
   }
 
   @On('chat:sync')
-  sync(@CurrentCaller() caller: Caller, @MessageBody() body: SyncEventDto, @ConnectedSocket() socket: Socket): Promise<SyncResult> {
+  sync(
+    @CurrentCaller() caller: Caller,
+    @MessageBody() body: SyncEventDto,
+    @ConnectedSocket() socket: Socket,
+  ): Promise<SyncResult> {
     return this.conversationsService.sync(caller, body.cursors, body.limit, socket.id);
   }
 
@@ -74,12 +90,18 @@ export class MessagingGateway implements OnGatewayConnection {
   }
 
   @On('chat:create-group')
-  createGroup(@CurrentCaller() caller: Caller, @MessageBody() body: CreateGroupEventDto): Promise<ConversationSummary & { members: number }> {
+  createGroup(
+    @CurrentCaller() caller: Caller,
+    @MessageBody() body: CreateGroupEventDto,
+  ): Promise<ConversationSummary & { members: number }> {
     return this.conversationsService.createGroup(caller, body.title, body.memberIds);
   }
 
   @On('chat:open-direct')
-  openDirect(@CurrentCaller() caller: Caller, @MessageBody() body: OpenDirectEventDto): Promise<ConversationSummary & { created: boolean }> {
+  openDirect(
+    @CurrentCaller() caller: Caller,
+    @MessageBody() body: OpenDirectEventDto,
+  ): Promise<ConversationSummary & { created: boolean }> {
     return this.conversationsService.openDirect(caller, body.userId);
   }
 
@@ -94,12 +116,18 @@ export class MessagingGateway implements OnGatewayConnection {
   }
 
   @On('chat:welcome')
-  fetchWelcome(@CurrentCaller() caller: Caller, @MessageBody() body: ConversationEventDto): Promise<WelcomePackageView> {
+  fetchWelcome(
+    @CurrentCaller() caller: Caller,
+    @MessageBody() body: ConversationEventDto,
+  ): Promise<WelcomePackageView> {
     return this.welcomes.fetchWelcome(caller, body.conversationId);
   }
 
   @On('chat:welcome-confirm')
-  confirmWelcome(@CurrentCaller() caller: Caller, @MessageBody() body: ConversationEventDto): Promise<WelcomeConfirmation> {
+  confirmWelcome(
+    @CurrentCaller() caller: Caller,
+    @MessageBody() body: ConversationEventDto,
+  ): Promise<WelcomeConfirmation> {
     return this.welcomes.confirmWelcome(caller, body.conversationId);
   }
 }

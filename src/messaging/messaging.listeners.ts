@@ -32,7 +32,9 @@ export class MessagingListeners {
 
   @OnEvent(ArenaEvents.teamCreated)
   async teamCreated(event: TeamCreated): Promise<void> {
-    await this.guard('teams.created', () => this.conversations.setTeamMembers(event.teamId, event.memberIds, event.name));
+    await this.guard('teams.created', () =>
+      this.conversations.setTeamMembers(event.teamId, event.memberIds, event.name),
+    );
   }
 
   @OnEvent(ArenaEvents.teamMemberJoined)

@@ -12,7 +12,16 @@ import { MessagingRepository } from './messaging.repository';
 /** Conversations (room channels, teams, direct, groups), members, messages and welcome delivery. */
 @Module({
   controllers: [ConversationsController],
-  providers: [MessagingRepository, ConversationsService, ChatSendService, WelcomeService, ChatPublisher, MessagingGateway, MessagingListeners, MessageHistoryReaderService],
+  providers: [
+    MessagingRepository,
+    ConversationsService,
+    ChatSendService,
+    WelcomeService,
+    ChatPublisher,
+    MessagingGateway,
+    MessagingListeners,
+    MessageHistoryReaderService,
+  ],
   exports: [ConversationsService, ChatSendService],
 })
 export class MessagingModule {}

@@ -48,8 +48,10 @@ const VISIBLE_TO_READER = (readerParam: string) => `NOT EXISTS (
  * What a live member (m) may do in its conversation (c) now, as the rows say: in a room channel the game
  * sets each seat's flags, and spectators share the channel's `spectators` rule; elsewhere both are true.
  */
-const MAY_READ = (m: string, c: string) => `CASE WHEN ${m}.role = 'spectator' THEN ${c}.spectators IN ('read', 'write') ELSE ${m}.can_read END`;
-const MAY_WRITE = (m: string, c: string) => `CASE WHEN ${m}.role = 'spectator' THEN ${c}.spectators = 'write' ELSE ${m}.can_write END`;
+const MAY_READ = (m: string, c: string) =>
+  `CASE WHEN ${m}.role = 'spectator' THEN ${c}.spectators IN ('read', 'write') ELSE ${m}.can_read END`;
+const MAY_WRITE = (m: string, c: string) =>
+  `CASE WHEN ${m}.role = 'spectator' THEN ${c}.spectators = 'write' ELSE ${m}.can_write END`;
 
 /**
  * The group commit (see sendBatch). One pass over the inputs finds each one's conversation, the sender's
@@ -66,7 +68,10 @@ const SEND_BATCH = {
    * size the function's small fixed cost wins, above it the statement's lower cost per message.
    */
   functionUpTo: 8,
-  functionCall: { name: 'arena_chat_send_function_v1', text: 'SELECT * FROM chat_send_batch($1, $2, $3, $4, $5) ORDER BY ord' },
+  functionCall: {
+    name: 'arena_chat_send_function_v1',
+    text: 'SELECT * FROM chat_send_batch($1, $2, $3, $4, $5) ORDER BY ord',
+  },
   text: `WITH input AS (
     SELECT i.ord, i.conversation_id, i.sender_id, i.client_msg_id, i.body, c.kind, m.user_id IS NOT NULL AS is_member,
            e.id AS e_id, e.conversation_id AS e_conversation_id, e.seq AS e_seq, e.body AS e_body, e.created_at AS e_created_at,
@@ -250,24 +255,40 @@ export class MessagingRepository {
 
   /** Where a message stands (for moderation's report context): sender, conversation, seq and room. */
   async messageRef(messageId: string): Promise<MessageRef | null> {
-    const rows: Array<{ id: string; sender_id: string; conversation_id: string; seq: string; room_id: string | null }> = await this.tx.manager.query(
-      `SELECT m.id, m.sender_id, m.conversation_id, m.seq, c.room_id
+    const rows: Array<{ id: string; sender_id: string; conversation_id: string; seq: string; room_id: string | null }> =
+      await this.tx.manager.query(
+        `SELECT m.id, m.sender_id, m.conversation_id, m.seq, c.room_id
        FROM messages m JOIN conversations c ON c.id = m.conversation_id WHERE m.id = $1`,
-      [messageId],
-    );
+        [messageId],
+      );
     const row = rows[0];
-    return row ? { id: row.id, senderId: row.sender_id, conversationId: row.conversation_id, seq: Number(row.seq), roomId: row.room_id } : null;
+    return row
+      ? {
+          id: row.id,
+          senderId: row.sender_id,
+          conversationId: row.conversation_id,
+          seq: Number(row.seq),
+          roomId: row.room_id,
+        }
+      : null;
   }
 
   /** The messages `around` either side of `seq` in one conversation, in order. */
   async messagesAround(conversationId: string, seq: number, around: number): Promise<HistoryMessage[]> {
-    const rows: Array<{ id: string; seq: string; sender_id: string; body: string; created_at: Date }> = await this.tx.manager.query(
-      `SELECT id, seq, sender_id, body, created_at FROM messages
+    const rows: Array<{ id: string; seq: string; sender_id: string; body: string; created_at: Date }> =
+      await this.tx.manager.query(
+        `SELECT id, seq, sender_id, body, created_at FROM messages
        WHERE conversation_id = $1 AND seq BETWEEN $2::bigint - $3 AND $2::bigint + $3
        ORDER BY seq`,
-      [conversationId, seq, around],
-    );
-    return rows.map((row) => ({ id: row.id, seq: Number(row.seq), senderId: row.sender_id, body: row.body, createdAt: row.created_at.toISOString() }));
+        [conversationId, seq, around],
+      );
+    return rows.map((row) => ({
+      id: row.id,
+      seq: Number(row.seq),
+      senderId: row.sender_id,
+      body: row.body,
+      createdAt: row.created_at.toISOString(),
+    }));
   }
 
   async findMessageByClientMsgId(senderId: string, clientMsgId: string): Promise<ChatMessage | null> {
@@ -356,7 +377,10 @@ export class MessagingRepository {
   }
 
   /** The direct conversation of a pair, created on first use; concurrent first uses get the same one. */
-  async findOrCreateDirect(key: string, createdBy: string): Promise<{ conversation: ConversationSummary; created: boolean }> {
+  async findOrCreateDirect(
+    key: string,
+    createdBy: string,
+  ): Promise<{ conversation: ConversationSummary; created: boolean }> {
     const inserted: ConversationRow[] = await this.tx.manager.query(
       `INSERT INTO conversations AS c (kind, direct_key, created_by) VALUES ('direct', $1, $2)
        ON CONFLICT (direct_key) DO NOTHING
@@ -395,7 +419,9 @@ export class MessagingRepository {
   }
 
   async teamConversation(teamId: string): Promise<string | null> {
-    const rows: Array<{ id: string }> = await this.tx.manager.query(`SELECT id FROM conversations WHERE team_id = $1`, [teamId]);
+    const rows: Array<{ id: string }> = await this.tx.manager.query(`SELECT id FROM conversations WHERE team_id = $1`, [
+      teamId,
+    ]);
     return rows[0]?.id ?? null;
   }
 
@@ -462,23 +488,35 @@ export class MessagingRepository {
   }
 
   async members(conversationId: string): Promise<MemberView[]> {
-    const rows: Array<{ user_id: string; display_name: string; role: MemberRole; joined_at: Date }> = await this.tx.manager.query(
-      `SELECT m.user_id, u.display_name, m.role, m.joined_at
+    const rows: Array<{ user_id: string; display_name: string; role: MemberRole; joined_at: Date }> =
+      await this.tx.manager.query(
+        `SELECT m.user_id, u.display_name, m.role, m.joined_at
        FROM conversation_members m JOIN users u ON u.id = m.user_id
        WHERE m.conversation_id = $1 AND m.left_at IS NULL
        ORDER BY m.joined_at, m.user_id`,
-      [conversationId],
-    );
-    return rows.map((r) => ({ userId: r.user_id, displayName: r.display_name, role: r.role, joinedAt: r.joined_at.toISOString() }));
+        [conversationId],
+      );
+    return rows.map((r) => ({
+      userId: r.user_id,
+      displayName: r.display_name,
+      role: r.role,
+      joinedAt: r.joined_at.toISOString(),
+    }));
   }
 
   async existingUsers(userIds: string[]): Promise<string[]> {
-    const rows: Array<{ id: string }> = await this.tx.manager.query(`SELECT id FROM users WHERE id = ANY($1::uuid[])`, [userIds]);
+    const rows: Array<{ id: string }> = await this.tx.manager.query(`SELECT id FROM users WHERE id = ANY($1::uuid[])`, [
+      userIds,
+    ]);
     return rows.map((r) => r.id);
   }
 
   /** Moves the read marker forward only, and never past the newest message. */
-  async setReadMarker(conversationId: string, userId: string, seq: number): Promise<{ readSeq: number; unread: number } | null> {
+  async setReadMarker(
+    conversationId: string,
+    userId: string,
+    seq: number,
+  ): Promise<{ readSeq: number; unread: number } | null> {
     const rows: Array<{ read_seq: string; unread: string }> = await this.tx.manager.query(
       `WITH marked AS (
          UPDATE conversation_members m SET read_seq = GREATEST(m.read_seq, LEAST($3::bigint, c.last_seq))
@@ -495,15 +533,21 @@ export class MessagingRepository {
   }
 
   async myConversations(userId: string): Promise<MyConversation[]> {
-    const rows: Array<ConversationRow & { role: MemberRole; read_seq: string; unread: string }> = await this.tx.manager.query(
-      `SELECT ${CONVERSATION_COLUMNS}, m.role, m.read_seq,
+    const rows: Array<ConversationRow & { role: MemberRole; read_seq: string; unread: string }> =
+      await this.tx.manager.query(
+        `SELECT ${CONVERSATION_COLUMNS}, m.role, m.read_seq,
               (SELECT count(*) FROM messages x WHERE x.conversation_id = c.id AND x.seq > m.read_seq AND x.sender_id <> $1) AS unread
        FROM conversation_members m JOIN conversations c ON c.id = m.conversation_id
        WHERE m.user_id = $1 AND m.left_at IS NULL
        ORDER BY c.created_at, c.id`,
-      [userId],
-    );
-    return rows.map((r) => ({ ...toConversation(r), role: r.role, readSeq: Number(r.read_seq), unread: Number(r.unread) }));
+        [userId],
+      );
+    return rows.map((r) => ({
+      ...toConversation(r),
+      role: r.role,
+      readSeq: Number(r.read_seq),
+      unread: Number(r.unread),
+    }));
   }
 
   /** The conversations whose live messages this user's sockets should get: live memberships it may read now. */
@@ -518,14 +562,27 @@ export class MessagingRepository {
 
   /** The caller's welcome, locked for this transaction; null when there is none. */
   async lockWelcome(conversationId: string, userId: string): Promise<WelcomeRow | null> {
-    const rows: Array<{ state: WelcomeState; fetched_at: Date | null; confirmed_at: Date | null; package: unknown; now: Date }> =
-      await this.tx.manager.query(
-        `SELECT state, fetched_at, confirmed_at, package, now() AS now FROM welcome_packages
+    const rows: Array<{
+      state: WelcomeState;
+      fetched_at: Date | null;
+      confirmed_at: Date | null;
+      package: unknown;
+      now: Date;
+    }> = await this.tx.manager.query(
+      `SELECT state, fetched_at, confirmed_at, package, now() AS now FROM welcome_packages
          WHERE conversation_id = $1 AND user_id = $2 FOR UPDATE`,
-        [conversationId, userId],
-      );
+      [conversationId, userId],
+    );
     const row = rows[0];
-    return row ? { state: row.state, fetchedAt: row.fetched_at, confirmedAt: row.confirmed_at, package: row.package, now: row.now } : null;
+    return row
+      ? {
+          state: row.state,
+          fetchedAt: row.fetched_at,
+          confirmedAt: row.confirmed_at,
+          package: row.package,
+          now: row.now,
+        }
+      : null;
   }
 
   async markWelcomeFetched(conversationId: string, userId: string, fetchedAt: Date, pkg: unknown): Promise<void> {
@@ -585,7 +642,11 @@ export function isForeignKeyViolation(error: unknown, constraint: string): boole
   return (e.code ?? e.driverError?.code) === '23503' && (e.constraint ?? e.driverError?.constraint) === constraint;
 }
 
-type SendRow = MessageRow & { outcome: 'sent' | 'duplicate' | 'closed' | null; kind: string | null; is_member: boolean | null };
+type SendRow = MessageRow & {
+  outcome: 'sent' | 'duplicate' | 'closed' | null;
+  kind: string | null;
+  is_member: boolean | null;
+};
 
 function toOutcome(row: SendRow): SendOutcome {
   if (row.outcome === 'closed') return { outcome: 'closed' };
@@ -609,12 +670,19 @@ export function toMessage(row: MessageRow): ChatMessage {
 
 const ACCESS_COLUMNS = `${CONVERSATION_COLUMNS}, m.role, m.read_seq, ${MAY_READ('m', 'c')} AS may_read, ${MAY_WRITE('m', 'c')} AS may_write`;
 
-type AccessRow = ConversationRow & { role: MemberRole | null; read_seq: string | null; may_read: boolean | null; may_write: boolean | null };
+type AccessRow = ConversationRow & {
+  role: MemberRole | null;
+  read_seq: string | null;
+  may_read: boolean | null;
+  may_write: boolean | null;
+};
 
 function toAccess(row: AccessRow): ConversationAccess {
   return {
     conversation: toConversation(row),
-    member: row.role ? { role: row.role, readSeq: Number(row.read_seq), read: row.may_read === true, write: row.may_write === true } : null,
+    member: row.role
+      ? { role: row.role, readSeq: Number(row.read_seq), read: row.may_read === true, write: row.may_write === true }
+      : null,
   };
 }
 

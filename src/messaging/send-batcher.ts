@@ -91,10 +91,13 @@ export class SendBatcher {
       });
     }
     if (this.queue.length > 0 && this.inFlight < this.concurrency && this.overlapTimer === null) {
-      this.overlapTimer = setTimeout(() => {
-        this.overlapTimer = null;
-        this.pump();
-      }, Math.max(0, this.latestStart + OVERLAP_AFTER_MS - this.clock()));
+      this.overlapTimer = setTimeout(
+        () => {
+          this.overlapTimer = null;
+          this.pump();
+        },
+        Math.max(0, this.latestStart + OVERLAP_AFTER_MS - this.clock()),
+      );
     }
   }
 

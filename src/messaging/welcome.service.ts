@@ -24,9 +24,16 @@ export class WelcomeService {
     return this.tx.transaction(async () => {
       const access = await this.welcomeAccess(caller, conversationId);
       const welcome = await this.repository.lockWelcome(conversationId, caller.userId);
-      if (!welcome) throw messagingError('WELCOME_NOT_FOUND', 'There is no welcome for you in this conversation', { conversationId });
+      if (!welcome)
+        throw messagingError('WELCOME_NOT_FOUND', 'There is no welcome for you in this conversation', {
+          conversationId,
+        });
       const grace = this.config.chat.welcomeGraceMs;
-      const decision = decideFetch({ state: welcome.state, fetchedAt: welcome.fetchedAt?.getTime() ?? null }, welcome.now.getTime(), grace);
+      const decision = decideFetch(
+        { state: welcome.state, fetchedAt: welcome.fetchedAt?.getTime() ?? null },
+        welcome.now.getTime(),
+        grace,
+      );
       if (decision.action === 'refuse') throw welcomeRefused(decision.refusal);
       if (decision.action === 'replay') return welcome.package as WelcomePackageView;
 
@@ -49,14 +56,20 @@ export class WelcomeService {
     return this.tx.transaction(async () => {
       await this.welcomeAccess(caller, conversationId);
       const welcome = await this.repository.lockWelcome(conversationId, caller.userId);
-      if (!welcome) throw messagingError('WELCOME_NOT_FOUND', 'There is no welcome for you in this conversation', { conversationId });
+      if (!welcome)
+        throw messagingError('WELCOME_NOT_FOUND', 'There is no welcome for you in this conversation', {
+          conversationId,
+        });
       const decision = decideConfirm(
         { state: welcome.state, fetchedAt: welcome.fetchedAt?.getTime() ?? null },
         welcome.now.getTime(),
         this.config.chat.welcomeGraceMs,
       );
       if (decision.action === 'refuse') throw welcomeRefused(decision.refusal);
-      const confirmedAt = decision.action === 'confirm' ? await this.repository.markWelcomeConfirmed(conversationId, caller.userId) : welcome.confirmedAt!;
+      const confirmedAt =
+        decision.action === 'confirm'
+          ? await this.repository.markWelcomeConfirmed(conversationId, caller.userId)
+          : welcome.confirmedAt!;
       return { conversationId, state: 'confirmed', confirmedAt: confirmedAt.toISOString() };
     });
   }

@@ -42,16 +42,26 @@ export class AdminController {
     return { reports: await this.moderation.listReports(query) };
   }
 
-  @ApiOperation({ summary: 'Open a report with its context (messages around it, the room\u2019s recent public events, the user\u2019s history)' })
+  @ApiOperation({
+    summary:
+      'Open a report with its context (messages around it, the room\u2019s recent public events, the user\u2019s history)',
+  })
   @Get('reports/:reportId')
   openReport(@Param('reportId', ParseUUIDPipe) reportId: string) {
     return this.moderation.openReport(reportId);
   }
 
-  @ApiOperation({ summary: 'Resolve an open report: dismiss, warn, mute, ban or kick. A second resolution gets 409 REPORT_ALREADY_RESOLVED.' })
+  @ApiOperation({
+    summary:
+      'Resolve an open report: dismiss, warn, mute, ban or kick. A second resolution gets 409 REPORT_ALREADY_RESOLVED.',
+  })
   @HttpCode(200)
   @Post('reports/:reportId/resolve')
-  resolve(@CurrentCaller() caller: Caller, @Param('reportId', ParseUUIDPipe) reportId: string, @Body() body: ResolveReportDto) {
+  resolve(
+    @CurrentCaller() caller: Caller,
+    @Param('reportId', ParseUUIDPipe) reportId: string,
+    @Body() body: ResolveReportDto,
+  ) {
     const { action, reason, ...terms } = body;
     return this.moderation.resolveReport(caller, reportId, action, reason, terms);
   }
@@ -66,13 +76,24 @@ export class AdminController {
   @ApiOperation({ summary: 'List sanctions, newest first' })
   @Get('sanctions')
   async sanctions(@Query() query: ListSanctionsQueryDto) {
-    return { sanctions: await this.moderation.listSanctions({ userId: query.userId, kind: query.kind, activeOnly: query.active === 'true', limit: query.limit }) };
+    return {
+      sanctions: await this.moderation.listSanctions({
+        userId: query.userId,
+        kind: query.kind,
+        activeOnly: query.active === 'true',
+        limit: query.limit,
+      }),
+    };
   }
 
   @ApiOperation({ summary: 'End a sanction early' })
   @HttpCode(200)
   @Post('sanctions/:sanctionId/revoke')
-  async revoke(@CurrentCaller() caller: Caller, @Param('sanctionId', ParseUUIDPipe) sanctionId: string, @Body() body: RevokeSanctionDto) {
+  async revoke(
+    @CurrentCaller() caller: Caller,
+    @Param('sanctionId', ParseUUIDPipe) sanctionId: string,
+    @Body() body: RevokeSanctionDto,
+  ) {
     return { sanction: await this.moderation.revokeSanction(caller, sanctionId, body.reason) };
   }
 
@@ -83,14 +104,19 @@ export class AdminController {
     return { entries: await this.moderation.searchAudit({ ...filter, text: q }) };
   }
 
-  @ApiOperation({ summary: 'What the content policy decides for a text (and which rule set, bucket and rule); counted like any decision' })
+  @ApiOperation({
+    summary:
+      'What the content policy decides for a text (and which rule set, bucket and rule); counted like any decision',
+  })
   @HttpCode(200)
   @Post('policy/check')
   check(@Body() body: PolicyCheckDto) {
     return this.policy.verdict(body.text, body.surface, body.roomId);
   }
 
-  @ApiOperation({ summary: 'The rollout: active and candidate rule sets, and decisions per canary bucket (all processes)' })
+  @ApiOperation({
+    summary: 'The rollout: active and candidate rule sets, and decisions per canary bucket (all processes)',
+  })
   @Get('rollout')
   rollout() {
     return this.policy.counters();

@@ -64,7 +64,15 @@ export class AuditRepository {
     const rows = (await this.tx.manager.query(
       `INSERT INTO audit_log (actor_id, actor_role, action, target_kind, target_id, reason, details)
        VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) RETURNING *`,
-      [entry.actorId, entry.actorRole, entry.action, entry.targetKind, entry.targetId, entry.reason, JSON.stringify(entry.details)],
+      [
+        entry.actorId,
+        entry.actorRole,
+        entry.action,
+        entry.targetKind,
+        entry.targetId,
+        entry.reason,
+        JSON.stringify(entry.details),
+      ],
     )) as AuditRecord[];
     return toEntry(rows[0]);
   }

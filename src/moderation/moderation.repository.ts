@@ -193,7 +193,8 @@ function toRuleSet(row: RuleSetRecord): StoredRuleSet {
 
 /** TypeORM answers UPDATE and DELETE with `[rows, rowCount]`, everything else with the rows. */
 export function rowsOf<T>(result: unknown): T[] {
-  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') return result[0] as T[];
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number')
+    return result[0] as T[];
   return result as T[];
 }
 
@@ -248,13 +249,25 @@ export class ModerationRepository {
          AND ($5::timestamptz IS NULL OR last_reported_at < $5)
        ORDER BY last_reported_at DESC, id
        LIMIT $6`,
-      [filter.status ?? null, filter.targetKind ?? null, filter.targetId ?? null, filter.targetUserId ?? null, filter.before ?? null, filter.limit],
+      [
+        filter.status ?? null,
+        filter.targetKind ?? null,
+        filter.targetId ?? null,
+        filter.targetUserId ?? null,
+        filter.before ?? null,
+        filter.limit,
+      ],
     );
     return rows.map(toReport);
   }
 
   /** Closes an open report; null when it is not open (another moderator won) or does not exist. */
-  async resolveReport(id: string, resolvedBy: string, resolution: Resolution, note: string | null): Promise<Report | null> {
+  async resolveReport(
+    id: string,
+    resolvedBy: string,
+    resolution: Resolution,
+    note: string | null,
+  ): Promise<Report | null> {
     const rows = await this.query<ReportRecord>(
       `UPDATE reports SET status = 'resolved', resolved_by = $2, resolved_at = now(), resolution = $3, resolution_note = $4
        WHERE id = $1 AND status = 'open'
@@ -265,7 +278,10 @@ export class ModerationRepository {
   }
 
   async attachSanction(reportId: string, sanctionId: string): Promise<Report> {
-    const rows = await this.query<ReportRecord>(`UPDATE reports SET sanction_id = $2 WHERE id = $1 RETURNING *`, [reportId, sanctionId]);
+    const rows = await this.query<ReportRecord>(`UPDATE reports SET sanction_id = $2 WHERE id = $1 RETURNING *`, [
+      reportId,
+      sanctionId,
+    ]);
     return toReport(rows[0]);
   }
 
@@ -330,7 +346,9 @@ export class ModerationRepository {
       `SELECT id, role, display_name, kind FROM users WHERE id = $1`,
       [userId],
     );
-    return rows[0] ? { id: rows[0].id, role: rows[0].role, displayName: rows[0].display_name, kind: rows[0].kind } : null;
+    return rows[0]
+      ? { id: rows[0].id, role: rows[0].role, displayName: rows[0].display_name, kind: rows[0].kind }
+      : null;
   }
 
   // Rule sets and rollout counters
@@ -381,7 +399,9 @@ export class ModerationRepository {
 
   /** Locks the live rule sets, so concurrent admin changes to the rollout apply one after the other. */
   async lockLiveRuleSets(): Promise<StoredRuleSet[]> {
-    const rows = await this.query<RuleSetRecord>(`SELECT * FROM rule_sets WHERE status IN ('active', 'candidate') ORDER BY status FOR UPDATE`);
+    const rows = await this.query<RuleSetRecord>(
+      `SELECT * FROM rule_sets WHERE status IN ('active', 'candidate') ORDER BY status FOR UPDATE`,
+    );
     return rows.map(toRuleSet);
   }
 
@@ -396,7 +416,11 @@ export class ModerationRepository {
   }
 
   async setStatus(version: string, status: RuleSetStatus, percent = 0): Promise<void> {
-    await this.query(`UPDATE rule_sets SET status = $2, canary_percent = $3, updated_at = now() WHERE version = $1`, [version, status, percent]);
+    await this.query(`UPDATE rule_sets SET status = $2, canary_percent = $3, updated_at = now() WHERE version = $1`, [
+      version,
+      status,
+      percent,
+    ]);
   }
 
   async addCounters(rows: CounterRow[]): Promise<void> {
@@ -405,7 +429,12 @@ export class ModerationRepository {
       `INSERT INTO policy_counters (rule_set_version, bucket, outcome, count)
        SELECT * FROM unnest($1::text[], $2::smallint[], $3::text[], $4::bigint[])
        ON CONFLICT (rule_set_version, bucket, outcome) DO UPDATE SET count = policy_counters.count + EXCLUDED.count`,
-      [rows.map((r) => r.ruleSetVersion), rows.map((r) => r.bucket), rows.map((r) => r.outcome), rows.map((r) => r.count)],
+      [
+        rows.map((r) => r.ruleSetVersion),
+        rows.map((r) => r.bucket),
+        rows.map((r) => r.outcome),
+        rows.map((r) => r.count),
+      ],
     );
   }
 
@@ -414,6 +443,11 @@ export class ModerationRepository {
       `SELECT rule_set_version, bucket, outcome, count FROM policy_counters WHERE rule_set_version = ANY($1::text[]) ORDER BY rule_set_version, bucket, outcome`,
       [versions],
     );
-    return rows.map((row) => ({ ruleSetVersion: row.rule_set_version, bucket: row.bucket, outcome: row.outcome, count: Number(row.count) }));
+    return rows.map((row) => ({
+      ruleSetVersion: row.rule_set_version,
+      bucket: row.bucket,
+      outcome: row.outcome,
+      count: Number(row.count),
+    }));
   }
 }

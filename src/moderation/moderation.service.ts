@@ -56,10 +56,12 @@ export class ModerationService {
   async fileReport(caller: Caller, input: FileReportInput): Promise<{ report: Report; merged: boolean }> {
     const target = await this.contexts.of(input.targetKind).resolve(input.targetId);
     if (!target) throw moderationError('REPORT_TARGET_NOT_FOUND', `There is no ${input.targetKind} ${input.targetId}`);
-    if (target.targetUserId === caller.userId && input.targetKind !== 'room') throw moderationError('CANNOT_REPORT_SELF', 'You cannot report yourself');
+    if (target.targetUserId === caller.userId && input.targetKind !== 'room')
+      throw moderationError('CANNOT_REPORT_SELF', 'You cannot report yourself');
     let roomId = target.roomId;
     if (input.roomId !== undefined && roomId === null) {
-      if (!(await this.rooms.room(input.roomId))) throw moderationError('REPORT_TARGET_NOT_FOUND', `There is no room ${input.roomId}`);
+      if (!(await this.rooms.room(input.roomId)))
+        throw moderationError('REPORT_TARGET_NOT_FOUND', `There is no room ${input.roomId}`);
       roomId = input.roomId;
     }
     return this.repository.fileReport({
@@ -89,11 +91,24 @@ export class ModerationService {
    * two moderators resolving it at once one wins and the other gets REPORT_ALREADY_RESOLVED; the
    * sanction and the audit entry commit with it, and live sockets are told only after the commit.
    */
-  async resolveReport(caller: Caller, reportId: string, action: Resolution, reason: string, terms: SanctionTerms): Promise<{ report: Report; sanction: Sanction | null }> {
+  async resolveReport(
+    caller: Caller,
+    reportId: string,
+    action: Resolution,
+    reason: string,
+    terms: SanctionTerms,
+  ): Promise<{ report: Report; sanction: Sanction | null }> {
     const existing = await this.repository.findReport(reportId);
     if (!existing) throw moderationError('REPORT_NOT_FOUND', 'No such report');
-    if (existing.status !== 'open') throw moderationError('REPORT_ALREADY_RESOLVED', 'This report was resolved already', { reportId });
-    const planned = action === 'dismiss' ? null : await this.plan(caller, existing.targetUserId, action, { ...terms, roomId: terms.roomId ?? existing.roomId ?? undefined });
+    if (existing.status !== 'open')
+      throw moderationError('REPORT_ALREADY_RESOLVED', 'This report was resolved already', { reportId });
+    const planned =
+      action === 'dismiss'
+        ? null
+        : await this.plan(caller, existing.targetUserId, action, {
+            ...terms,
+            roomId: terms.roomId ?? existing.roomId ?? undefined,
+          });
     return this.tx.transaction(async () => {
       const resolved = await this.repository.resolveReport(reportId, caller.userId, action, reason);
       if (!resolved) {
@@ -108,14 +123,26 @@ export class ModerationService {
         targetKind: 'report',
         targetId: reportId,
         reason,
-        details: { resolution: action, reportTarget: { kind: report.targetKind, id: report.targetId }, targetUserId: report.targetUserId, sanctionId: sanction?.id ?? null, expiresAt: sanction?.expiresAt ?? null },
+        details: {
+          resolution: action,
+          reportTarget: { kind: report.targetKind, id: report.targetId },
+          targetUserId: report.targetUserId,
+          sanctionId: sanction?.id ?? null,
+          expiresAt: sanction?.expiresAt ?? null,
+        },
       });
       return { report, sanction };
     });
   }
 
   /** A sanction without a report (a moderator saw it happen). */
-  async sanction(caller: Caller, userId: string, kind: SanctionKind, reason: string, terms: SanctionTerms): Promise<Sanction> {
+  async sanction(
+    caller: Caller,
+    userId: string,
+    kind: SanctionKind,
+    reason: string,
+    terms: SanctionTerms,
+  ): Promise<Sanction> {
     const planned = await this.plan(caller, userId, kind, terms);
     return this.tx.transaction(async () => {
       const sanction = await this.impose(caller, planned, reason, null);
@@ -142,7 +169,9 @@ export class ModerationService {
       const revoked = await this.repository.revokeSanction(sanctionId, caller.userId);
       if (!revoked) {
         const current = await this.repository.findSanction(sanctionId);
-        throw moderationError('SANCTION_ALREADY_REVOKED', 'This sanction was revoked already', { revokedAt: current?.revokedAt ?? null });
+        throw moderationError('SANCTION_ALREADY_REVOKED', 'This sanction was revoked already', {
+          revokedAt: current?.revokedAt ?? null,
+        });
       }
       await this.audit.append({
         actorId: caller.userId,
@@ -158,7 +187,12 @@ export class ModerationService {
     });
   }
 
-  listSanctions(filter: { userId?: string; kind?: SanctionKind; activeOnly: boolean; limit?: number }): Promise<Sanction[]> {
+  listSanctions(filter: {
+    userId?: string;
+    kind?: SanctionKind;
+    activeOnly: boolean;
+    limit?: number;
+  }): Promise<Sanction[]> {
     return this.repository.listSanctions({ ...filter, limit: filter.limit ?? 50 });
   }
 
@@ -170,7 +204,8 @@ export class ModerationService {
   private async assertMaySanction(caller: Caller, userId: string | null) {
     const user = userId === null ? null : await this.repository.findUser(userId);
     if (!user) throw moderationError('SANCTION_TARGET_NOT_FOUND', 'There is no user to sanction');
-    if (user.id === caller.userId) throw moderationError('SANCTION_INVALID', 'You cannot sanction yourself or lift your own sanction');
+    if (user.id === caller.userId)
+      throw moderationError('SANCTION_INVALID', 'You cannot sanction yourself or lift your own sanction');
     if (user.role === 'admin' || (user.role === 'moderator' && caller.role !== 'admin')) {
       throw moderationError('CANNOT_SANCTION_STAFF', `A ${user.role} cannot be sanctioned by a ${caller.role}`);
     }
@@ -178,15 +213,22 @@ export class ModerationService {
   }
 
   /** Checks a sanction before anything is written: its target, its terms, and that staff are not sanctioned by peers. */
-  private async plan(caller: Caller, userId: string | null, kind: SanctionKind, terms: SanctionTerms): Promise<PlannedSanction> {
+  private async plan(
+    caller: Caller,
+    userId: string | null,
+    kind: SanctionKind,
+    terms: SanctionTerms,
+  ): Promise<PlannedSanction> {
     const user = await this.assertMaySanction(caller, userId);
     const { durationSeconds, permanent = false, roomId } = terms;
     switch (kind) {
       case 'warn':
-        if (durationSeconds !== undefined || permanent) throw moderationError('SANCTION_INVALID', 'A warning has no duration');
+        if (durationSeconds !== undefined || permanent)
+          throw moderationError('SANCTION_INVALID', 'A warning has no duration');
         return { userId: user.id, kind, roomId: null, durationSeconds: null };
       case 'mute':
-        if (durationSeconds === undefined || permanent) throw moderationError('SANCTION_INVALID', 'A mute needs durationSeconds (mutes are never permanent)');
+        if (durationSeconds === undefined || permanent)
+          throw moderationError('SANCTION_INVALID', 'A mute needs durationSeconds (mutes are never permanent)');
         return { userId: user.id, kind, roomId: null, durationSeconds };
       case 'ban':
         if ((durationSeconds === undefined) === !permanent) {
@@ -196,14 +238,25 @@ export class ModerationService {
       case 'kick': {
         if (permanent) throw moderationError('SANCTION_INVALID', 'A kick is never permanent: ban instead');
         if (roomId === undefined) throw moderationError('SANCTION_INVALID', 'A kick needs the roomId it is from');
-        if (!(await this.rooms.room(roomId))) throw moderationError('SANCTION_TARGET_NOT_FOUND', `There is no room ${roomId}`);
-        return { userId: user.id, kind, roomId, durationSeconds: durationSeconds ?? Math.ceil(this.config.moderation.kickDefaultMs / 1000) };
+        if (!(await this.rooms.room(roomId)))
+          throw moderationError('SANCTION_TARGET_NOT_FOUND', `There is no room ${roomId}`);
+        return {
+          userId: user.id,
+          kind,
+          roomId,
+          durationSeconds: durationSeconds ?? Math.ceil(this.config.moderation.kickDefaultMs / 1000),
+        };
       }
     }
   }
 
   /** Records the sanction in the current transaction; once committed, the lookups forget the user and live sockets are told. */
-  private async impose(caller: Caller, planned: PlannedSanction, reason: string, reportId: string | null): Promise<Sanction> {
+  private async impose(
+    caller: Caller,
+    planned: PlannedSanction,
+    reason: string,
+    reportId: string | null,
+  ): Promise<Sanction> {
     const sanction = await this.repository.createSanction({ ...planned, reason, reportId, createdBy: caller.userId });
     this.tx.afterCommit(() => {
       this.sanctions.invalidate(sanction.userId);

@@ -59,7 +59,10 @@ const NO_ROOM_BUCKET = -1;
 @Injectable()
 export class PolicyService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('ContentPolicy');
-  private rollout: Rollout = { active: { version: DEFAULT_RULE_SET.version, compiled: compileRuleSet(DEFAULT_RULE_SET) }, candidate: null };
+  private rollout: Rollout = {
+    active: { version: DEFAULT_RULE_SET.version, compiled: compileRuleSet(DEFAULT_RULE_SET) },
+    candidate: null,
+  };
   private stamp = '';
   /** Bumped by every swap, so a reload that read the database before it cannot undo it. */
   private generation = 0;
@@ -84,7 +87,9 @@ export class PolicyService implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    await this.flushCounters().catch((error) => this.logger.warn({ err: error }, 'could not store the last rollout counters'));
+    await this.flushCounters().catch((error) =>
+      this.logger.warn({ err: error }, 'could not store the last rollout counters'),
+    );
   }
 
   /** The decision the port hands to rooms, identity and chat. */
@@ -97,7 +102,8 @@ export class PolicyService implements OnModuleInit, BeforeApplicationShutdown {
   verdict(text: string, surface: Surface, roomId?: string): PolicyVerdict {
     const { active, candidate } = this.rollout;
     const bucket = roomId === undefined ? null : canaryBucket(roomId);
-    const arm: Arm = candidate !== null && roomId !== undefined && useCandidate(roomId, candidate.percent) ? 'candidate' : 'active';
+    const arm: Arm =
+      candidate !== null && roomId !== undefined && useCandidate(roomId, candidate.percent) ? 'candidate' : 'active';
     const rules = arm === 'candidate' && candidate !== null ? candidate : active;
     const decision: Decision = evaluate(text, rules.compiled, { surface });
     this.count(rules.version, arm, bucket, decision.allowed ? 'allowed' : decision.category);
@@ -114,7 +120,10 @@ export class PolicyService implements OnModuleInit, BeforeApplicationShutdown {
 
   state(): RolloutState {
     const { active, candidate } = this.rollout;
-    return { active: { version: active.version }, candidate: candidate ? { version: candidate.version, percent: candidate.percent } : null };
+    return {
+      active: { version: active.version },
+      candidate: candidate ? { version: candidate.version, percent: candidate.percent } : null,
+    };
   }
 
   /** Counters per bucket of the live rule sets, summed over every process (this one's latest counts included). */
@@ -128,7 +137,14 @@ export class PolicyService implements OnModuleInit, BeforeApplicationShutdown {
       let entry = byKey.get(key);
       if (!entry) {
         const arm: Arm = rollout.candidate?.version === row.ruleSetVersion ? 'candidate' : 'active';
-        entry = { ruleSetVersion: row.ruleSetVersion, arm, bucket: row.bucket === NO_ROOM_BUCKET ? null : row.bucket, decisions: 0, allowed: 0, blocked: {} };
+        entry = {
+          ruleSetVersion: row.ruleSetVersion,
+          arm,
+          bucket: row.bucket === NO_ROOM_BUCKET ? null : row.bucket,
+          decisions: 0,
+          allowed: 0,
+          blocked: {},
+        };
         byKey.set(key, entry);
       }
       entry.decisions += row.count;
@@ -158,9 +174,15 @@ export class PolicyService implements OnModuleInit, BeforeApplicationShutdown {
       const previous = live.find((row) => row.status === 'candidate');
       if (previous) await this.repository.setStatus(previous.version, 'retired');
       if (!(await this.repository.insertCandidate(check.ruleSet, percent, caller.userId))) {
-        throw moderationError('RULE_SET_VERSION_EXISTS', `A rule set ${check.ruleSet.version} exists already; give the new one another version`);
+        throw moderationError(
+          'RULE_SET_VERSION_EXISTS',
+          `A rule set ${check.ruleSet.version} exists already; give the new one another version`,
+        );
       }
-      await this.record(caller, 'rule_set.propose', check.ruleSet.version, reason, { percent, replaced: previous?.version ?? null });
+      await this.record(caller, 'rule_set.propose', check.ruleSet.version, reason, {
+        percent,
+        replaced: previous?.version ?? null,
+      });
       const active = this.liveOrCurrent(live, 'active');
       return this.swapAfterCommit({ active, candidate: { version: check.ruleSet.version, compiled, percent } });
     });
@@ -173,7 +195,10 @@ export class PolicyService implements OnModuleInit, BeforeApplicationShutdown {
       const candidate = live.find((row) => row.status === 'candidate');
       if (!candidate) throw moderationError('NO_CANDIDATE', 'There is no candidate rule set to roll out');
       await this.repository.setStatus(candidate.version, 'candidate', percent);
-      await this.record(caller, 'rule_set.rollout', candidate.version, reason, { from: candidate.canaryPercent, to: percent });
+      await this.record(caller, 'rule_set.rollout', candidate.version, reason, {
+        from: candidate.canaryPercent,
+        to: percent,
+      });
       return this.swapAfterCommit({
         active: this.liveOrCurrent(live, 'active'),
         candidate: { version: candidate.version, compiled: this.compiledFor(candidate), percent },
@@ -190,8 +215,14 @@ export class PolicyService implements OnModuleInit, BeforeApplicationShutdown {
       if (!candidate) throw moderationError('NO_CANDIDATE', 'There is no candidate rule set to promote');
       if (active) await this.repository.setStatus(active.version, 'retired');
       await this.repository.setStatus(candidate.version, 'active');
-      await this.record(caller, 'rule_set.promote', candidate.version, reason, { retired: active?.version ?? null, percent: candidate.canaryPercent });
-      return this.swapAfterCommit({ active: { version: candidate.version, compiled: this.compiledFor(candidate) }, candidate: null });
+      await this.record(caller, 'rule_set.promote', candidate.version, reason, {
+        retired: active?.version ?? null,
+        percent: candidate.canaryPercent,
+      });
+      return this.swapAfterCommit({
+        active: { version: candidate.version, compiled: this.compiledFor(candidate) },
+        candidate: null,
+      });
     });
   }
 
@@ -221,7 +252,12 @@ export class PolicyService implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   private count(version: string, arm: Arm, bucket: number | null, outcome: string): void {
-    this.metrics.policyDecisions.inc({ rule_set: version, arm, bucket: bucket === null ? 'none' : String(bucket), outcome });
+    this.metrics.policyDecisions.inc({
+      rule_set: version,
+      arm,
+      bucket: bucket === null ? 'none' : String(bucket),
+      outcome,
+    });
     this.addPending(version, bucket ?? NO_ROOM_BUCKET, outcome, 1);
   }
 
@@ -232,8 +268,22 @@ export class PolicyService implements OnModuleInit, BeforeApplicationShutdown {
     else this.pending.set(key, { ruleSetVersion: version, bucket, outcome, count });
   }
 
-  private async record(caller: Caller, action: string, version: string, reason: string | null, details: Record<string, unknown>): Promise<void> {
-    await this.audit.append({ actorId: caller.userId, actorRole: caller.role, action, targetKind: 'rule_set', targetId: version, reason, details });
+  private async record(
+    caller: Caller,
+    action: string,
+    version: string,
+    reason: string | null,
+    details: Record<string, unknown>,
+  ): Promise<void> {
+    await this.audit.append({
+      actorId: caller.userId,
+      actorRole: caller.role,
+      action,
+      targetKind: 'rule_set',
+      targetId: version,
+      reason,
+      details,
+    });
   }
 
   /** The new rollout takes effect in this process once committed; other processes follow on their next refresh. */
@@ -243,7 +293,10 @@ export class PolicyService implements OnModuleInit, BeforeApplicationShutdown {
       this.generation += 1;
       this.stamp = ''; // the next refresh re-reads the stamp without recompiling what is unchanged
     });
-    return { active: { version: next.active.version }, candidate: next.candidate ? { version: next.candidate.version, percent: next.candidate.percent } : null };
+    return {
+      active: { version: next.active.version },
+      candidate: next.candidate ? { version: next.candidate.version, percent: next.candidate.percent } : null,
+    };
   }
 
   private liveOrCurrent(live: StoredRuleSet[], status: 'active'): LiveRuleSet {
@@ -272,7 +325,9 @@ export class PolicyService implements OnModuleInit, BeforeApplicationShutdown {
     try {
       this.rollout = {
         active: active ? { version: active.version, compiled: this.compiledFor(active) } : this.rollout.active,
-        candidate: candidate ? { version: candidate.version, compiled: this.compiledFor(candidate), percent: candidate.canaryPercent } : null,
+        candidate: candidate
+          ? { version: candidate.version, compiled: this.compiledFor(candidate), percent: candidate.canaryPercent }
+          : null,
       };
       this.stamp = stamp;
     } catch (error) {

@@ -38,8 +38,16 @@ export class UserContextSource implements ReportContextSource {
 
   async context(report: Report): Promise<Record<string, unknown>> {
     const user = await this.repository.findUser(report.targetId);
-    const sanctions = await this.repository.listSanctions({ userId: report.targetId, activeOnly: false, limit: HISTORY_IN_CONTEXT });
-    const openReports = await this.repository.listReports({ targetUserId: report.targetId, status: 'open', limit: HISTORY_IN_CONTEXT });
+    const sanctions = await this.repository.listSanctions({
+      userId: report.targetId,
+      activeOnly: false,
+      limit: HISTORY_IN_CONTEXT,
+    });
+    const openReports = await this.repository.listReports({
+      targetUserId: report.targetId,
+      status: 'open',
+      limit: HISTORY_IN_CONTEXT,
+    });
     return { user, sanctions, openReports: openReports.filter((other) => other.id !== report.id) };
   }
 }
@@ -82,8 +90,15 @@ export class MessageContextSource implements ReportContextSource {
     const message = await this.messages.message(report.targetId);
     if (!message) return { message: null, messages: [] };
     const messages = await this.messages.around(message.conversationId, message.seq, MESSAGES_AROUND);
-    const roomEvents = message.roomId ? await this.rooms.recentPublicEvents(message.roomId, ROOM_EVENTS_IN_CONTEXT) : [];
-    return { message: messages.find((m) => m.id === message.id) ?? null, conversationId: message.conversationId, messages, roomEvents };
+    const roomEvents = message.roomId
+      ? await this.rooms.recentPublicEvents(message.roomId, ROOM_EVENTS_IN_CONTEXT)
+      : [];
+    return {
+      message: messages.find((m) => m.id === message.id) ?? null,
+      conversationId: message.conversationId,
+      messages,
+      roomEvents,
+    };
   }
 }
 
@@ -93,7 +108,9 @@ export class ReportContexts {
   private readonly sources: Map<ReportTargetKind, ReportContextSource>;
 
   constructor(users: UserContextSource, rooms: RoomContextSource, messages: MessageContextSource) {
-    this.sources = new Map<ReportTargetKind, ReportContextSource>([users, rooms, messages].map((source) => [source.kind, source]));
+    this.sources = new Map<ReportTargetKind, ReportContextSource>(
+      [users, rooms, messages].map((source) => [source.kind, source]),
+    );
   }
 
   of(kind: ReportTargetKind): ReportContextSource {

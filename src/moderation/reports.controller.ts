@@ -15,7 +15,8 @@ export class ReportsController {
 
   @ApiOperation({
     summary: 'Report a user, a message or a room',
-    description: 'Throttled per reporter (REPORT_THROTTLE_LIMIT per REPORT_THROTTLE_TTL_MS). A repeat on a target whose report is still open merges into it: reportCount grows and merged is true.',
+    description:
+      'Throttled per reporter (REPORT_THROTTLE_LIMIT per REPORT_THROTTLE_TTL_MS). A repeat on a target whose report is still open merges into it: reportCount grows and merged is true.',
   })
   @ReportThrottle()
   @Post()

@@ -53,7 +53,13 @@ export class SanctionsService implements OnModuleInit, OnModuleDestroy {
     const interval = this.config.moderation.sanctionCacheMs;
     if (interval === 0) return;
     await this.checkVersion();
-    this.timer = setInterval(() => this.checkVersion().catch((error: unknown) => this.logger.warn({ err: error }, 'reading sanctions_version failed')), interval);
+    this.timer = setInterval(
+      () =>
+        this.checkVersion().catch((error: unknown) =>
+          this.logger.warn({ err: error }, 'reading sanctions_version failed'),
+        ),
+      interval,
+    );
     this.timer.unref();
   }
 
@@ -91,7 +97,9 @@ export class SanctionsService implements OnModuleInit, OnModuleDestroy {
     const inForce = found.filter((sanction) => sanction.expiresAt === null || Date.parse(sanction.expiresAt) > now);
     if (inForce.length === 0) return null;
     // The one that lasts longest is the one the user is told about: a permanent ban first.
-    const longest = inForce.reduce((a, b) => (a.expiresAt === null || (b.expiresAt !== null && a.expiresAt >= b.expiresAt) ? a : b));
+    const longest = inForce.reduce((a, b) =>
+      a.expiresAt === null || (b.expiresAt !== null && a.expiresAt >= b.expiresAt) ? a : b,
+    );
     return { kind: longest.kind as ActiveSanction['kind'], expiresAt: longest.expiresAt, reason: longest.reason };
   }
 

@@ -31,14 +31,26 @@ export type {
 export interface ChatClientEvents {
   /** Exactly-once by (sender, clientMsgId); acknowledged after commit. */
   'chat:send': (payload: { conversationId: string; clientMsgId: string; body: string }, ack: Ack<ChatMessage>) => void;
-  'chat:history': (payload: { conversationId: string; after?: number; before?: number; limit?: number }, ack: Ack<HistoryView>) => void;
+  'chat:history': (
+    payload: { conversationId: string; after?: number; before?: number; limit?: number },
+    ack: Ack<HistoryView>,
+  ) => void;
   /** After a (re)connect: everything after each cursor, in order; also (re)joins live delivery. */
   'chat:sync': (payload: { cursors: SyncCursor[]; limit?: number }, ack: Ack<SyncResult>) => void;
   'chat:read': (payload: { conversationId: string; seq: number }, ack: Ack<ReadMarker>) => void;
   'chat:conversations': (ack: Ack<MyConversation[]>) => void;
-  'chat:create-group': (payload: { actionId: string; title: string; memberIds: string[] }, ack: Ack<ConversationSummary & { members: number }>) => void;
-  'chat:open-direct': (payload: { actionId: string; userId: string }, ack: Ack<ConversationSummary & { created: boolean }>) => void;
-  'chat:add-members': (payload: { actionId: string; conversationId: string; userIds: string[] }, ack: Ack<MembershipChange>) => void;
+  'chat:create-group': (
+    payload: { actionId: string; title: string; memberIds: string[] },
+    ack: Ack<ConversationSummary & { members: number }>,
+  ) => void;
+  'chat:open-direct': (
+    payload: { actionId: string; userId: string },
+    ack: Ack<ConversationSummary & { created: boolean }>,
+  ) => void;
+  'chat:add-members': (
+    payload: { actionId: string; conversationId: string; userIds: string[] },
+    ack: Ack<MembershipChange>,
+  ) => void;
   'chat:leave': (payload: { actionId: string; conversationId: string }, ack: Ack<LeaveResult>) => void;
   'chat:welcome': (payload: { conversationId: string }, ack: Ack<WelcomePackageView>) => void;
   'chat:welcome-confirm': (payload: { conversationId: string }, ack: Ack<WelcomeConfirmation>) => void;

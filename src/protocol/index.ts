@@ -16,8 +16,8 @@ export type ServerToClientEvents = IdentityServerEvents &
   RoomsServerEvents &
   ChatServerEvents &
   ModerationServerEvents & {
-  /** The server is draining; reconnect after the delay. */
-  'server:shutdown': (payload: { reason: string; reconnectAfterMs: number }) => void;
-  /** A refused event that had no ack callback. */
-  'arena:error': (payload: { event: string; ok: false; error: ErrorBody }) => void;
-};
+    /** The server is draining; reconnect after the delay. */
+    'server:shutdown': (payload: { reason: string; reconnectAfterMs: number }) => void;
+    /** A refused event that had no ack callback. */
+    'arena:error': (payload: { event: string; ok: false; error: ErrorBody }) => void;
+  };

@@ -40,7 +40,11 @@ export interface RejoinReply {
   events: RoomEventView[] | null;
 }
 
-type HostCommand = { actionId: string; roomId: string; /** The seat the client acts from; must be the caller's. */ seat?: number };
+type HostCommand = {
+  actionId: string;
+  roomId: string;
+  /** The seat the client acts from; must be the caller's. */ seat?: number;
+};
 
 /** Lobby, rooms and games over Socket.IO (see docs/protocol-rooms.md). */
 export interface RoomsClientEvents {
@@ -48,7 +52,10 @@ export interface RoomsClientEvents {
   'lobby:list': (payload: { gameId?: GameId }, ack: Ack<{ rooms: LobbyRoom[] }>) => void;
   'lobby:subscribe': (payload: { gameId: GameId }, ack: Ack<{ rooms: LobbyRoom[] }>) => void;
   'lobby:unsubscribe': (payload: { gameId: GameId }, ack: Ack<{ gameId: string }>) => void;
-  'lobby:quick-match': (payload: { actionId: string; gameId: GameId; name?: string }, ack: Ack<RoomEntryReply & { created: boolean }>) => void;
+  'lobby:quick-match': (
+    payload: { actionId: string; gameId: GameId; name?: string },
+    ack: Ack<RoomEntryReply & { created: boolean }>,
+  ) => void;
   'room:create': (
     payload: {
       actionId: string;
@@ -68,18 +75,37 @@ export interface RoomsClientEvents {
   'room:watch': (payload: { roomId: string; inviteCode?: string }, ack: Ack<RoomView>) => void;
   'room:unwatch': (payload: { roomId: string }, ack: Ack<{ roomId: string }>) => void;
   'room:rejoin': (payload: { roomId: string; lastSeq?: number; inviteCode?: string }, ack: Ack<RejoinReply>) => void;
-  'room:join': (payload: { actionId: string; roomId: string; seat?: number; name?: string; inviteCode?: string }, ack: Ack<RoomEntryReply>) => void;
-  'room:leave': (payload: { actionId: string; roomId: string }, ack: Ack<{ roomId: string; seat: number; seq: number }>) => void;
-  'room:add-bots': (payload: HostCommand & { count?: number; upTo?: number }, ack: Ack<CommittedReply & { seats: number[] }>) => void;
-  'room:kick': (payload: HostCommand & { target: number }, ack: Ack<CommittedReply & { seat: number; userId: string | null }>) => void;
+  'room:join': (
+    payload: { actionId: string; roomId: string; seat?: number; name?: string; inviteCode?: string },
+    ack: Ack<RoomEntryReply>,
+  ) => void;
+  'room:leave': (
+    payload: { actionId: string; roomId: string },
+    ack: Ack<{ roomId: string; seat: number; seq: number }>,
+  ) => void;
+  'room:add-bots': (
+    payload: HostCommand & { count?: number; upTo?: number },
+    ack: Ack<CommittedReply & { seats: number[] }>,
+  ) => void;
+  'room:kick': (
+    payload: HostCommand & { target: number },
+    ack: Ack<CommittedReply & { seat: number; userId: string | null }>,
+  ) => void;
   'room:configure': (
-    payload: HostCommand & { settings: Partial<Pick<RoomSettings, 'seatCount' | 'botFill' | 'reconnectWindowMs'>> & { options?: Record<string, unknown> } },
+    payload: HostCommand & {
+      settings: Partial<Pick<RoomSettings, 'seatCount' | 'botFill' | 'reconnectWindowMs'>> & {
+        options?: Record<string, unknown>;
+      };
+    },
     ack: Ack<CommittedReply & { settings: RoomSettings }>,
   ) => void;
   'room:start': (payload: HostCommand, ack: Ack<CommittedReply & { gameNo: number }>) => void;
   'room:reset': (payload: HostCommand, ack: Ack<CommittedReply>) => void;
   'room:rematch': (payload: HostCommand, ack: Ack<CommittedReply & { gameNo: number }>) => void;
-  'game:action': (payload: { actionId: string; roomId: string; action: GameAction }, ack: Ack<CommittedReply & { seat: number }>) => void;
+  'game:action': (
+    payload: { actionId: string; roomId: string; action: GameAction },
+    ack: Ack<CommittedReply & { seat: number }>,
+  ) => void;
 }
 
 export interface RoomUpdate {

@@ -61,14 +61,23 @@ export class ArenaIoAdapter extends IoAdapter {
    * Each event Nest maps to a gateway handler runs through Arena's SocketDispatcher (guards, exactly-once,
    * validation, handler, ack) with a plain listener; Nest's own per-event callback is not used.
    */
-  override bindMessageHandlers(socket: Socket, handlers: MessageMappingProperties[], _transform: (data: unknown) => Observable<unknown>): void {
+  override bindMessageHandlers(
+    socket: Socket,
+    handlers: MessageMappingProperties[],
+    _transform: (data: unknown) => Observable<unknown>,
+  ): void {
     const dispatcher = (this.dispatcher ??= this.context.get(SocketDispatcher, { strict: false }) ?? undefined);
     if (!dispatcher) throw new Error('SocketDispatcher is not registered (RealtimeModule)');
     for (const { message } of handlers) {
       const route = dispatcher.route(message as string);
       socket.on(route.event, (...args: unknown[]) => {
         const { data, ack } = this.mapPayload(args.length > 1 ? args : args[0]);
-        void dispatcher.dispatch(route, socket, data, typeof ack === 'function' ? (ack as (reply: unknown) => void) : undefined);
+        void dispatcher.dispatch(
+          route,
+          socket,
+          data,
+          typeof ack === 'function' ? (ack as (reply: unknown) => void) : undefined,
+        );
       });
     }
   }
@@ -77,7 +86,11 @@ export class ArenaIoAdapter extends IoAdapter {
     await super.close(server);
     // quit() would wait for a connection that may never come back; an unready client is just dropped.
     await Promise.all(
-      this.redisClients.splice(0).map((client) => (client.status === 'ready' ? client.quit().catch(() => client.disconnect()) : client.disconnect())),
+      this.redisClients
+        .splice(0)
+        .map((client) =>
+          client.status === 'ready' ? client.quit().catch(() => client.disconnect()) : client.disconnect(),
+        ),
     );
   }
 }
@@ -95,7 +108,10 @@ function markSubscriptionsHandled(client: Redis): void {
  * The same for the adapter's publishes (broadcasts, disconnects): one queued while Redis is unreachable
  * is rejected when the client closes at shutdown, after the drain has sent `server:shutdown` through it.
  */
-function markRejectionsHandled(client: Redis, methods: Array<'subscribe' | 'psubscribe' | 'unsubscribe' | 'punsubscribe' | 'publish'>): void {
+function markRejectionsHandled(
+  client: Redis,
+  methods: Array<'subscribe' | 'psubscribe' | 'unsubscribe' | 'punsubscribe' | 'publish'>,
+): void {
   for (const method of methods) {
     const original = client[method].bind(client) as (...args: unknown[]) => unknown;
     (client as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {

@@ -95,7 +95,8 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     }
     const { token, features } = (socket.handshake.auth ?? {}) as { token?: unknown; features?: unknown };
     const caller = await this.identity.authenticate(token).catch((error: unknown) => {
-      if (error instanceof AppError) throw Object.assign(handshakeError(error.code, error.message), { data: error.toBody() });
+      if (error instanceof AppError)
+        throw Object.assign(handshakeError(error.code, error.message), { data: error.toBody() });
       this.logger.error({ err: error }, 'handshake authentication failed');
       throw handshakeError('INTERNAL_ERROR', 'Could not check the session; try again');
     });
@@ -104,17 +105,31 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
         ? handshakeError('UNAUTHENTICATED', 'Send the session token as auth.token in the handshake')
         : handshakeError('UNAUTHENTICATED', 'The session token is unknown, expired or revoked');
     }
-    if (features != null && !(Array.isArray(features) && features.length <= MAX_FEATURES && features.every((feature) => typeof feature === 'string'))) {
-      throw handshakeError('VALIDATION_FAILED', `auth.features must be a list of at most ${MAX_FEATURES} feature names, such as ["chat:messages"]`);
+    if (
+      features != null &&
+      !(
+        Array.isArray(features) &&
+        features.length <= MAX_FEATURES &&
+        features.every((feature) => typeof feature === 'string')
+      )
+    ) {
+      throw handshakeError(
+        'VALIDATION_FAILED',
+        `auth.features must be a list of at most ${MAX_FEATURES} feature names, such as ["chat:messages"]`,
+      );
     }
     socket.data.caller = caller;
     // Names this server does not know are left out: a newer client may declare more.
-    socket.data.features = ((features ?? []) as string[]).filter((feature) => (CLIENT_FEATURES as readonly string[]).includes(feature));
+    socket.data.features = ((features ?? []) as string[]).filter((feature) =>
+      (CLIENT_FEATURES as readonly string[]).includes(feature),
+    );
   }
 
   private screen(socket: Socket, event: unknown, args: unknown[]): ErrorBody | null {
-    if (this.sessions.ended(socket)) return { code: 'UNAUTHENTICATED', message: 'The session expired or was revoked; sign in again' };
-    if (this.lifecycle.draining) return { code: 'SHUTTING_DOWN', message: 'The server is restarting; retry after reconnecting' };
+    if (this.sessions.ended(socket))
+      return { code: 'UNAUTHENTICATED', message: 'The session expired or was revoked; sign in again' };
+    if (this.lifecycle.draining)
+      return { code: 'SHUTTING_DOWN', message: 'The server is restarting; retry after reconnecting' };
     // 'error' has Socket.IO's own no-op listener, and no handler.
     if (typeof event !== 'string' || event === 'error' || socket.listeners(event).length === 0) {
       return { code: 'UNKNOWN_EVENT', message: `Unknown event ${JSON.stringify(event)}` };
@@ -128,14 +143,20 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     const limit = this.config.ws.maxPayloadBytes;
     const size = fitsQuickly(payload, limit) ? 0 : payloadSize(payload);
     if (size > limit) {
-      return { code: 'PAYLOAD_TOO_LARGE', message: `Payload is ${size} bytes; the limit is ${this.config.ws.maxPayloadBytes}` };
+      return {
+        code: 'PAYLOAD_TOO_LARGE',
+        message: `Payload is ${size} bytes; the limit is ${this.config.ws.maxPayloadBytes}`,
+      };
     }
     return null;
   }
 }
 
 function reservedEventError(event: unknown): ErrorBody {
-  return { code: 'UNKNOWN_EVENT', message: `Unknown event ${JSON.stringify(event)}: the name is reserved by Socket.IO` };
+  return {
+    code: 'UNKNOWN_EVENT',
+    message: `Unknown event ${JSON.stringify(event)}: the name is reserved by Socket.IO`,
+  };
 }
 
 /**
@@ -154,7 +175,10 @@ function fitsQuickly(payload: unknown[], limit: number): boolean {
 
 function payloadSize(payload: unknown[]): number {
   try {
-    return Buffer.byteLength(JSON.stringify(payload, (_key, value: unknown) => (Buffer.isBuffer(value) ? 'x'.repeat(value.length) : value)) ?? '');
+    return Buffer.byteLength(
+      JSON.stringify(payload, (_key, value: unknown) => (Buffer.isBuffer(value) ? 'x'.repeat(value.length) : value)) ??
+        '',
+    );
   } catch {
     return Number.POSITIVE_INFINITY; // cyclic or otherwise unserialisable: refuse
   }

@@ -20,7 +20,8 @@ export const CLIENT_FEATURES = ['chat:messages'] as const;
 export type ClientFeature = (typeof CLIENT_FEATURES)[number];
 
 /** The sockets of a user that did, or did not, declare a feature; every socket joins one of the two per feature. */
-export const userFeatureRoom = (userId: string, feature: ClientFeature, declared: boolean) => `user:${userId}:${declared ? 'with' : 'without'}:${feature}`;
+export const userFeatureRoom = (userId: string, feature: ClientFeature, declared: boolean) =>
+  `user:${userId}:${declared ? 'with' : 'without'}:${feature}`;
 
 /**
  * The only service that talks to Socket.IO rooms: features publish through it and never import
@@ -42,7 +43,12 @@ export class SocketEmitter {
   }
 
   /** To the sockets in any of these rooms but some (which already have the payload, e.g. in their acks). */
-  toRoomExcept<E extends ServerEvent>(rooms: string | string[], exceptSocketIds: string | string[], event: E, payload: ServerPayload<E>): void {
+  toRoomExcept<E extends ServerEvent>(
+    rooms: string | string[],
+    exceptSocketIds: string | string[],
+    event: E,
+    payload: ServerPayload<E>,
+  ): void {
     this.server?.to(rooms).except(exceptSocketIds).emit(event, payload);
   }
 
@@ -76,7 +82,11 @@ export class SocketEmitter {
    * Every socket of this user, on any process, joins these rooms (e.g. a conversation they were added to);
    * with `only`, just the sockets that did, or did not, declare that feature.
    */
-  joinUserSockets(userId: string, rooms: string | string[], only?: { feature: ClientFeature; declared: boolean }): void {
+  joinUserSockets(
+    userId: string,
+    rooms: string | string[],
+    only?: { feature: ClientFeature; declared: boolean },
+  ): void {
     this.server?.in(only ? userFeatureRoom(userId, only.feature, only.declared) : userRoom(userId)).socketsJoin(rooms);
   }
 

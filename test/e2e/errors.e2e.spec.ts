@@ -17,18 +17,33 @@ describe('bad input gets a coded error, never a crash', () => {
     });
 
     it('answers malformed JSON with 400 INVALID_JSON', async () => {
-      const response = await arena.http().post('/auth/guest').set('Content-Type', 'application/json').send('{"displayName": "Ada"').expect(400);
+      const response = await arena
+        .http()
+        .post('/auth/guest')
+        .set('Content-Type', 'application/json')
+        .send('{"displayName": "Ada"')
+        .expect(400);
       expect(response.body.code).toBe('INVALID_JSON');
     });
 
     it('answers a body over 1 MB with 413 PAYLOAD_TOO_LARGE', async () => {
       const body = JSON.stringify({ displayName: 'x'.repeat(1_100_000) });
-      const response = await arena.http().post('/auth/guest').set('Content-Type', 'application/json').send(body).expect(413);
+      const response = await arena
+        .http()
+        .post('/auth/guest')
+        .set('Content-Type', 'application/json')
+        .send(body)
+        .expect(413);
       expect(response.body.code).toBe('PAYLOAD_TOO_LARGE');
     });
 
     it('answers a non-JSON body with 415 UNSUPPORTED_MEDIA_TYPE', async () => {
-      const response = await arena.http().post('/auth/guest').set('Content-Type', 'text/plain').send('displayName=Ada').expect(415);
+      const response = await arena
+        .http()
+        .post('/auth/guest')
+        .set('Content-Type', 'text/plain')
+        .send('displayName=Ada')
+        .expect(415);
       expect(response.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
       const form = await arena.http().post('/auth/guest').type('form').send({ displayName: 'Ada' }).expect(415);
       expect(form.body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
@@ -39,12 +54,20 @@ describe('bad input gets a coded error, never a crash', () => {
       expect(wrongType.body).toMatchObject({ code: 'VALIDATION_FAILED', details: [{ field: 'displayName' }] });
       const extra = await arena.http().post('/auth/guest').send({ displayName: 'Ada', role: 'admin' }).expect(400);
       expect(extra.body.details).toEqual([{ field: 'role', errors: ['property role should not exist'] }]);
-      const array = await arena.http().post('/auth/guest').send([{ displayName: 'Ada' }]).expect(400);
+      const array = await arena
+        .http()
+        .post('/auth/guest')
+        .send([{ displayName: 'Ada' }])
+        .expect(400);
       expect(array.body.code).toBe('VALIDATION_FAILED');
     });
 
     it('answers a malformed path parameter with 400', async () => {
-      const response = await arena.http().delete('/agents/not-a-uuid').set('Authorization', `Bearer ${token}`).expect(400);
+      const response = await arena
+        .http()
+        .delete('/agents/not-a-uuid')
+        .set('Authorization', `Bearer ${token}`)
+        .expect(400);
       expect(response.body.code).toBe('BAD_REQUEST');
     });
 
@@ -58,9 +81,17 @@ describe('bad input gets a coded error, never a crash', () => {
     });
 
     it('allows only configured CORS origins', async () => {
-      const allowed = await arena.http().options('/me').set('Origin', 'http://localhost:3000').set('Access-Control-Request-Method', 'GET');
+      const allowed = await arena
+        .http()
+        .options('/me')
+        .set('Origin', 'http://localhost:3000')
+        .set('Access-Control-Request-Method', 'GET');
       expect(allowed.headers['access-control-allow-origin']).toBe('http://localhost:3000');
-      const refused = await arena.http().options('/me').set('Origin', 'https://evil.example').set('Access-Control-Request-Method', 'GET');
+      const refused = await arena
+        .http()
+        .options('/me')
+        .set('Origin', 'https://evil.example')
+        .set('Access-Control-Request-Method', 'GET');
       expect(refused.headers['access-control-allow-origin']).toBeUndefined();
     });
   });
@@ -79,7 +110,12 @@ describe('bad input gets a coded error, never a crash', () => {
     });
 
     it('refuses a handshake whose auth.features is not a list of at most 32 names with VALIDATION_FAILED, after the token is checked', async () => {
-      for (const features of ['chat:messages', [1], { 'chat:messages': true }, Array.from({ length: 33 }, (_, i) => `feature-${i}`)]) {
+      for (const features of [
+        'chat:messages',
+        [1],
+        { 'chat:messages': true },
+        Array.from({ length: 33 }, (_, i) => `feature-${i}`),
+      ]) {
         const socket = arena.rawSocket({ token, features });
         const error = await new Promise<Error & { data?: { code: string } }>((resolve) => {
           socket.once('connect_error', resolve);
@@ -87,7 +123,10 @@ describe('bad input gets a coded error, never a crash', () => {
         });
         expect(error.data?.code).toBe('VALIDATION_FAILED');
       }
-      const badToken = arena.rawSocket({ token: 'st_made-up-token-that-is-long-enough-for-the-format', features: 'chat:messages' });
+      const badToken = arena.rawSocket({
+        token: 'st_made-up-token-that-is-long-enough-for-the-format',
+        features: 'chat:messages',
+      });
       const refused = await new Promise<Error & { data?: { code: string } }>((resolve) => {
         badToken.once('connect_error', resolve);
         badToken.connect();
@@ -126,7 +165,16 @@ describe('bad input gets a coded error, never a crash', () => {
 
     it('validates payloads with the same DTO rules as REST', async () => {
       const socket = await arena.socket(token);
-      const cases: unknown[] = [undefined, null, 'text', 42, [], { actionId: 'a1' }, { actionId: 'a1', displayName: 7 }, { actionId: 'a1', displayName: 'Ok', extra: true }];
+      const cases: unknown[] = [
+        undefined,
+        null,
+        'text',
+        42,
+        [],
+        { actionId: 'a1' },
+        { actionId: 'a1', displayName: 7 },
+        { actionId: 'a1', displayName: 'Ok', extra: true },
+      ];
       for (const payload of cases) {
         const reply = await ask(socket, 'profile:rename', payload);
         expect(reply.ok).toBe(false);
@@ -139,7 +187,11 @@ describe('bad input gets a coded error, never a crash', () => {
       const other = await arena.guest('Someone Else');
       const otherMe = await arena.http().get('/me').set('Authorization', `Bearer ${other}`).expect(200);
       const socket = await arena.socket(token);
-      const reply = await ask(socket, 'profile:rename', { actionId: 'spoof', displayName: 'Hijacked', userId: otherMe.body.id });
+      const reply = await ask(socket, 'profile:rename', {
+        actionId: 'spoof',
+        displayName: 'Hijacked',
+        userId: otherMe.body.id,
+      });
       expect(reply.error.code).toBe('VALIDATION_FAILED');
       const unchanged = await arena.http().get('/me').set('Authorization', `Bearer ${other}`).expect(200);
       expect(unchanged.body.displayName).toBe('Someone Else');
@@ -159,7 +211,9 @@ describe('bad input gets a coded error, never a crash', () => {
     it('survives garbage: many malformed packets in a row leave the server healthy', async () => {
       const socket = await arena.socket(token);
       const replies = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => askRaw(socket, i % 2 ? 'profile:rename' : `junk:${i}`, i % 3 ? { deep: { deeper: [i] } } : 'x')),
+        Array.from({ length: 50 }, (_, i) =>
+          askRaw(socket, i % 2 ? 'profile:rename' : `junk:${i}`, i % 3 ? { deep: { deeper: [i] } } : 'x'),
+        ),
       );
       expect(replies.every((reply) => reply.ok === false)).toBe(true);
       // Still serving: the same socket's next valid event works, and the database behind it is up. (The

@@ -17,7 +17,11 @@ type NestCallback = (data: unknown, ack: (reply: unknown) => void) => unknown;
 class RecordingAdapter extends ArenaIoAdapter {
   readonly sockets = new Map<string, { socket: ServerSocket; nest: Map<string, NestCallback> }>();
 
-  override bindMessageHandlers(socket: ServerSocket, handlers: MessageMappingProperties[], transform: (data: unknown) => Observable<unknown>): void {
+  override bindMessageHandlers(
+    socket: ServerSocket,
+    handlers: MessageMappingProperties[],
+    transform: (data: unknown) => Observable<unknown>,
+  ): void {
     // Called once per gateway for each socket.
     const held = this.sockets.get(socket.id) ?? { socket, nest: new Map<string, NestCallback>() };
     for (const { message, callback } of handlers) held.nest.set(message as string, callback as NestCallback);
@@ -40,7 +44,9 @@ describe('the socket fast path against Nest own pipeline', () => {
     // Nest's socket pipeline ignores global filters (its ExceptionFiltersContext has no global ones) and
     // emits 'exception'; Arena's contract is AllExceptionsFilter's coded ack, so Nest's errors go through it.
     const filter = new AllExceptionsFilter();
-    jest.spyOn(WsExceptionsHandler.prototype, 'handle').mockImplementation((exception, host) => filter.catch(exception, host));
+    jest
+      .spyOn(WsExceptionsHandler.prototype, 'handle')
+      .mockImplementation((exception, host) => filter.catch(exception, host));
     arena = await createTestApp(UNTHROTTLED, undefined, (app: INestApplication, config: AppConfig) => {
       adapter = new RecordingAdapter(app, config);
       app.useWebSocketAdapter(adapter);
@@ -103,11 +109,16 @@ describe('the socket fast path against Nest own pipeline', () => {
     const differences: string[] = [];
     for (const [event, data] of SAMPLES) {
       const [fast, nest] = [await viaFastPath(event, data), await viaNest(event, data)];
-      if (JSON.stringify(fast) !== JSON.stringify(nest)) differences.push(`${event} ${JSON.stringify(data)}: fast path ${JSON.stringify(fast)}, Nest ${JSON.stringify(nest)}`);
+      if (JSON.stringify(fast) !== JSON.stringify(nest))
+        differences.push(
+          `${event} ${JSON.stringify(data)}: fast path ${JSON.stringify(fast)}, Nest ${JSON.stringify(nest)}`,
+        );
     }
     expect(differences).toEqual([]);
     // The sample covers both outcomes, so agreement is not two empty answers.
-    const outcomes = await Promise.all(SAMPLES.map(([event, data]) => viaFastPath(event, data) as Promise<{ ok: boolean }>));
+    const outcomes = await Promise.all(
+      SAMPLES.map(([event, data]) => viaFastPath(event, data) as Promise<{ ok: boolean }>),
+    );
     expect(outcomes.filter((reply) => reply.ok).length).toBeGreaterThan(4);
     expect(outcomes.filter((reply) => !reply.ok).length).toBeGreaterThan(10);
   });

@@ -11,7 +11,11 @@ describe('exactly once (Invariant 2)', () => {
     arena = await createTestApp({ ...UNTHROTTLED });
     db = new Client({ connectionString: arena.databaseUrl });
     await db.connect();
-    const registered = await arena.http().post('/auth/register').send({ username: 'owner', password: 'owner password', displayName: 'Owner' }).expect(201);
+    const registered = await arena
+      .http()
+      .post('/auth/register')
+      .send({ username: 'owner', password: 'owner password', displayName: 'Owner' })
+      .expect(201);
     owner = { token: registered.body.token, userId: registered.body.user.id };
   });
   afterAll(async () => {
@@ -19,9 +23,15 @@ describe('exactly once (Invariant 2)', () => {
     await arena.close();
   });
 
-  const agentCount = async () => Number((await db.query(`SELECT count(*) FROM users WHERE owner_id = $1`, [owner.userId])).rows[0].count);
+  const agentCount = async () =>
+    Number((await db.query(`SELECT count(*) FROM users WHERE owner_id = $1`, [owner.userId])).rows[0].count);
   const createAgent = (key: string, displayName = 'Robo') =>
-    arena.http().post('/agents').set('Authorization', `Bearer ${owner.token}`).set('Idempotency-Key', key).send({ displayName });
+    arena
+      .http()
+      .post('/agents')
+      .set('Authorization', `Bearer ${owner.token}`)
+      .set('Idempotency-Key', key)
+      .send({ displayName });
 
   it('100 concurrent identical requests with one key: one effect, 100 identical answers', async () => {
     const before = await agentCount();
@@ -51,9 +61,19 @@ describe('exactly once (Invariant 2)', () => {
   });
 
   it('keys belong to their caller: another user with the same key gets its own effect', async () => {
-    const other = await arena.http().post('/auth/register').send({ username: 'other', password: 'other password', displayName: 'Other' }).expect(201);
+    const other = await arena
+      .http()
+      .post('/auth/register')
+      .send({ username: 'other', password: 'other password', displayName: 'Other' })
+      .expect(201);
     await createAgent('shared-key').expect(201);
-    const theirs = await arena.http().post('/agents').set('Authorization', `Bearer ${other.body.token}`).set('Idempotency-Key', 'shared-key').send({ displayName: 'Robo' }).expect(201);
+    const theirs = await arena
+      .http()
+      .post('/agents')
+      .set('Authorization', `Bearer ${other.body.token}`)
+      .set('Idempotency-Key', 'shared-key')
+      .send({ displayName: 'Robo' })
+      .expect(201);
     expect(theirs.headers['idempotent-replayed']).toBeUndefined();
     expect(theirs.body.agent.ownerId).toBe(other.body.user.id);
   });
@@ -85,7 +105,9 @@ describe('exactly once (Invariant 2)', () => {
     await db.query(`UPDATE idempotency_keys SET expires_at = now() - interval '1 second' WHERE key = 'old-key'`);
     const removed = await arena.app.get(IdempotencyService).removeExpired();
     expect(removed).toBe(1);
-    const keys = (await db.query(`SELECT key FROM idempotency_keys WHERE key IN ('old-key', 'live-key')`)).rows.map((r) => r.key);
+    const keys = (await db.query(`SELECT key FROM idempotency_keys WHERE key IN ('old-key', 'live-key')`)).rows.map(
+      (r) => r.key,
+    );
     expect(keys).toEqual(['live-key']);
     const before = await agentCount();
     const rerun = await createAgent('old-key', 'Old').expect(201);
@@ -95,19 +117,26 @@ describe('exactly once (Invariant 2)', () => {
 
   it('keeps entries for IDEMPOTENCY_TTL_HOURS', async () => {
     await createAgent('ttl-key', 'Ttl').expect(201);
-    const row = await db.query(`SELECT extract(epoch FROM expires_at - created_at) AS seconds FROM idempotency_keys WHERE key = 'ttl-key'`);
+    const row = await db.query(
+      `SELECT extract(epoch FROM expires_at - created_at) AS seconds FROM idempotency_keys WHERE key = 'ttl-key'`,
+    );
     expect(Math.round(Number(row.rows[0].seconds))).toBe(24 * 3600);
   });
 
   describe('socket events keyed by actionId', () => {
-    const version = async (userId: string) => Number((await db.query('SELECT version FROM users WHERE id = $1', [userId])).rows[0].version);
+    const version = async (userId: string) =>
+      Number((await db.query('SELECT version FROM users WHERE id = $1', [userId])).rows[0].version);
 
     it('20 concurrent copies of one action: one effect, 20 identical acks', async () => {
       const token = await arena.guest('Renamer');
       const me = await arena.http().get('/me').set('Authorization', `Bearer ${token}`).expect(200);
       const socket = await arena.socket(token);
       const before = await version(me.body.id);
-      const acks = await Promise.all(Array.from({ length: 20 }, () => ask(socket, 'profile:rename', { actionId: 'rename-1', displayName: 'Renamed' })));
+      const acks = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          ask(socket, 'profile:rename', { actionId: 'rename-1', displayName: 'Renamed' }),
+        ),
+      );
       expect(await version(me.body.id)).toBe(before + 1);
       expect(new Set(acks.map((a) => JSON.stringify(a)))).toEqual(new Set([JSON.stringify(acks[0])]));
       expect(acks[0]).toMatchObject({ ok: true, data: { displayName: 'Renamed' } });

@@ -36,24 +36,48 @@ describe('identity over REST', () => {
       .expect(201);
     expect(registered.body.user).toMatchObject({ kind: 'registered', username: 'grace_h' });
 
-    const login = await arena.http().post('/auth/login').send({ username: 'GRACE_h', password: 'correct horse battery' }).expect(200);
+    const login = await arena
+      .http()
+      .post('/auth/login')
+      .send({ username: 'GRACE_h', password: 'correct horse battery' })
+      .expect(200);
     expect(login.body.user.id).toBe(registered.body.user.id);
     expect(login.body.token).not.toBe(registered.body.token);
 
-    const again = await arena.http().post('/auth/register').send({ username: 'grace_h', password: 'another password', displayName: 'G' + 'x' }).expect(409);
+    const again = await arena
+      .http()
+      .post('/auth/register')
+      .send({ username: 'grace_h', password: 'another password', displayName: 'G' + 'x' })
+      .expect(409);
     expect(again.body.code).toBe('USERNAME_TAKEN');
   });
 
   it('answers a wrong password and an unknown user alike', async () => {
-    await arena.http().post('/auth/register').send({ username: 'alan', password: 'enigma machine', displayName: 'Alan' }).expect(201);
-    const wrong = await arena.http().post('/auth/login').send({ username: 'alan', password: 'wrong password' }).expect(401);
-    const unknown = await arena.http().post('/auth/login').send({ username: 'nobody', password: 'wrong password' }).expect(401);
+    await arena
+      .http()
+      .post('/auth/register')
+      .send({ username: 'alan', password: 'enigma machine', displayName: 'Alan' })
+      .expect(201);
+    const wrong = await arena
+      .http()
+      .post('/auth/login')
+      .send({ username: 'alan', password: 'wrong password' })
+      .expect(401);
+    const unknown = await arena
+      .http()
+      .post('/auth/login')
+      .send({ username: 'nobody', password: 'wrong password' })
+      .expect(401);
     expect(wrong.body).toEqual(unknown.body);
     expect(wrong.body.code).toBe('INVALID_CREDENTIALS');
   });
 
   it('stores passwords hashed with argon2 and session tokens only as hashes', async () => {
-    const signIn = await arena.http().post('/auth/register').send({ username: 'hopper', password: 'cobol forever', displayName: 'Hopper' }).expect(201);
+    const signIn = await arena
+      .http()
+      .post('/auth/register')
+      .send({ username: 'hopper', password: 'cobol forever', displayName: 'Hopper' })
+      .expect(201);
     const { Client } = await import('pg');
     const client = new Client({ connectionString: arena.databaseUrl });
     await client.connect();
@@ -77,7 +101,12 @@ describe('identity over REST', () => {
   });
 
   it('refuses missing, malformed and made-up tokens with UNAUTHENTICATED', async () => {
-    for (const header of [undefined, 'Bearer', 'Basic abc', 'Bearer st_not-a-real-token-but-long-enough-to-look-like-one']) {
+    for (const header of [
+      undefined,
+      'Bearer',
+      'Basic abc',
+      'Bearer st_not-a-real-token-but-long-enough-to-look-like-one',
+    ]) {
       const call = arena.http().get('/me');
       const response = await (header ? call.set('Authorization', header) : call).expect(401);
       expect(response.body.code).toBe('UNAUTHENTICATED');
@@ -85,9 +114,18 @@ describe('identity over REST', () => {
   });
 
   it('lets a registered user create an agent whose key signs it in as a player it owns', async () => {
-    const owner = await arena.http().post('/auth/register').send({ username: 'owner1', password: 'owner password', displayName: 'Owner' }).expect(201);
+    const owner = await arena
+      .http()
+      .post('/auth/register')
+      .send({ username: 'owner1', password: 'owner password', displayName: 'Owner' })
+      .expect(201);
     const auth = `Bearer ${owner.body.token}`;
-    const created = await arena.http().post('/agents').set('Authorization', auth).send({ displayName: 'Robo' }).expect(201);
+    const created = await arena
+      .http()
+      .post('/agents')
+      .set('Authorization', auth)
+      .send({ displayName: 'Robo' })
+      .expect(201);
     expect(created.body.agentKey).toMatch(/^ak_/);
     expect(created.body.agent).toMatchObject({ kind: 'agent', ownerId: owner.body.user.id, role: 'player' });
 
@@ -107,7 +145,12 @@ describe('identity over REST', () => {
 
   it('refuses agents to guests', async () => {
     const token = await arena.guest();
-    const response = await arena.http().post('/agents').set('Authorization', `Bearer ${token}`).send({ displayName: 'Robo' }).expect(403);
+    const response = await arena
+      .http()
+      .post('/agents')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ displayName: 'Robo' })
+      .expect(403);
     expect(response.body.code).toBe('FORBIDDEN');
   });
 });
@@ -116,7 +159,11 @@ describe('the first admin', () => {
   it('comes from ADMIN_USERNAME / ADMIN_PASSWORD and signs in with the admin role', async () => {
     const arena = await createTestApp({ ADMIN_USERNAME: 'root_admin', ADMIN_PASSWORD: 'a long admin password' });
     try {
-      const login = await arena.http().post('/auth/login').send({ username: 'root_admin', password: 'a long admin password' }).expect(200);
+      const login = await arena
+        .http()
+        .post('/auth/login')
+        .send({ username: 'root_admin', password: 'a long admin password' })
+        .expect(200);
       expect(login.body.user.role).toBe('admin');
     } finally {
       await arena.close();

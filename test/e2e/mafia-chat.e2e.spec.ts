@@ -2,7 +2,6 @@ import type { Socket } from 'socket.io-client';
 import { ask, createTestApp, FAST_ROOMS, type TestApp } from '../support/test-app';
 import { aid, ok, UpdateLog } from '../support/rooms';
 
-
 interface Player {
   token: string;
   socket: Socket;
@@ -47,7 +46,12 @@ describe("Mafia's chat channels follow the game", () => {
   it('at night only the mafia talk, in their own channel; the town reads neither it nor the dead channel', async () => {
     const players = [await player('Host Ann'), await player('Ben'), await player('Cat'), await player('Dan')];
     const [host] = players;
-    const room = await ok(host.socket, 'room:create', { actionId: aid(), gameId: 'mafia', seatCount: 4, options: { nightMs: 60_000 } });
+    const room = await ok(host.socket, 'room:create', {
+      actionId: aid(),
+      gameId: 'mafia',
+      seatCount: 4,
+      options: { nightMs: 60_000 },
+    });
     for (const other of players.slice(1)) await ok(other.socket, 'room:join', { actionId: aid(), roomId: room.roomId });
     await ok(host.socket, 'room:start', { actionId: aid(), roomId: room.roomId });
 
@@ -59,18 +63,33 @@ describe("Mafia's chat channels follow the game", () => {
     const mafioso = players.find((p) => roles.get(p) === 'mafia')!;
     const townsfolk = players.find((p) => roles.get(p) === 'town')!;
 
-    const mafiaChannels = await until(() => channelsOf(arena, mafioso, room.roomId), (c) => Boolean(c.mafia && c.room), 'the mafia channel');
+    const mafiaChannels = await until(
+      () => channelsOf(arena, mafioso, room.roomId),
+      (c) => Boolean(c.mafia && c.room),
+      'the mafia channel',
+    );
     const townChannels = await channelsOf(arena, townsfolk, room.roomId);
     expect(townChannels.mafia).toBeUndefined();
     expect(townChannels.dead).toBeUndefined();
 
     // Night: the room channel is read-only for everyone, the mafia channel open to the mafia.
     await until(
-      async () => (await ask(townsfolk.socket, 'chat:send', { conversationId: townChannels.room, clientMsgId: aid('m'), body: 'who is it?' })).error?.code,
+      async () =>
+        (
+          await ask(townsfolk.socket, 'chat:send', {
+            conversationId: townChannels.room,
+            clientMsgId: aid('m'),
+            body: 'who is it?',
+          })
+        ).error?.code,
       (code) => code === 'CHANNEL_CLOSED',
       'the room channel to close at night',
     );
-    const whisper = await ask(mafioso.socket, 'chat:send', { conversationId: mafiaChannels.mafia, clientMsgId: aid('m'), body: 'take Ben' });
+    const whisper = await ask(mafioso.socket, 'chat:send', {
+      conversationId: mafiaChannels.mafia,
+      clientMsgId: aid('m'),
+      body: 'take Ben',
+    });
     expect(whisper.ok).toBe(true);
     const peek = await ask(townsfolk.socket, 'chat:history', { conversationId: mafiaChannels.mafia });
     expect(peek.ok).toBe(false);

@@ -35,11 +35,21 @@ describe('room and team conversations', () => {
 
   const emit = (event: string, payload: unknown) => events.emitAsync(event, payload);
   const channelId = async (roomId: string, channel = 'room') =>
-    (await db.query('SELECT id FROM conversations WHERE room_id = $1 AND channel = $2', [roomId, channel])).rows[0]?.id as string | undefined;
+    (await db.query('SELECT id FROM conversations WHERE room_id = $1 AND channel = $2', [roomId, channel])).rows[0]
+      ?.id as string | undefined;
   const members = async (conversationId: string) =>
-    (await db.query('SELECT user_id, role FROM conversation_members WHERE conversation_id = $1 AND left_at IS NULL ORDER BY user_id', [conversationId])).rows;
+    (
+      await db.query(
+        'SELECT user_id, role FROM conversation_members WHERE conversation_id = $1 AND left_at IS NULL ORDER BY user_id',
+        [conversationId],
+      )
+    ).rows;
   const say = (who: Player, conversationId: string, body: string) =>
-    arena.http().post(`/conversations/${conversationId}/messages`).set(who.auth).send({ clientMsgId: randomUUID(), body });
+    arena
+      .http()
+      .post(`/conversations/${conversationId}/messages`)
+      .set(who.auth)
+      .send({ clientMsgId: randomUUID(), body });
   /** What the room runtime stores, with a room event, when the game's channels change. */
   const declare = async (roomId: string, channels: Declared[]) =>
     (await db.query('SELECT * FROM chat_set_room_channels($1, $2::jsonb)', [roomId, JSON.stringify(channels)])).rows;
@@ -55,7 +65,9 @@ describe('room and team conversations', () => {
   it("a game's private channel shows each member only what was said since it joined: the next game's mafia never reads the last game's", async () => {
     const roomId = randomUUID();
     const [first, second] = await players(arena, 2, 'Games');
-    const night = (mafioso: Player): Declared[] => [{ channel: 'mafia', everyone: false, spectators: 'none', members: [seat(mafioso)] }];
+    const night = (mafioso: Player): Declared[] => [
+      { channel: 'mafia', everyone: false, spectators: 'none', members: [seat(mafioso)] },
+    ];
     await declare(roomId, night(first));
     const mafia = (await channelId(roomId, 'mafia'))!;
     await say(first, mafia, 'the plan for game one').expect(201);
@@ -78,8 +90,14 @@ describe('room and team conversations', () => {
     const [host] = await players(arena, 1, 'Host');
     const open: Declared[] = [{ channel: 'room', everyone: true, spectators: 'write', members: [seat(host)] }];
     const pool = arena.app.get(DataSource);
-    await Promise.all([1, 2, 3].map(() => pool.query('SELECT * FROM chat_set_room_channels($1, $2::jsonb)', [roomId, JSON.stringify(open)])));
-    const rows = (await db.query('SELECT kind, channel, everyone, spectators FROM conversations WHERE room_id = $1', [roomId])).rows;
+    await Promise.all(
+      [1, 2, 3].map(() =>
+        pool.query('SELECT * FROM chat_set_room_channels($1, $2::jsonb)', [roomId, JSON.stringify(open)]),
+      ),
+    );
+    const rows = (
+      await db.query('SELECT kind, channel, everyone, spectators FROM conversations WHERE room_id = $1', [roomId])
+    ).rows;
     expect(rows).toEqual([{ kind: 'room', channel: 'room', everyone: true, spectators: 'write' }]);
     expect(await members((await channelId(roomId))!)).toEqual([{ user_id: host.userId, role: 'seat' }]);
   });
@@ -108,15 +126,28 @@ describe('room and team conversations', () => {
 
     await ok(fanSocket, 'room:join', { actionId: aid(), roomId });
     expect((await members(id)).find((m) => m.user_id === fan.userId)).toEqual({ user_id: fan.userId, role: 'seat' });
-    expect(Number((await db.query('SELECT count(*) FROM welcome_packages WHERE conversation_id = $1', [id])).rows[0].count)).toBe(2);
+    expect(
+      Number((await db.query('SELECT count(*) FROM welcome_packages WHERE conversation_id = $1', [id])).rows[0].count),
+    ).toBe(2);
   });
 
   it('keeps room membership in step with the room: the API cannot add or leave', async () => {
     const [host, other] = await players(arena, 2, 'Managed');
     const roomId = await makeRoom('roast', await socketOf(host));
     const id = (await channelId(roomId))!;
-    expect((await arena.http().post(`/conversations/${id}/members`).set(host.auth).send({ userIds: [other.userId] }).expect(409)).body.code).toBe('MEMBERSHIP_MANAGED');
-    expect((await arena.http().delete(`/conversations/${id}/members/me`).set(host.auth).expect(409)).body.code).toBe('MEMBERSHIP_MANAGED');
+    expect(
+      (
+        await arena
+          .http()
+          .post(`/conversations/${id}/members`)
+          .set(host.auth)
+          .send({ userIds: [other.userId] })
+          .expect(409)
+      ).body.code,
+    ).toBe('MEMBERSHIP_MANAGED');
+    expect((await arena.http().delete(`/conversations/${id}/members/me`).set(host.auth).expect(409)).body.code).toBe(
+      'MEMBERSHIP_MANAGED',
+    );
   });
 
   it('takes a player who leaves its seat out of every channel of the room, once', async () => {
@@ -166,7 +197,11 @@ describe('room and team conversations', () => {
       await declare(roomId, phase('lobby'));
       // A spectator, as room:watch makes one.
       await db.query('SELECT * FROM chat_watch_room($1, $2, true)', [roomId, fan.userId]);
-      [room, mafia, dead] = [(await channelId(roomId))!, (await channelId(roomId, 'mafia'))!, (await channelId(roomId, 'dead'))!];
+      [room, mafia, dead] = [
+        (await channelId(roomId))!,
+        (await channelId(roomId, 'mafia'))!,
+        (await channelId(roomId, 'dead'))!,
+      ];
     });
 
     it('in the lobby opens the room channel to its members and spectators and keeps the others closed', async () => {
@@ -202,14 +237,23 @@ describe('room and team conversations', () => {
     it('keeps a member who may not read in the channel, refused with its code, and its sockets out of the live messages', async () => {
       await declare(roomId, phase('discussion'));
       const socket = await chatSocket(arena, ghost.token);
-      const sync = await ask(socket, 'chat:sync', { cursors: [{ conversationId: dead, afterSeq: 0 }, { conversationId: room, afterSeq: 0 }] });
+      const sync = await ask(socket, 'chat:sync', {
+        cursors: [
+          { conversationId: dead, afterSeq: 0 },
+          { conversationId: room, afterSeq: 0 },
+        ],
+      });
       expect(sync.data.refused).toEqual([]);
-      const unreadable = phase('discussion').map((c) => (c.channel === 'dead' ? { ...c, members: [seat(ghost, false)] } : c));
+      const unreadable = phase('discussion').map((c) =>
+        c.channel === 'dead' ? { ...c, members: [seat(ghost, false)] } : c,
+      );
       const rows = await declare(roomId, unreadable);
       expect(rows).toEqual([{ conversation_id: dead, user_id: ghost.userId, change: 'access', readable: false }]);
       const closed = await ask(socket, 'chat:sync', { cursors: [{ conversationId: dead, afterSeq: 0 }] });
       expect(closed.data.refused).toEqual([{ conversationId: dead, code: 'CHANNEL_CLOSED' }]);
-      expect((await arena.http().get(`/conversations/${dead}/messages`).set(ghost.auth).expect(403)).body.code).toBe('CHANNEL_CLOSED');
+      expect((await arena.http().get(`/conversations/${dead}/messages`).set(ghost.auth).expect(403)).body.code).toBe(
+        'CHANNEL_CLOSED',
+      );
       expect(await members(dead)).toEqual([{ user_id: ghost.userId, role: 'seat' }]);
       await declare(roomId, phase('discussion'));
     });
@@ -230,10 +274,14 @@ describe('room and team conversations', () => {
     });
   });
 
-  it('makes a team conversation from the teams module\'s events and follows its members', async () => {
+  it("makes a team conversation from the teams module's events and follows its members", async () => {
     const teamId = randomUUID();
     const [alice, bob, carol] = await players(arena, 3, 'Team');
-    await Promise.all([1, 2].map(() => emit(ArenaEvents.teamCreated, { teamId, name: 'Quantum', memberIds: [alice.userId, bob.userId] })));
+    await Promise.all(
+      [1, 2].map(() =>
+        emit(ArenaEvents.teamCreated, { teamId, name: 'Quantum', memberIds: [alice.userId, bob.userId] }),
+      ),
+    );
     const id = (await db.query('SELECT id, kind, title FROM conversations WHERE team_id = $1', [teamId])).rows;
     expect(id).toEqual([{ id: expect.any(String), kind: 'team', title: 'Quantum' }]);
     await emit(ArenaEvents.teamMemberJoined, { teamId, userId: carol.userId });

@@ -21,14 +21,25 @@ describe('chat over REST and Socket.IO', () => {
   });
 
   const send = (who: Player, conversationId: string, body: string, key: string = randomUUID()) =>
-    arena.http().post(`/conversations/${conversationId}/messages`).set(who.auth).set('Idempotency-Key', key).send({ body });
-  const history = (who: Player, conversationId: string, query = '') => arena.http().get(`/conversations/${conversationId}/messages${query}`).set(who.auth);
+    arena
+      .http()
+      .post(`/conversations/${conversationId}/messages`)
+      .set(who.auth)
+      .set('Idempotency-Key', key)
+      .send({ body });
+  const history = (who: Player, conversationId: string, query = '') =>
+    arena.http().get(`/conversations/${conversationId}/messages${query}`).set(who.auth);
   const seqs = (messages: Array<{ seq: number }>) => messages.map((m) => m.seq);
 
   describe('conversations', () => {
     it('creates a group with its creator as owner and lists it for every member', async () => {
       const [ada, bob, cy] = await players(arena, 3, 'Group');
-      const created = await arena.http().post('/conversations').set(ada.auth).send({ title: 'Friday', memberIds: [bob.userId, cy.userId, bob.userId] }).expect(201);
+      const created = await arena
+        .http()
+        .post('/conversations')
+        .set(ada.auth)
+        .send({ title: 'Friday', memberIds: [bob.userId, cy.userId, bob.userId] })
+        .expect(201);
       expect(created.body).toMatchObject({ kind: 'group', title: 'Friday', lastSeq: 0, members: 3 });
 
       const detail = await arena.http().get(`/conversations/${created.body.id}`).set(bob.auth).expect(200);
@@ -47,34 +58,91 @@ describe('chat over REST and Socket.IO', () => {
 
     it('has one direct conversation per pair, whoever opens it and however often', async () => {
       const [ada, bob] = await players(arena, 2, 'Direct');
-      const first = await arena.http().post('/conversations/direct').set(ada.auth).send({ userId: bob.userId }).expect(201);
-      const again = await arena.http().post('/conversations/direct').set(ada.auth).send({ userId: bob.userId }).expect(201);
-      const reverse = await arena.http().post('/conversations/direct').set(bob.auth).send({ userId: ada.userId }).expect(201);
+      const first = await arena
+        .http()
+        .post('/conversations/direct')
+        .set(ada.auth)
+        .send({ userId: bob.userId })
+        .expect(201);
+      const again = await arena
+        .http()
+        .post('/conversations/direct')
+        .set(ada.auth)
+        .send({ userId: bob.userId })
+        .expect(201);
+      const reverse = await arena
+        .http()
+        .post('/conversations/direct')
+        .set(bob.auth)
+        .send({ userId: ada.userId })
+        .expect(201);
       expect(first.body).toMatchObject({ kind: 'direct', created: true });
       expect([again.body.id, reverse.body.id]).toEqual([first.body.id, first.body.id]);
       expect([again.body.created, reverse.body.created]).toEqual([false, false]);
-      const rows = await db.query(`SELECT count(*) FROM conversations WHERE kind = 'direct' AND direct_key LIKE $1`, [`%${ada.userId}%`]);
+      const rows = await db.query(`SELECT count(*) FROM conversations WHERE kind = 'direct' AND direct_key LIKE $1`, [
+        `%${ada.userId}%`,
+      ]);
       expect(Number(rows.rows[0].count)).toBe(1);
     });
 
     it('refuses a direct conversation with oneself or an unknown user, and adding members to one', async () => {
       const [ada, bob, cy] = await players(arena, 3, 'Pair');
-      expect((await arena.http().post('/conversations/direct').set(ada.auth).send({ userId: ada.userId }).expect(400)).body.code).toBe('DIRECT_WITH_SELF');
-      expect((await arena.http().post('/conversations/direct').set(ada.auth).send({ userId: randomUUID() }).expect(404)).body.code).toBe('USER_NOT_FOUND');
-      const direct = await arena.http().post('/conversations/direct').set(ada.auth).send({ userId: bob.userId }).expect(201);
-      const add = await arena.http().post(`/conversations/${direct.body.id}/members`).set(ada.auth).send({ userIds: [cy.userId] }).expect(409);
+      expect(
+        (await arena.http().post('/conversations/direct').set(ada.auth).send({ userId: ada.userId }).expect(400)).body
+          .code,
+      ).toBe('DIRECT_WITH_SELF');
+      expect(
+        (await arena.http().post('/conversations/direct').set(ada.auth).send({ userId: randomUUID() }).expect(404)).body
+          .code,
+      ).toBe('USER_NOT_FOUND');
+      const direct = await arena
+        .http()
+        .post('/conversations/direct')
+        .set(ada.auth)
+        .send({ userId: bob.userId })
+        .expect(201);
+      const add = await arena
+        .http()
+        .post(`/conversations/${direct.body.id}/members`)
+        .set(ada.auth)
+        .send({ userIds: [cy.userId] })
+        .expect(409);
       expect(add.body.code).toBe('MEMBERSHIP_MANAGED');
     });
 
     it('adds members to a group only for its members, and only users that exist', async () => {
       const [ada, bob, eve] = await players(arena, 3, 'Adder');
       const id = await group(arena, ada, []);
-      expect((await arena.http().post(`/conversations/${id}/members`).set(eve.auth).send({ userIds: [eve.userId] }).expect(403)).body.code).toBe('NOT_A_MEMBER');
-      const unknown = await arena.http().post(`/conversations/${id}/members`).set(ada.auth).send({ userIds: [bob.userId, randomUUID()] }).expect(404);
+      expect(
+        (
+          await arena
+            .http()
+            .post(`/conversations/${id}/members`)
+            .set(eve.auth)
+            .send({ userIds: [eve.userId] })
+            .expect(403)
+        ).body.code,
+      ).toBe('NOT_A_MEMBER');
+      const unknown = await arena
+        .http()
+        .post(`/conversations/${id}/members`)
+        .set(ada.auth)
+        .send({ userIds: [bob.userId, randomUUID()] })
+        .expect(404);
       expect(unknown.body.code).toBe('USER_NOT_FOUND');
-      const added = await arena.http().post(`/conversations/${id}/members`).set(ada.auth).send({ userIds: [bob.userId] }).expect(200);
+      const added = await arena
+        .http()
+        .post(`/conversations/${id}/members`)
+        .set(ada.auth)
+        .send({ userIds: [bob.userId] })
+        .expect(200);
       expect(added.body).toEqual({ conversationId: id, added: [bob.userId], members: 2 });
-      const repeat = await arena.http().post(`/conversations/${id}/members`).set(ada.auth).send({ userIds: [bob.userId] }).expect(200);
+      const repeat = await arena
+        .http()
+        .post(`/conversations/${id}/members`)
+        .set(ada.auth)
+        .send({ userIds: [bob.userId] })
+        .expect(200);
       expect(repeat.body).toEqual({ conversationId: id, added: [], members: 2 });
     });
 
@@ -84,7 +152,12 @@ describe('chat over REST and Socket.IO', () => {
       const left = await arena.http().delete(`/conversations/${id}/members/me`).set(bob.auth).expect(200);
       expect(left.body).toMatchObject({ conversationId: id, userId: bob.userId, changed: true });
       expect((await history(bob, id).expect(403)).body.code).toBe('NOT_A_MEMBER');
-      await arena.http().post(`/conversations/${id}/members`).set(ada.auth).send({ userIds: [bob.userId] }).expect(200);
+      await arena
+        .http()
+        .post(`/conversations/${id}/members`)
+        .set(ada.auth)
+        .send({ userIds: [bob.userId] })
+        .expect(200);
       await history(bob, id).expect(200);
       const welcome = await arena.http().get(`/conversations/${id}/welcome`).set(bob.auth).expect(200);
       expect(welcome.body.state).toBe('fetched');
@@ -96,7 +169,13 @@ describe('chat over REST and Socket.IO', () => {
       const [ada, bob] = await players(arena, 2, 'Sender');
       const id = await group(arena, ada, [bob]);
       const first = await send(ada, id, 'hello', 'rest-key-1').expect(201);
-      expect(first.body).toMatchObject({ conversationId: id, seq: 1, senderId: ada.userId, clientMsgId: 'rest-key-1', body: 'hello' });
+      expect(first.body).toMatchObject({
+        conversationId: id,
+        seq: 1,
+        senderId: ada.userId,
+        clientMsgId: 'rest-key-1',
+        body: 'hello',
+      });
       const second = await send(bob, id, 'hi ada').expect(201);
       expect(second.body.seq).toBe(2);
       const retry = await send(ada, id, 'hello', 'rest-key-1').expect(201);
@@ -111,7 +190,12 @@ describe('chat over REST and Socket.IO', () => {
       const id = await group(arena, ada, []);
       const other = await group(arena, ada, []);
       const post = (conversationId: string, body: string, key: string) =>
-        arena.http().post(`/conversations/${conversationId}/messages`).set(ada.auth).set('Idempotency-Key', key).send({ clientMsgId: 'same-msg', body });
+        arena
+          .http()
+          .post(`/conversations/${conversationId}/messages`)
+          .set(ada.auth)
+          .set('Idempotency-Key', key)
+          .send({ clientMsgId: 'same-msg', body });
       const first = await post(id, 'once', 'k1').expect(201);
       const again = await post(id, 'once', 'k2').expect(201);
       expect(again.body).toEqual(first.body);
@@ -145,11 +229,22 @@ describe('chat over REST and Socket.IO', () => {
       for (let i = 1; i <= 3; i++) await send(ada, id, `news ${i}`).expect(201);
       await send(bob, id, 'mine').expect(201);
       const unread = await arena.http().get('/conversations/unread').set(bob.auth).expect(200);
-      expect(unread.body.conversations.find((c: { id: string }) => c.id === id)).toEqual({ id, lastSeq: 4, readSeq: 0, unread: 3 });
+      expect(unread.body.conversations.find((c: { id: string }) => c.id === id)).toEqual({
+        id,
+        lastSeq: 4,
+        readSeq: 0,
+        unread: 3,
+      });
 
-      expect((await arena.http().put(`/conversations/${id}/read`).set(bob.auth).send({ seq: 2 }).expect(200)).body).toEqual({ conversationId: id, readSeq: 2, unread: 1 });
-      expect((await arena.http().put(`/conversations/${id}/read`).set(bob.auth).send({ seq: 1 }).expect(200)).body.readSeq).toBe(2);
-      expect((await arena.http().put(`/conversations/${id}/read`).set(bob.auth).send({ seq: 99 }).expect(200)).body).toEqual({ conversationId: id, readSeq: 4, unread: 0 });
+      expect(
+        (await arena.http().put(`/conversations/${id}/read`).set(bob.auth).send({ seq: 2 }).expect(200)).body,
+      ).toEqual({ conversationId: id, readSeq: 2, unread: 1 });
+      expect(
+        (await arena.http().put(`/conversations/${id}/read`).set(bob.auth).send({ seq: 1 }).expect(200)).body.readSeq,
+      ).toBe(2);
+      expect(
+        (await arena.http().put(`/conversations/${id}/read`).set(bob.auth).send({ seq: 99 }).expect(200)).body,
+      ).toEqual({ conversationId: id, readSeq: 4, unread: 0 });
       const after = await arena.http().get('/conversations/unread').set(bob.auth).expect(200);
       expect(after.body.conversations.find((c: { id: string }) => c.id === id).unread).toBe(0);
     });
@@ -190,29 +285,67 @@ describe('chat over REST and Socket.IO', () => {
       expect((await history(ada, unknown).expect(404)).body.code).toBe('CONVERSATION_NOT_FOUND');
       expect((await send(eve, id, 'let me in').expect(403)).body.code).toBe('NOT_A_MEMBER');
       expect((await history(eve, id).expect(403)).body.code).toBe('NOT_A_MEMBER');
-      expect((await arena.http().put(`/conversations/${id}/read`).set(eve.auth).send({ seq: 1 }).expect(403)).body.code).toBe('NOT_A_MEMBER');
+      expect(
+        (await arena.http().put(`/conversations/${id}/read`).set(eve.auth).send({ seq: 1 }).expect(403)).body.code,
+      ).toBe('NOT_A_MEMBER');
       expect((await arena.http().get(`/conversations/${id}`).set(eve.auth).expect(403)).body.code).toBe('NOT_A_MEMBER');
-      expect((await arena.http().delete(`/conversations/${id}/members/me`).set(eve.auth).expect(403)).body.code).toBe('NOT_A_MEMBER');
+      expect((await arena.http().delete(`/conversations/${id}/members/me`).set(eve.auth).expect(403)).body.code).toBe(
+        'NOT_A_MEMBER',
+      );
     });
 
     it.each([
-      ['a malformed conversation id', (p: Player) => arena.http().get('/conversations/not-a-uuid/messages').set(p.auth)],
-      ['a malformed member id', (p: Player) => arena.http().post(`/conversations/${id}/members`).set(p.auth).send({ userIds: ['12'] })],
-      ['a body that is not text', (p: Player) => arena.http().post(`/conversations/${id}/messages`).set(p.auth).send({ clientMsgId: 'n', body: 42 })],
-      ['an unknown field', (p: Player) => arena.http().post(`/conversations/${id}/messages`).set(p.auth).send({ clientMsgId: 'u', body: 'x', seq: 9 })],
-      ['a clientMsgId with spaces', (p: Player) => arena.http().post(`/conversations/${id}/messages`).set(p.auth).send({ clientMsgId: 'a b', body: 'x' })],
+      [
+        'a malformed conversation id',
+        (p: Player) => arena.http().get('/conversations/not-a-uuid/messages').set(p.auth),
+      ],
+      [
+        'a malformed member id',
+        (p: Player) =>
+          arena
+            .http()
+            .post(`/conversations/${id}/members`)
+            .set(p.auth)
+            .send({ userIds: ['12'] }),
+      ],
+      [
+        'a body that is not text',
+        (p: Player) =>
+          arena.http().post(`/conversations/${id}/messages`).set(p.auth).send({ clientMsgId: 'n', body: 42 }),
+      ],
+      [
+        'an unknown field',
+        (p: Player) =>
+          arena.http().post(`/conversations/${id}/messages`).set(p.auth).send({ clientMsgId: 'u', body: 'x', seq: 9 }),
+      ],
+      [
+        'a clientMsgId with spaces',
+        (p: Player) =>
+          arena.http().post(`/conversations/${id}/messages`).set(p.auth).send({ clientMsgId: 'a b', body: 'x' }),
+      ],
       ['a limit of 0', (p: Player) => history(p, id, '?limit=0')],
       ['a limit over 200', (p: Player) => history(p, id, '?limit=201')],
       ['an after that is not a number', (p: Player) => history(p, id, '?after=abc')],
-      ['a negative read marker', (p: Player) => arena.http().put(`/conversations/${id}/read`).set(p.auth).send({ seq: -1 })],
-      ['a group without a title', (p: Player) => arena.http().post('/conversations').set(p.auth).send({ memberIds: [] })],
+      [
+        'a negative read marker',
+        (p: Player) => arena.http().put(`/conversations/${id}/read`).set(p.auth).send({ seq: -1 }),
+      ],
+      [
+        'a group without a title',
+        (p: Player) => arena.http().post('/conversations').set(p.auth).send({ memberIds: [] }),
+      ],
     ])('refuses %s with 400 VALIDATION_FAILED', async (_label, request) => {
       const response = await request(ada).expect(400);
       expect(response.body.code).toBe('VALIDATION_FAILED');
     });
 
     it('needs a clientMsgId or an Idempotency-Key to send over REST', async () => {
-      const response = await arena.http().post(`/conversations/${id}/messages`).set(ada.auth).send({ body: 'no key' }).expect(400);
+      const response = await arena
+        .http()
+        .post(`/conversations/${id}/messages`)
+        .set(ada.auth)
+        .send({ body: 'no key' })
+        .expect(400);
       expect(response.body.code).toBe('CLIENT_MSG_ID_REQUIRED');
     });
 
@@ -231,16 +364,30 @@ describe('chat over REST and Socket.IO', () => {
         expect(await ask(socket, 'chat:send', payload)).toMatchObject({ ok: false, error: { code } });
       }
       const outsider = await chatSocket(arena, eve.token);
-      expect(await ask(outsider, 'chat:send', { conversationId: id, clientMsgId: 'f', body: 'x' })).toMatchObject({ ok: false, error: { code: 'NOT_A_MEMBER' } });
-      expect(await ask(outsider, 'chat:history', { conversationId: id })).toMatchObject({ ok: false, error: { code: 'NOT_A_MEMBER' } });
-      expect(await ask(socket, 'chat:history', { conversationId: id, limit: 'many' })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
-      expect(await ask(socket, 'chat:sync', { cursors: [{ conversationId: id, afterSeq: -4 }] })).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+      expect(await ask(outsider, 'chat:send', { conversationId: id, clientMsgId: 'f', body: 'x' })).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_A_MEMBER' },
+      });
+      expect(await ask(outsider, 'chat:history', { conversationId: id })).toMatchObject({
+        ok: false,
+        error: { code: 'NOT_A_MEMBER' },
+      });
+      expect(await ask(socket, 'chat:history', { conversationId: id, limit: 'many' })).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION_FAILED' },
+      });
+      expect(await ask(socket, 'chat:sync', { cursors: [{ conversationId: id, afterSeq: -4 }] })).toMatchObject({
+        ok: false,
+        error: { code: 'VALIDATION_FAILED' },
+      });
     });
   });
 
   describe('moderation seams', () => {
     afterEach(() => {
-      arena.app.get(SanctionsPort).use({ activeBan: async () => null, activeMute: async () => null, activeKick: async () => null });
+      arena.app
+        .get(SanctionsPort)
+        .use({ activeBan: async () => null, activeMute: async () => null, activeKick: async () => null });
       arena.app.get(ContentPolicyPort).use(() => ({ allowed: true, code: null, category: null }));
     });
 
@@ -254,9 +401,19 @@ describe('chat over REST and Socket.IO', () => {
         activeKick: async () => null,
         activeMute: async (userId) => (userId === ada.userId ? { kind: 'mute', expiresAt } : null),
       });
-      const muted = await arena.http().post(`/conversations/${id}/messages`).set(ada.auth).send({ clientMsgId: 'during', body: 'let me talk' }).expect(403);
+      const muted = await arena
+        .http()
+        .post(`/conversations/${id}/messages`)
+        .set(ada.auth)
+        .send({ clientMsgId: 'during', body: 'let me talk' })
+        .expect(403);
       expect(muted.body).toMatchObject({ code: 'MUTED', details: { expiresAt } });
-      const retry = await arena.http().post(`/conversations/${id}/messages`).set(ada.auth).send({ clientMsgId: 'pre-mute', body: 'before the mute' }).expect(201);
+      const retry = await arena
+        .http()
+        .post(`/conversations/${id}/messages`)
+        .set(ada.auth)
+        .send({ clientMsgId: 'pre-mute', body: 'before the mute' })
+        .expect(201);
       expect(retry.body).toEqual(before.body);
     });
 
@@ -266,7 +423,9 @@ describe('chat over REST and Socket.IO', () => {
       const seen: unknown[] = [];
       arena.app.get(ContentPolicyPort).use((text, check) => {
         seen.push(check);
-        return text.includes('forbidden') ? { allowed: false, code: 'CONTENT_BLOCKED', category: 'test' } : { allowed: true, code: null, category: null };
+        return text.includes('forbidden')
+          ? { allowed: false, code: 'CONTENT_BLOCKED', category: 'test' }
+          : { allowed: true, code: null, category: null };
       });
       const refused = await send(ada, id, 'a forbidden word').expect(422);
       expect(refused.body).toMatchObject({ code: 'CONTENT_BLOCKED', details: { field: 'body', category: 'test' } });
@@ -295,7 +454,7 @@ describe('chat over REST and Socket.IO', () => {
       expect(atCy).toEqual(acks);
     });
 
-    it('packs a conversation\'s messages of one commit into one chat:messages per socket that reads it, in order, without the socket\'s own', async () => {
+    it("packs a conversation's messages of one commit into one chat:messages per socket that reads it, in order, without the socket's own", async () => {
       const [ada, bob, cy, dan] = await players(arena, 4, 'Packed');
       const id = await group(arena, ada, [bob, cy]);
       const packed = ['chat:messages'];
@@ -316,8 +475,23 @@ describe('chat over REST and Socket.IO', () => {
         });
         return seen;
       };
-      const [atAda, atAdaOther, atBob, atCy, atOutsider, atCyOlder] = [sa, adaOther, sb, sc, outsider, cyOlderClient].map(packets);
-      const message = (seq: number, sender: Player) => ({ id: randomUUID(), conversationId: id, seq, senderId: sender.userId, clientMsgId: `p-${seq}`, body: `packed ${seq}`, sentAt: new Date().toISOString() });
+      const [atAda, atAdaOther, atBob, atCy, atOutsider, atCyOlder] = [
+        sa,
+        adaOther,
+        sb,
+        sc,
+        outsider,
+        cyOlderClient,
+      ].map(packets);
+      const message = (seq: number, sender: Player) => ({
+        id: randomUUID(),
+        conversationId: id,
+        seq,
+        senderId: sender.userId,
+        clientMsgId: `p-${seq}`,
+        body: `packed ${seq}`,
+        sentAt: new Date().toISOString(),
+      });
 
       // Four messages released in one turn of the event loop, as one group commit releases them.
       const publisher = arena.app.get(ChatPublisher);
@@ -325,7 +499,12 @@ describe('chat over REST and Socket.IO', () => {
       publisher.message(message(2, bob), sb.id);
       publisher.message(message(3, ada), sa.id);
       publisher.message(message(4, dan), outsider.id); // a socket outside the conversation, named as a sender
-      await until(() => atCy.length > 0 && atAdaOther.length > 0 && atAda.length > 0 && atBob.length > 0 && atCyOlder.length === 4, 5000, 'the packets');
+      await until(
+        () =>
+          atCy.length > 0 && atAdaOther.length > 0 && atAda.length > 0 && atBob.length > 0 && atCyOlder.length === 4,
+        5000,
+        'the packets',
+      );
       await ask(outsider, 'chat:conversations'); // anything sent to it would have arrived before this ack
 
       expect(atCy).toEqual([['chat:messages', [1, 2, 3, 4]]]);
@@ -342,18 +521,31 @@ describe('chat over REST and Socket.IO', () => {
       expect(atBob[1]).toEqual(['chat:message', [5]]);
     });
 
-    it('puts an added member\'s sockets where each reads: one chat:messages on a socket that declared it, chat:message on one that did not', async () => {
+    it("puts an added member's sockets where each reads: one chat:messages on a socket that declared it, chat:message on one that did not", async () => {
       const [ada, bob] = await players(arena, 2, 'Added');
       const id = await group(arena, ada, []);
-      const [packedSocket, singleSocket] = await Promise.all([chatSocket(arena, bob.token, ['chat:messages']), chatSocket(arena, bob.token)]);
+      const [packedSocket, singleSocket] = await Promise.all([
+        chatSocket(arena, bob.token, ['chat:messages']),
+        chatSocket(arena, bob.token),
+      ]);
       await addMember(arena, ada, id, bob, [packedSocket, singleSocket]);
       const [atPacked, atSingle] = [packedSocket, singleSocket].map((socket) => {
         const seen: string[] = [];
-        socket.on('chat:messages', (b: { messages: Array<{ seq: number }> }) => seen.push(`chat:messages ${seqs(b.messages)}`));
+        socket.on('chat:messages', (b: { messages: Array<{ seq: number }> }) =>
+          seen.push(`chat:messages ${seqs(b.messages)}`),
+        );
         socket.on('chat:message', (m: { seq: number }) => seen.push(`chat:message ${m.seq}`));
         return seen;
       });
-      const message = (seq: number) => ({ id: randomUUID(), conversationId: id, seq, senderId: ada.userId, clientMsgId: `add-${seq}`, body: `added ${seq}`, sentAt: new Date().toISOString() });
+      const message = (seq: number) => ({
+        id: randomUUID(),
+        conversationId: id,
+        seq,
+        senderId: ada.userId,
+        clientMsgId: `add-${seq}`,
+        body: `added ${seq}`,
+        sentAt: new Date().toISOString(),
+      });
 
       const publisher = arena.app.get(ChatPublisher);
       publisher.message(message(1));
@@ -369,9 +561,20 @@ describe('chat over REST and Socket.IO', () => {
       const [ada, bob, cy] = await players(arena, 3, 'Fence');
       const id = await group(arena, ada, [bob]);
       // One socket of each kind: reading packed deliveries, and not.
-      const [sb, sc] = await Promise.all([chatSocket(arena, bob.token), chatSocket(arena, cy.token, ['chat:messages'])]);
+      const [sb, sc] = await Promise.all([
+        chatSocket(arena, bob.token),
+        chatSocket(arena, cy.token, ['chat:messages']),
+      ]);
       const [atBob, atCy] = [collectMessages(sb), collectMessages(sc)];
-      const message = (seq: number) => ({ id: randomUUID(), conversationId: id, seq, senderId: ada.userId, clientMsgId: `f-${seq}`, body: `fenced ${seq}`, sentAt: new Date().toISOString() });
+      const message = (seq: number) => ({
+        id: randomUUID(),
+        conversationId: id,
+        seq,
+        senderId: ada.userId,
+        clientMsgId: `f-${seq}`,
+        body: `fenced ${seq}`,
+        sentAt: new Date().toISOString(),
+      });
 
       // All in one turn of the event loop, as a commit and membership changes can land together.
       const publisher = arena.app.get(ChatPublisher);
@@ -386,10 +589,14 @@ describe('chat over REST and Socket.IO', () => {
       expect(atCy.map((m) => m.seq)).toEqual([2]);
     });
 
-    it('gives the sending socket its message in the ack only; the sender\'s other sockets get it live', async () => {
+    it("gives the sending socket its message in the ack only; the sender's other sockets get it live", async () => {
       const [ada, bob] = await players(arena, 2, 'Echo');
       const id = await group(arena, ada, [bob]);
-      const [sending, otherDevice, sb] = await Promise.all([chatSocket(arena, ada.token), chatSocket(arena, ada.token), chatSocket(arena, bob.token)]);
+      const [sending, otherDevice, sb] = await Promise.all([
+        chatSocket(arena, ada.token),
+        chatSocket(arena, ada.token),
+        chatSocket(arena, bob.token),
+      ]);
       const atSending = collectMessages(sending);
       const atOtherDevice = collectMessages(otherDevice);
       const atBob = collectMessages(sb);
@@ -417,18 +624,20 @@ describe('chat over REST and Socket.IO', () => {
       expect(atBob.map((m) => m.seq)).toEqual([1, 2]);
     });
 
-    it('after a reconnect, sends everything since the client\'s last seq, in order, then live again', async () => {
+    it("after a reconnect, sends everything since the client's last seq, in order, then live again", async () => {
       const [ada, bob] = await players(arena, 2, 'Reconnect');
       const id = await group(arena, ada, [bob]);
       const sa = await chatSocket(arena, ada.token);
       let sb = await chatSocket(arena, bob.token);
       const seen = collectMessages(sb);
-      for (let i = 1; i <= 3; i++) await ask(sa, 'chat:send', { conversationId: id, clientMsgId: `r-${i}`, body: `before ${i}` });
+      for (let i = 1; i <= 3; i++)
+        await ask(sa, 'chat:send', { conversationId: id, clientMsgId: `r-${i}`, body: `before ${i}` });
       await until(() => seen.length === 3, 5000, 'the first three');
       const lastSeq = seen.at(-1).seq;
       sb.disconnect();
 
-      for (let i = 4; i <= 9; i++) await ask(sa, 'chat:send', { conversationId: id, clientMsgId: `r-${i}`, body: `while away ${i}` });
+      for (let i = 4; i <= 9; i++)
+        await ask(sa, 'chat:send', { conversationId: id, clientMsgId: `r-${i}`, body: `while away ${i}` });
       sb = await chatSocket(arena, bob.token);
       const live = collectMessages(sb);
       const sync = await ask(sb, 'chat:sync', { cursors: [{ conversationId: id, afterSeq: lastSeq }] });
@@ -448,9 +657,17 @@ describe('chat over REST and Socket.IO', () => {
       const id = await group(arena, ada, []);
       const theirs = await group(arena, eve, []);
       const sa = await chatSocket(arena, ada.token);
-      for (let i = 1; i <= 5; i++) await ask(sa, 'chat:send', { conversationId: id, clientMsgId: `s-${i}`, body: `${i}` });
+      for (let i = 1; i <= 5; i++)
+        await ask(sa, 'chat:send', { conversationId: id, clientMsgId: `s-${i}`, body: `${i}` });
       const unknown = randomUUID();
-      const page = await ask(sa, 'chat:sync', { cursors: [{ conversationId: id, afterSeq: 1 }, { conversationId: theirs, afterSeq: 0 }, { conversationId: unknown, afterSeq: 0 }], limit: 3 });
+      const page = await ask(sa, 'chat:sync', {
+        cursors: [
+          { conversationId: id, afterSeq: 1 },
+          { conversationId: theirs, afterSeq: 0 },
+          { conversationId: unknown, afterSeq: 0 },
+        ],
+        limit: 3,
+      });
       expect(seqs(page.data.conversations[0].messages)).toEqual([2, 3, 4]);
       expect(page.data.conversations[0].hasMore).toBe(true);
       expect(page.data.refused).toEqual([
@@ -459,7 +676,7 @@ describe('chat over REST and Socket.IO', () => {
       ]);
     });
 
-    it('joins an added member\'s sockets at once and tells them a welcome is waiting; a leaver stops receiving', async () => {
+    it("joins an added member's sockets at once and tells them a welcome is waiting; a leaver stops receiving", async () => {
       const [ada, bob, cy] = await players(arena, 3, 'Join');
       const id = await group(arena, ada, [cy]);
       const [sa, sb, sc] = await Promise.all([ada, bob, cy].map((p) => chatSocket(arena, p.token)));
@@ -471,11 +688,14 @@ describe('chat over REST and Socket.IO', () => {
       const atBob = collectMessages(sb);
       const atCy = collectMessages(sc);
       const left = nextEvent(sa, 'chat:member-left');
-      expect(await ask(sc, 'chat:leave', { actionId: 'cy-leaves', conversationId: id })).toMatchObject({ ok: true, data: { changed: true } });
+      expect(await ask(sc, 'chat:leave', { actionId: 'cy-leaves', conversationId: id })).toMatchObject({
+        ok: true,
+        data: { changed: true },
+      });
       expect(await left).toEqual({ conversationId: id, userId: cy.userId });
       await ask(sa, 'chat:send', { conversationId: id, clientMsgId: 'after-join', body: 'welcome bob' });
       await ask(sa, 'chat:send', { conversationId: id, clientMsgId: 'fence', body: 'fence' });
-      await until(() => atBob.length === 2, 5000, 'bob\'s messages');
+      await until(() => atBob.length === 2, 5000, "bob's messages");
       // Cy's socket is connected and would have received both by now, like bob's: it gets none.
       expect(atCy).toEqual([]);
     });
@@ -484,12 +704,16 @@ describe('chat over REST and Socket.IO', () => {
       const [ada, bob] = await players(arena, 2, 'Unread');
       const id = await group(arena, ada, [bob]);
       const [sa, sb] = await Promise.all([chatSocket(arena, ada.token), chatSocket(arena, bob.token)]);
-      for (let i = 1; i <= 4; i++) await ask(sa, 'chat:send', { conversationId: id, clientMsgId: `u-${i}`, body: `${i}` });
+      for (let i = 1; i <= 4; i++)
+        await ask(sa, 'chat:send', { conversationId: id, clientMsgId: `u-${i}`, body: `${i}` });
       const list = await ask(sb, 'chat:conversations');
       expect(list.data.find((c: { id: string }) => c.id === id)).toMatchObject({ lastSeq: 4, readSeq: 0, unread: 4 });
       const otherDevice = await chatSocket(arena, bob.token);
       const synced = nextEvent(otherDevice, 'chat:read-marker');
-      expect(await ask(sb, 'chat:read', { conversationId: id, seq: 3 })).toEqual({ ok: true, data: { conversationId: id, readSeq: 3, unread: 1 } });
+      expect(await ask(sb, 'chat:read', { conversationId: id, seq: 3 })).toEqual({
+        ok: true,
+        data: { conversationId: id, readSeq: 3, unread: 1 },
+      });
       expect(await synced).toEqual({ conversationId: id, readSeq: 3, unread: 1 });
     });
   });
@@ -499,19 +723,36 @@ describe('chat over REST and Socket.IO', () => {
       const [ada, bob] = await players(arena, 2, 'Welcome');
       const id = await group(arena, ada, []);
       for (let i = 1; i <= 3; i++) await send(ada, id, `history ${i}`).expect(201);
-      await arena.http().post(`/conversations/${id}/members`).set(ada.auth).send({ userIds: [bob.userId] }).expect(200);
+      await arena
+        .http()
+        .post(`/conversations/${id}/members`)
+        .set(ada.auth)
+        .send({ userIds: [bob.userId] })
+        .expect(200);
 
       const early = await arena.http().post(`/conversations/${id}/welcome/confirm`).set(bob.auth).expect(409);
       expect(early.body.code).toBe('WELCOME_NOT_FETCHED');
       const welcome = await arena.http().get(`/conversations/${id}/welcome`).set(bob.auth).expect(200);
-      expect(welcome.body).toMatchObject({ conversation: { id, kind: 'group', lastSeq: 3 }, readSeq: 0, state: 'fetched' });
-      expect(welcome.body.members.map((m: { userId: string }) => m.userId).sort()).toEqual([ada.userId, bob.userId].sort());
-      expect(welcome.body.messages.map((m: { body: string }) => m.body)).toEqual(['history 1', 'history 2', 'history 3']);
+      expect(welcome.body).toMatchObject({
+        conversation: { id, kind: 'group', lastSeq: 3 },
+        readSeq: 0,
+        state: 'fetched',
+      });
+      expect(welcome.body.members.map((m: { userId: string }) => m.userId).sort()).toEqual(
+        [ada.userId, bob.userId].sort(),
+      );
+      expect(welcome.body.messages.map((m: { body: string }) => m.body)).toEqual([
+        'history 1',
+        'history 2',
+        'history 3',
+      ]);
       expect(Date.parse(welcome.body.graceEndsAt) - Date.parse(welcome.body.fetchedAt)).toBe(300_000);
 
       const confirmed = await arena.http().post(`/conversations/${id}/welcome/confirm`).set(bob.auth).expect(200);
       expect(confirmed.body).toMatchObject({ conversationId: id, state: 'confirmed' });
-      expect((await arena.http().post(`/conversations/${id}/welcome/confirm`).set(bob.auth).expect(200)).body).toEqual(confirmed.body);
+      expect((await arena.http().post(`/conversations/${id}/welcome/confirm`).set(bob.auth).expect(200)).body).toEqual(
+        confirmed.body,
+      );
       const gone = await arena.http().get(`/conversations/${id}/welcome`).set(bob.auth).expect(410);
       expect(gone.body).toMatchObject({ code: 'WELCOME_EXPIRED', details: { reason: 'confirmed' } });
     });
@@ -519,10 +760,18 @@ describe('chat over REST and Socket.IO', () => {
     it('answers 404 without a welcome, 403 to a non-member, 404 for an unknown conversation', async () => {
       const [ada, eve] = await players(arena, 2, 'NoWelcome');
       const id = await group(arena, ada, []);
-      expect((await arena.http().get(`/conversations/${id}/welcome`).set(ada.auth).expect(404)).body.code).toBe('WELCOME_NOT_FOUND');
-      expect((await arena.http().get(`/conversations/${id}/welcome`).set(eve.auth).expect(403)).body.code).toBe('NOT_A_MEMBER');
-      expect((await arena.http().get(`/conversations/${randomUUID()}/welcome`).set(eve.auth).expect(404)).body.code).toBe('CONVERSATION_NOT_FOUND');
-      expect((await arena.http().get('/conversations/zzz/welcome').set(eve.auth).expect(400)).body.code).toBe('VALIDATION_FAILED');
+      expect((await arena.http().get(`/conversations/${id}/welcome`).set(ada.auth).expect(404)).body.code).toBe(
+        'WELCOME_NOT_FOUND',
+      );
+      expect((await arena.http().get(`/conversations/${id}/welcome`).set(eve.auth).expect(403)).body.code).toBe(
+        'NOT_A_MEMBER',
+      );
+      expect(
+        (await arena.http().get(`/conversations/${randomUUID()}/welcome`).set(eve.auth).expect(404)).body.code,
+      ).toBe('CONVERSATION_NOT_FOUND');
+      expect((await arena.http().get('/conversations/zzz/welcome').set(eve.auth).expect(400)).body.code).toBe(
+        'VALIDATION_FAILED',
+      );
     });
 
     it('works over the socket too', async () => {
@@ -532,15 +781,27 @@ describe('chat over REST and Socket.IO', () => {
       const fetched = await ask(sb, 'chat:welcome', { conversationId: id });
       expect(fetched).toMatchObject({ ok: true, data: { conversation: { id }, state: 'fetched' } });
       expect(await ask(sb, 'chat:welcome', { conversationId: id })).toEqual(fetched);
-      expect(await ask(sb, 'chat:welcome-confirm', { conversationId: id })).toMatchObject({ ok: true, data: { state: 'confirmed' } });
-      expect(await ask(sb, 'chat:welcome', { conversationId: id })).toMatchObject({ ok: false, error: { code: 'WELCOME_EXPIRED' } });
+      expect(await ask(sb, 'chat:welcome-confirm', { conversationId: id })).toMatchObject({
+        ok: true,
+        data: { state: 'confirmed' },
+      });
+      expect(await ask(sb, 'chat:welcome', { conversationId: id })).toMatchObject({
+        ok: false,
+        error: { code: 'WELCOME_EXPIRED' },
+      });
     });
   });
 
   it('lists the chat routes in the OpenAPI reference', async () => {
     const spec = await arena.http().get('/docs-json').expect(200);
     expect(Object.keys(spec.body.paths)).toEqual(
-      expect.arrayContaining(['/conversations', '/conversations/direct', '/conversations/{id}/messages', '/conversations/{id}/welcome', '/conversations/{id}/welcome/confirm']),
+      expect.arrayContaining([
+        '/conversations',
+        '/conversations/direct',
+        '/conversations/{id}/messages',
+        '/conversations/{id}/welcome',
+        '/conversations/{id}/welcome/confirm',
+      ]),
     );
   });
 

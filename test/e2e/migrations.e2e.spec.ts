@@ -45,7 +45,10 @@ describe('migrations', () => {
     // Back, one at a time: each revert gives the schema from before that migration.
     for (let k = chain.length; k >= 1; k -= 1) {
       await dataSource.undoLastMigration({ transaction: 'each' });
-      expect({ reverted: chain[k - 1].name, schema: await schema(dataSource) }).toEqual({ reverted: chain[k - 1].name, schema: forward[k - 1] });
+      expect({ reverted: chain[k - 1].name, schema: await schema(dataSource) }).toEqual({
+        reverted: chain[k - 1].name,
+        schema: forward[k - 1],
+      });
     }
 
     expect((await dataSource.runMigrations({ transaction: 'each' })).length).toBe(chain.length);

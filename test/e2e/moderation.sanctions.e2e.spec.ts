@@ -1,6 +1,15 @@
 import { Client } from 'pg';
 import { SanctionsPort } from '../../src/common/ports/sanctions.port';
-import { account, bearer, disconnected, guestAccount, pastTime, refusedHandshake, sql, type Account } from '../support/moderation';
+import {
+  account,
+  bearer,
+  disconnected,
+  guestAccount,
+  pastTime,
+  refusedHandshake,
+  sql,
+  type Account,
+} from '../support/moderation';
 import { aid, ok } from '../support/rooms';
 import { ask, createTestApp, nextEvent, type TestApp, UNTHROTTLED } from '../support/test-app';
 
@@ -15,8 +24,16 @@ describe('moderation: sanctions act at once on live sockets, and end by themselv
   afterAll(() => arena.close());
 
   const sanction = async (body: Record<string, unknown>) =>
-    (await arena.http().post('/admin/sanctions').set(bearer(moderator.token)).send({ reason: 'test', ...body }).expect(201)).body.sanction;
-  const login = (who: Account) => arena.http().post('/auth/login').send({ username: who.username, password: 'a long enough password' });
+    (
+      await arena
+        .http()
+        .post('/admin/sanctions')
+        .set(bearer(moderator.token))
+        .send({ reason: 'test', ...body })
+        .expect(201)
+    ).body.sanction;
+  const login = (who: Account) =>
+    arena.http().post('/auth/login').send({ username: who.username, password: 'a long enough password' });
 
   it('a ban tells every socket of the user, cuts them, then refuses login, REST and the handshake with BANNED and its expiry', async () => {
     const target = await account(arena);
@@ -26,12 +43,16 @@ describe('moderation: sanctions act at once on live sockets, and end by themselv
     const cuts = sockets.map(disconnected);
 
     const ban = await sanction({ userId: target.userId, kind: 'ban', durationSeconds: 3600, reason: 'cheating' });
-    for (const notice of await Promise.all(notices)) expect(notice).toEqual({ expiresAt: ban.expiresAt, reason: 'cheating' });
+    for (const notice of await Promise.all(notices))
+      expect(notice).toEqual({ expiresAt: ban.expiresAt, reason: 'cheating' });
     expect(await Promise.all(cuts)).toEqual(['io server disconnect', 'io server disconnect']);
     expect(bystander.connected).toBe(true);
 
     const refusedLogin = await login(target).expect(403);
-    expect(refusedLogin.body).toMatchObject({ code: 'BANNED', details: { expiresAt: ban.expiresAt, reason: 'cheating' } });
+    expect(refusedLogin.body).toMatchObject({
+      code: 'BANNED',
+      details: { expiresAt: ban.expiresAt, reason: 'cheating' },
+    });
     const refusedRest = await arena.http().get('/me').set(bearer(target.token)).expect(403);
     expect(refusedRest.body).toMatchObject({ code: 'BANNED', details: { expiresAt: ban.expiresAt } });
     const refusedSocket = await refusedHandshake(arena, target.token);
@@ -62,19 +83,46 @@ describe('moderation: sanctions act at once on live sockets, and end by themselv
   it("nobody lifts their own sanction, and only an admin lifts a moderator's", async () => {
     const admin = await account(arena, 'admin', 'boss');
     const peer = await account(arena, 'moderator', 'peer');
-    const muted = (await arena.http().post('/admin/sanctions').set(bearer(admin.token)).send({ reason: 'cool off', userId: peer.userId, kind: 'mute', durationSeconds: 600 }).expect(201)).body.sanction;
-    const self = await arena.http().post(`/admin/sanctions/${muted.id}/revoke`).set(bearer(peer.token)).send({ reason: 'mine' }).expect(400);
+    const muted = (
+      await arena
+        .http()
+        .post('/admin/sanctions')
+        .set(bearer(admin.token))
+        .send({ reason: 'cool off', userId: peer.userId, kind: 'mute', durationSeconds: 600 })
+        .expect(201)
+    ).body.sanction;
+    const self = await arena
+      .http()
+      .post(`/admin/sanctions/${muted.id}/revoke`)
+      .set(bearer(peer.token))
+      .send({ reason: 'mine' })
+      .expect(400);
     expect(self.body.code).toBe('SANCTION_INVALID');
-    const other = await arena.http().post(`/admin/sanctions/${muted.id}/revoke`).set(bearer(moderator.token)).send({ reason: 'a colleague' }).expect(403);
+    const other = await arena
+      .http()
+      .post(`/admin/sanctions/${muted.id}/revoke`)
+      .set(bearer(moderator.token))
+      .send({ reason: 'a colleague' })
+      .expect(403);
     expect(other.body.code).toBe('CANNOT_SANCTION_STAFF');
-    await arena.http().post(`/admin/sanctions/${muted.id}/revoke`).set(bearer(admin.token)).send({ reason: 'done' }).expect(200);
+    await arena
+      .http()
+      .post(`/admin/sanctions/${muted.id}/revoke`)
+      .set(bearer(admin.token))
+      .send({ reason: 'done' })
+      .expect(200);
   });
 
   it('a revoked ban lifts at once', async () => {
     const target = await account(arena);
     const ban = await sanction({ userId: target.userId, kind: 'ban', durationSeconds: 3600 });
     await login(target).expect(403);
-    await arena.http().post(`/admin/sanctions/${ban.id}/revoke`).set(bearer(moderator.token)).send({ reason: 'wrong person' }).expect(200);
+    await arena
+      .http()
+      .post(`/admin/sanctions/${ban.id}/revoke`)
+      .set(bearer(moderator.token))
+      .send({ reason: 'wrong person' })
+      .expect(200);
     await login(target).expect(200);
   });
 
@@ -88,7 +136,11 @@ describe('moderation: sanctions act at once on live sockets, and end by themselv
     const mute = await sanction({ userId: target.userId, kind: 'mute', durationSeconds: 1, reason: 'spamming' });
     expect(await notice).toEqual({ expiresAt: mute.expiresAt, reason: 'spamming' });
     // Chat (on its own branch) sends through SanctionsPort.assertNotMuted: this is what it gets.
-    await expect(port.assertNotMuted(target.userId)).rejects.toMatchObject({ code: 'MUTED', status: 403, details: { expiresAt: mute.expiresAt, reason: 'spamming' } });
+    await expect(port.assertNotMuted(target.userId)).rejects.toMatchObject({
+      code: 'MUTED',
+      status: 403,
+      details: { expiresAt: mute.expiresAt, reason: 'spamming' },
+    });
     expect(socket.connected).toBe(true);
     await pastTime(mute.expiresAt);
     await expect(port.assertNotMuted(target.userId)).resolves.toBeUndefined();
@@ -114,10 +166,19 @@ describe('moderation: sanctions act at once on live sockets, and end by themselv
     const roomKicked = nextEvent(socket, 'room:kicked');
     const moderationKicked = nextEvent(socket, 'moderation:kicked');
 
-    const kick = await sanction({ userId: target.userId, kind: 'kick', roomId: room.roomId, durationSeconds: 2, reason: 'shouting' });
+    const kick = await sanction({
+      userId: target.userId,
+      kind: 'kick',
+      roomId: room.roomId,
+      durationSeconds: 2,
+      reason: 'shouting',
+    });
     expect(await moderationKicked).toEqual({ roomId: room.roomId, expiresAt: kick.expiresAt, reason: 'shouting' });
     expect(await roomKicked).toMatchObject({ roomId: room.roomId });
-    const seats = await sql(arena, `SELECT seat FROM room_seats WHERE room_id = $1 AND user_id = $2`, [room.roomId, target.userId]);
+    const seats = await sql(arena, `SELECT seat FROM room_seats WHERE room_id = $1 AND user_id = $2`, [
+      room.roomId,
+      target.userId,
+    ]);
     expect(seats).toEqual([]);
 
     for (const [event, payload] of [
@@ -126,7 +187,10 @@ describe('moderation: sanctions act at once on live sockets, and end by themselv
       ['room:rejoin', { roomId: room.roomId }],
     ] as const) {
       const refused = await ask(socket, event, payload);
-      expect(refused).toMatchObject({ ok: false, error: { code: 'KICKED', details: { expiresAt: kick.expiresAt, reason: 'shouting' } } });
+      expect(refused).toMatchObject({
+        ok: false,
+        error: { code: 'KICKED', details: { expiresAt: kick.expiresAt, reason: 'shouting' } },
+      });
     }
     await ok(socket, 'room:join', { actionId: aid(), roomId: other.roomId });
 
@@ -144,7 +208,12 @@ describe('moderation: sanctions act at once on live sockets, and end by themselv
     const minutes = (Date.parse(kick.expiresAt) - before) / 60_000;
     expect(minutes).toBeGreaterThan(14.9);
     expect(minutes).toBeLessThan(15.1);
-    const missing = await arena.http().post('/admin/sanctions').set(bearer(moderator.token)).send({ userId: target.userId, kind: 'kick', roomId: '00000000-0000-4000-8000-000000000000', reason: 'x' }).expect(404);
+    const missing = await arena
+      .http()
+      .post('/admin/sanctions')
+      .set(bearer(moderator.token))
+      .send({ userId: target.userId, kind: 'kick', roomId: '00000000-0000-4000-8000-000000000000', reason: 'x' })
+      .expect(404);
     expect(missing.body.code).toBe('SANCTION_TARGET_NOT_FOUND');
   });
 
@@ -176,7 +245,8 @@ describe('moderation: a sanction recorded by one process is enforced by another 
     await first.close();
   });
 
-  const version = async () => Number((await sql<{ version: string }>(first, 'SELECT version FROM sanctions_version'))[0].version);
+  const version = async () =>
+    Number((await sql<{ version: string }>(first, 'SELECT version FROM sanctions_version'))[0].version);
   /** The version as seen inside a transaction that ran `statement` and is then rolled back. */
   const versionBeforeRollback = async (statement: string) => {
     const client = new Client({ connectionString: first.databaseUrl });
@@ -194,21 +264,41 @@ describe('moderation: a sanction recorded by one process is enforced by another 
   it('sanctions_version moves at the commit of a sanction, revocation, cascade or TRUNCATE, and not for a rolled-back one', async () => {
     const target = await guestAccount(first);
     const start = await version();
-    const mute = (await first.http().post('/admin/sanctions').set(bearer(moderator.token)).send({ userId: target.userId, kind: 'mute', durationSeconds: 60, reason: 'spam' }).expect(201)).body.sanction;
+    const mute = (
+      await first
+        .http()
+        .post('/admin/sanctions')
+        .set(bearer(moderator.token))
+        .send({ userId: target.userId, kind: 'mute', durationSeconds: 60, reason: 'spam' })
+        .expect(201)
+    ).body.sanction;
     expect(await version()).toBeGreaterThan(start);
 
     const afterMute = await version();
-    await first.http().post(`/admin/sanctions/${mute.id}/revoke`).set(bearer(moderator.token)).send({ reason: 'wrong person' }).expect(200);
+    await first
+      .http()
+      .post(`/admin/sanctions/${mute.id}/revoke`)
+      .set(bearer(moderator.token))
+      .send({ reason: 'wrong person' })
+      .expect(200);
     expect(await version()).toBeGreaterThan(afterMute);
 
     const afterRevoke = await version();
     // Moved at commit, not before: inside the transaction the number is still the old one.
-    expect(await versionBeforeRollback(`INSERT INTO sanctions (user_id, kind, reason) VALUES ('${target.userId}', 'warn', 'never kept')`)).toBe(afterRevoke);
+    expect(
+      await versionBeforeRollback(
+        `INSERT INTO sanctions (user_id, kind, reason) VALUES ('${target.userId}', 'warn', 'never kept')`,
+      ),
+    ).toBe(afterRevoke);
     expect(await version()).toBe(afterRevoke);
     expect(await versionBeforeRollback('TRUNCATE sanctions CASCADE')).toBeGreaterThan(afterRevoke);
 
     // Once per transaction, however many rows: a bulk change costs one update of the number.
-    await sql(first, `INSERT INTO sanctions (user_id, kind, reason) SELECT $1, 'warn', 'bulk ' || n FROM generate_series(1, 3) n`, [target.userId]);
+    await sql(
+      first,
+      `INSERT INTO sanctions (user_id, kind, reason) SELECT $1, 'warn', 'bulk ' || n FROM generate_series(1, 3) n`,
+      [target.userId],
+    );
     expect(await version()).toBe(afterRevoke + 1);
     await sql(first, 'DELETE FROM users WHERE id = $1', [target.userId]); // its four sanctions go by cascade
     expect(await version()).toBe(afterRevoke + 2);
@@ -221,7 +311,14 @@ describe('moderation: a sanction recorded by one process is enforced by another 
     const conversationId = created.data.id as string;
     await ok(socket, 'chat:send', { conversationId, clientMsgId: aid('m'), body: 'before the mute' }); // cached on the second process now
 
-    const mute = (await first.http().post('/admin/sanctions').set(bearer(moderator.token)).send({ userId: target.userId, kind: 'mute', durationSeconds: 60, reason: 'spam' }).expect(201)).body.sanction;
+    const mute = (
+      await first
+        .http()
+        .post('/admin/sanctions')
+        .set(bearer(moderator.token))
+        .send({ userId: target.userId, kind: 'mute', durationSeconds: 60, reason: 'spam' })
+        .expect(201)
+    ).body.sanction;
     const recorded = Date.now();
     let reply: { ok: boolean; error?: { code: string; details?: unknown } };
     do {
@@ -232,4 +329,3 @@ describe('moderation: a sanction recorded by one process is enforced by another 
     expect(Date.now() - recorded).toBeLessThan(2000);
   });
 });
-

@@ -27,7 +27,10 @@ describe('health', () => {
     const name = new URL(arena.databaseUrl).pathname.slice(1);
     try {
       await admin.query(`ALTER DATABASE ${name} ALLOW_CONNECTIONS false`);
-      await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [name]);
+      await admin.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`,
+        [name],
+      );
       const down = await arena.http().get('/health').expect(503);
       expect(down.body.code).toBe('UNHEALTHY');
       expect(down.body.message).toBe('Unhealthy: database');
@@ -65,7 +68,9 @@ describe('metrics', () => {
       const response = await arena.http().get('/metrics').expect(200);
       expect(response.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
       expect(response.text).toMatch(/^arena_process_cpu_user_seconds_total \d/m);
-      expect(response.text).toMatch(/^arena_http_request_duration_seconds_count\{method="GET",route="\/me",status_code="200"\} 1$/m);
+      expect(response.text).toMatch(
+        /^arena_http_request_duration_seconds_count\{method="GET",route="\/me",status_code="200"\} 1$/m,
+      );
       expect(response.text).toMatch(/^arena_connected_sockets 2$/m);
     } finally {
       await arena.close();

@@ -4,8 +4,11 @@ import { RoomsService } from '../../src/games/rooms.service';
 import { ask, createTestApp, FAST_ROOMS, type TestApp } from '../support/test-app';
 import { aid, ok, UpdateLog } from '../support/rooms';
 
-
-const until = async <T>(probe: () => Promise<T | null | undefined | false>, what: string, timeoutMs = 8000): Promise<T> => {
+const until = async <T>(
+  probe: () => Promise<T | null | undefined | false>,
+  what: string,
+  timeoutMs = 8000,
+): Promise<T> => {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -43,21 +46,32 @@ describe('room runtime', () => {
     return { roomId: room.roomId as string, players };
   }
 
-  const seqs = async (roomId: string) => (await db.query('SELECT seq FROM room_events WHERE room_id = $1 ORDER BY seq', [roomId])).rows.map((r) => r.seq as number);
-  const snapshot = async (roomId: string) => (await db.query('SELECT state, version FROM rooms WHERE id = $1', [roomId])).rows[0];
+  const seqs = async (roomId: string) =>
+    (await db.query('SELECT seq FROM room_events WHERE room_id = $1 ORDER BY seq', [roomId])).rows.map(
+      (r) => r.seq as number,
+    );
+  const snapshot = async (roomId: string) =>
+    (await db.query('SELECT state, version FROM rooms WHERE id = $1', [roomId])).rows[0];
 
   it('an action retried with the same actionId has one effect and one answer', async () => {
     const { roomId, players } = await benchRoom(arena, 2);
     const [first] = players;
     const actionId = aid('retry');
-    const acks = await Promise.all(Array.from({ length: 20 }, () => ask(first.socket, 'game:action', { actionId, roomId, action: { type: 'bump' } })));
+    const acks = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        ask(first.socket, 'game:action', { actionId, roomId, action: { type: 'bump' } }),
+      ),
+    );
     expect(new Set(acks.map((a) => JSON.stringify(a))).size).toBe(1);
     expect(acks[0]).toMatchObject({ ok: true, data: { seq: expect.any(Number), seat: 0 } });
     // Later, from a new socket of the same session: the same answer again, still one effect.
     const later = await arena.socket(first.token);
     expect(await ask(later, 'game:action', { actionId, roomId, action: { type: 'bump' } })).toEqual(acks[0]);
     expect((await snapshot(roomId)).state.game.counter).toBe(1);
-    const stored = await db.query('SELECT count(*) FROM room_events WHERE room_id = $1 AND action_id LIKE $2', [roomId, `%:${actionId}`]);
+    const stored = await db.query('SELECT count(*) FROM room_events WHERE room_id = $1 AND action_id LIKE $2', [
+      roomId,
+      `%:${actionId}`,
+    ]);
     expect(Number(stored.rows[0].count)).toBe(1);
     // The same id for another action is refused and changes nothing.
     const reused = await ask(first.socket, 'game:action', { actionId, roomId, action: { type: 'bump', extra: 1 } });
@@ -72,7 +86,9 @@ describe('room runtime', () => {
     const { roomId, players } = await benchRoom(arena, 4);
     const before = (await snapshot(roomId)).version as number;
     const acks = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => ok(players[i % 4].socket, 'game:action', { actionId: aid('c'), roomId, action: { type: 'bump' } })),
+      Array.from({ length: 50 }, (_, i) =>
+        ok(players[i % 4].socket, 'game:action', { actionId: aid('c'), roomId, action: { type: 'bump' } }),
+      ),
     );
     const acked = acks.map((a) => a.seq as number).sort((x, y) => x - y);
     expect(acked).toEqual(Array.from({ length: 50 }, (_, i) => before + 1 + i));
@@ -90,7 +106,13 @@ describe('room runtime', () => {
   it("a room's state equals the fold of its events", async () => {
     const host = await arena.socket(await arena.guest('Folder'));
     const log = new UpdateLog(host);
-    const room = await ok(host, 'room:create', { actionId: aid(), gameId: 'mafia', seatCount: 5, botFill: true, options: { nightMs: 150, discussionMs: 150, votingMs: 150 } });
+    const room = await ok(host, 'room:create', {
+      actionId: aid(),
+      gameId: 'mafia',
+      seatCount: 5,
+      botFill: true,
+      options: { nightMs: 150, discussionMs: 150, votingMs: 150 },
+    });
     await ok(host, 'room:start', { actionId: aid(), roomId: room.roomId });
     // The host's seat never acts: its share is filled by the bots' pace and the deadlines.
     await log.until((u) => u.view.phase === 'finished', 20_000, 'finished game');
@@ -113,7 +135,11 @@ describe('room runtime', () => {
       const remote = await other.socket(players[1].token);
       const acks = await Promise.all(
         Array.from({ length: 40 }, (_, i) =>
-          ok(i % 2 === 0 ? players[0].socket : remote, 'game:action', { actionId: aid('x'), roomId, action: { type: 'bump' } }),
+          ok(i % 2 === 0 ? players[0].socket : remote, 'game:action', {
+            actionId: aid('x'),
+            roomId,
+            action: { type: 'bump' },
+          }),
         ),
       );
       const { state, version } = await snapshot(roomId);
@@ -135,19 +161,29 @@ describe('room runtime', () => {
     const room = await ok(host, 'room:create', { actionId: aid(), gameId: 'roast', seatCount: 2, options });
     await ok(guest, 'room:join', { actionId: aid(), roomId: room.roomId });
     await ok(host, 'room:start', { actionId: aid(), roomId: room.roomId });
-    await ok(host, 'game:action', { actionId: aid(), roomId: room.roomId, action: { type: 'roast', text: 'Your code compiles only on your machine' } });
+    await ok(host, 'game:action', {
+      actionId: aid(),
+      roomId: room.roomId,
+      action: { type: 'roast', text: 'Your code compiles only on your machine' },
+    });
     const { rows } = await db.query('SELECT next_deadline_id FROM rooms WHERE id = $1', [room.roomId]);
     const deadlineId = rows[0].next_deadline_id as string;
     expect(deadlineId).toMatch(/^g1:round:1:/);
     await a.close();
-    const firedBefore = await db.query('SELECT count(*) FROM room_events WHERE room_id = $1 AND action_id = $2', [room.roomId, `deadline:${deadlineId}`]);
+    const firedBefore = await db.query('SELECT count(*) FROM room_events WHERE room_id = $1 AND action_id = $2', [
+      room.roomId,
+      `deadline:${deadlineId}`,
+    ]);
     expect(Number(firedBefore.rows[0].count)).toBe(0);
 
     // Two new processes on the same database race for the deadline.
-    const b = await createTestApp({ ...FAST_ROOMS, }, arena.databaseUrl);
+    const b = await createTestApp({ ...FAST_ROOMS }, arena.databaseUrl);
     const c = await createTestApp(FAST_ROOMS, arena.databaseUrl);
     try {
-      await until(async () => (await snapshot(room.roomId)).state.game.phase === 'voting', 'the round deadline to fire');
+      await until(
+        async () => (await snapshot(room.roomId)).state.game.phase === 'voting',
+        'the round deadline to fire',
+      );
       // Let both sweepers run a few more times: still fired exactly once.
       await new Promise((resolve) => setTimeout(resolve, 200));
       const fired = await db.query(

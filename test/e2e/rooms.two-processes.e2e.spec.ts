@@ -28,7 +28,11 @@ describe('a room served by two processes', () => {
 
     await ok(guestOnB, 'room:join', { actionId: aid(), roomId });
     const started = await ok(hostOnA, 'room:start', { actionId: aid(), roomId }); // A must see the guest B seated
-    const roast = await ok(guestOnB, 'game:action', { actionId: aid(), roomId, action: { type: 'roast', text: 'You are the reason the lights flicker.' } });
+    const roast = await ok(guestOnB, 'game:action', {
+      actionId: aid(),
+      roomId,
+      action: { type: 'roast', text: 'You are the reason the lights flicker.' },
+    });
     expect(roast.seq).toBeGreaterThan(started.seq);
 
     const rejoined = await ok(hostOnA, 'room:rejoin', { roomId, lastSeq: hostView.view.seq });
@@ -37,13 +41,20 @@ describe('a room served by two processes', () => {
     const detail = await a.http().get(`/rooms/${roomId}`).set('Authorization', `Bearer ${hostToken}`).expect(200);
     expect(detail.body.seq).toBe(roast.seq);
     // An action checked against A's stale copy would be refused WRONG_PHASE or NOT_SEATED; this one is valid now.
-    await ok(hostOnA, 'game:action', { actionId: aid(), roomId, action: { type: 'roast', text: 'Your jokes need subtitles and a plot.' } });
+    await ok(hostOnA, 'game:action', {
+      actionId: aid(),
+      roomId,
+      action: { type: 'roast', text: 'Your jokes need subtitles and a plot.' },
+    });
   });
 
   it('keeps at most ROOM_CACHE_SIZE idle rooms in memory and brings an evicted room back from the database', async () => {
     const host = await a.socket(await a.guest('Many rooms'));
     const rooms: string[] = [];
-    for (let i = 0; i < 6; i += 1) rooms.push((await ok(host, 'room:create', { actionId: randomUUID(), gameId: 'roast', name: `Room ${i}` })).roomId);
+    for (let i = 0; i < 6; i += 1)
+      rooms.push(
+        (await ok(host, 'room:create', { actionId: randomUUID(), gameId: 'roast', name: `Room ${i}` })).roomId,
+      );
     const runtime = a.app.get(RoomRuntime);
     await runtime.settled();
     expect(runtime.cachedRooms()).toBeLessThanOrEqual(3);

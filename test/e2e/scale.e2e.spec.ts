@@ -30,16 +30,29 @@ withRedis('several Arena processes on one PostgreSQL and one Redis', () => {
     await closed;
   });
 
-  it('a member added on one process gets its commits on the other process\'s sockets packed or one by one, as each declared', async () => {
+  it("a member added on one process gets its commits on the other process's sockets packed or one by one, as each declared", async () => {
     const [ada, bob] = await players(first, 2, 'Spread');
     const id = await group(first, ada, []);
-    const [packedThere, singleThere] = await Promise.all([second.socket(bob.token, ['chat:messages']), second.socket(bob.token)]);
+    const [packedThere, singleThere] = await Promise.all([
+      second.socket(bob.token, ['chat:messages']),
+      second.socket(bob.token),
+    ]);
     await addMember(first, ada, id, bob, [packedThere, singleThere]); // served by the first process
     const packets: string[] = [];
-    packedThere.on('chat:messages', (b: { messages: Array<{ seq: number }> }) => packets.push(`packed ${b.messages.map((m) => m.seq).join(',')}`));
+    packedThere.on('chat:messages', (b: { messages: Array<{ seq: number }> }) =>
+      packets.push(`packed ${b.messages.map((m) => m.seq).join(',')}`),
+    );
     packedThere.on('chat:message', (m: { seq: number }) => packets.push(`packed-single ${m.seq}`));
     const atSingle = collectMessages(singleThere);
-    const message = (seq: number) => ({ id: randomUUID(), conversationId: id, seq, senderId: ada.userId, clientMsgId: `spread-${seq}`, body: `m${seq}`, sentAt: new Date().toISOString() });
+    const message = (seq: number) => ({
+      id: randomUUID(),
+      conversationId: id,
+      seq,
+      senderId: ada.userId,
+      clientMsgId: `spread-${seq}`,
+      body: `m${seq}`,
+      sentAt: new Date().toISOString(),
+    });
 
     const here = first.app.get(ChatPublisher);
     here.message(message(1));
@@ -57,7 +70,15 @@ withRedis('several Arena processes on one PostgreSQL and one Redis', () => {
     const danSocket = await first.socket(dan.token);
     await ask(danSocket, 'chat:sync', { cursors: [] });
     const atDan = collectMessages(danSocket);
-    const message = (seq: number) => ({ id: randomUUID(), conversationId: id, seq, senderId: ada.userId, clientMsgId: `across-${seq}`, body: `m${seq}`, sentAt: new Date().toISOString() });
+    const message = (seq: number) => ({
+      id: randomUUID(),
+      conversationId: id,
+      seq,
+      senderId: ada.userId,
+      clientMsgId: `across-${seq}`,
+      body: `m${seq}`,
+      sentAt: new Date().toISOString(),
+    });
     const [here, there] = [first.app.get(ChatPublisher), second.app.get(ChatPublisher)];
     // The other process's change reaches this one through Redis and waits to be read while this one is
     // busy; then this process releases a message committed before that change reached it. Each step

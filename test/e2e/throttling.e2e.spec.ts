@@ -4,7 +4,12 @@ describe('throttling', () => {
   let arena: TestApp;
 
   beforeAll(async () => {
-    arena = await createTestApp({ THROTTLE_USER_LIMIT: '5', THROTTLE_IP_LIMIT: '1000', THROTTLE_AUTH_LIMIT: '1000', THROTTLE_TTL_MS: '60000' });
+    arena = await createTestApp({
+      THROTTLE_USER_LIMIT: '5',
+      THROTTLE_IP_LIMIT: '1000',
+      THROTTLE_AUTH_LIMIT: '1000',
+      THROTTLE_TTL_MS: '60000',
+    });
   });
   afterAll(() => arena.close());
 
@@ -42,7 +47,12 @@ describe('throttling', () => {
 
 describe('throttling: what counts where', () => {
   it('keeps socket events and REST calls on separate counters', async () => {
-    const arena = await createTestApp({ THROTTLE_USER_LIMIT: '3', THROTTLE_IP_LIMIT: '1000', THROTTLE_AUTH_LIMIT: '1000', THROTTLE_TTL_MS: '60000' });
+    const arena = await createTestApp({
+      THROTTLE_USER_LIMIT: '3',
+      THROTTLE_IP_LIMIT: '1000',
+      THROTTLE_AUTH_LIMIT: '1000',
+      THROTTLE_TTL_MS: '60000',
+    });
     try {
       const token = await arena.guest();
       const socket = await arena.socket(token);
@@ -57,7 +67,12 @@ describe('throttling: what counts where', () => {
   });
 
   it('counts only sign-ins against the sign-in limit', async () => {
-    const arena = await createTestApp({ THROTTLE_USER_LIMIT: '1000', THROTTLE_IP_LIMIT: '1000', THROTTLE_AUTH_LIMIT: '2', THROTTLE_TTL_MS: '60000' });
+    const arena = await createTestApp({
+      THROTTLE_USER_LIMIT: '1000',
+      THROTTLE_IP_LIMIT: '1000',
+      THROTTLE_AUTH_LIMIT: '2',
+      THROTTLE_TTL_MS: '60000',
+    });
     try {
       const token = await arena.guest();
       for (let i = 0; i < 5; i += 1) await arena.http().get('/me').set('Authorization', `Bearer ${token}`).expect(200);
@@ -69,7 +84,12 @@ describe('throttling: what counts where', () => {
   });
 
   it('limits an address across users, and never throttles /health or /metrics', async () => {
-    const arena = await createTestApp({ THROTTLE_USER_LIMIT: '1000', THROTTLE_IP_LIMIT: '3', THROTTLE_AUTH_LIMIT: '1000', THROTTLE_TTL_MS: '60000' });
+    const arena = await createTestApp({
+      THROTTLE_USER_LIMIT: '1000',
+      THROTTLE_IP_LIMIT: '3',
+      THROTTLE_AUTH_LIMIT: '1000',
+      THROTTLE_TTL_MS: '60000',
+    });
     try {
       const token = await arena.guest(); // the address's first call
       await arena.http().get('/me').set('Authorization', `Bearer ${token}`).expect(200);
@@ -92,7 +112,9 @@ describe('throttling sign-ins per address', () => {
     try {
       const statuses = [];
       for (let i = 0; i < 4; i += 1) {
-        statuses.push((await arena.http().post('/auth/login').send({ username: 'nobody', password: 'guessing' })).status);
+        statuses.push(
+          (await arena.http().post('/auth/login').send({ username: 'nobody', password: 'guessing' })).status,
+        );
       }
       expect(statuses).toEqual([401, 401, 401, 429]);
     } finally {

@@ -13,7 +13,11 @@ describe('the web client', () => {
     expect(page.headers['content-type']).toMatch(/text\/html/);
     expect(page.text).toContain('<script src="/app.js"></script>');
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
-    await arena.http().get('/app.js').expect(200).expect('content-type', /javascript/);
+    await arena
+      .http()
+      .get('/app.js')
+      .expect(200)
+      .expect('content-type', /javascript/);
     await arena.http().get('/style.css').expect(200).expect('content-type', /css/);
     const client = await arena.http().get('/socket.io/socket.io.js').expect(200);
     expect(client.text.length).toBeGreaterThan(10_000);

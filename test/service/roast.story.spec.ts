@@ -21,12 +21,19 @@ describe('two players open a roast battle', () => {
     const seenByGuest = JSON.stringify(await rooms.detail(guest, roomId));
     expect(seenByGuest).not.toContain('trains here');
 
-    await rooms.act(guest, roomId, { type: 'roast', text: 'You rehearse in the mirror and it walks out.' }, randomUUID());
+    await rooms.act(
+      guest,
+      roomId,
+      { type: 'roast', text: 'You rehearse in the mirror and it walks out.' },
+      randomUUID(),
+    );
     const voting = await rooms.detail(guest, roomId);
     expect(voting.game).toMatchObject({ phase: 'voting' });
     expect(JSON.stringify(voting)).toContain('trains here');
 
-    await expect(rooms.act(guest, roomId, { type: 'vote', seat: 1 }, randomUUID())).rejects.toMatchObject({ code: 'SELF_TARGET' });
+    await expect(rooms.act(guest, roomId, { type: 'vote', seat: 1 }, randomUUID())).rejects.toMatchObject({
+      code: 'SELF_TARGET',
+    });
     await expect(rooms.act(guest, roomId, { type: 'vote', seat: 0 }, randomUUID())).resolves.toMatchObject({ roomId });
   });
 });

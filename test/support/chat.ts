@@ -11,7 +11,11 @@ export interface Player {
 /** A signed-in guest with its id. */
 export async function player(arena: TestApp, displayName: string): Promise<Player> {
   const response = await arena.http().post('/auth/guest').send({ displayName }).expect(201);
-  return { token: response.body.token, userId: response.body.user.id, auth: { Authorization: `Bearer ${response.body.token}` } };
+  return {
+    token: response.body.token,
+    userId: response.body.user.id,
+    auth: { Authorization: `Bearer ${response.body.token}` },
+  };
 }
 
 export async function players(arena: TestApp, count: number, prefix = 'Player'): Promise<Player[]> {
@@ -42,9 +46,20 @@ export async function chatSocket(arena: TestApp, token: string, features?: strin
 }
 
 /** `owner` adds `member` to a group over REST; resolves once each of the member's `sockets` has heard of it. */
-export async function addMember(arena: TestApp, owner: Player, conversationId: string, member: Player, sockets: Socket[]): Promise<void> {
+export async function addMember(
+  arena: TestApp,
+  owner: Player,
+  conversationId: string,
+  member: Player,
+  sockets: Socket[],
+): Promise<void> {
   const joined = Promise.all(sockets.map((socket) => nextEvent(socket, 'chat:member-joined')));
-  await arena.http().post(`/conversations/${conversationId}/members`).set(owner.auth).send({ userIds: [member.userId] }).expect(200);
+  await arena
+    .http()
+    .post(`/conversations/${conversationId}/members`)
+    .set(owner.auth)
+    .send({ userIds: [member.userId] })
+    .expect(200);
   await joined;
 }
 
@@ -86,7 +101,13 @@ export async function waitForLockWaiters(databaseUrl: string, count: number, tim
   try {
     const deadline = Date.now() + timeoutMs;
     const waiting = async () =>
-      Number((await probe.query(`SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)).rows[0].count);
+      Number(
+        (
+          await probe.query(
+            `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`,
+          )
+        ).rows[0].count,
+      );
     while ((await waiting()) < count) {
       if (Date.now() > deadline) throw new Error(`fewer than ${count} statements waiting on a lock`);
       await new Promise((resolve) => setTimeout(resolve, 5));

@@ -13,7 +13,13 @@ import {
 import { playMove } from '../../src/games/domain/moves';
 import { seededRandom } from '../../src/games/domain/random';
 import { applyRoomCommand, roomRandom } from '../../src/games/domain/room/room.rules';
-import type { EngineLookup, RoomActor, RoomCommand, RoomOutcome, RoomState } from '../../src/games/domain/room/room.types';
+import type {
+  EngineLookup,
+  RoomActor,
+  RoomCommand,
+  RoomOutcome,
+  RoomState,
+} from '../../src/games/domain/room/room.types';
 
 /**
  * Test helpers shared by the game rule tests: seats, a hand-moved clock, and a driver that plays a game
@@ -36,9 +42,16 @@ export function seatsOf(count: number, shape: (seat: number) => Partial<SeatInfo
 export const contextAt = (random: RandomSource, now: number): GameContext => ({ now, random });
 
 /** Applies an action that must succeed; a rejection fails loudly with its code. */
-export function mustApply<S>(engine: GameEngine<S, object>, state: S, action: GameAction, actor: Actor, ctx: GameContext): Transition<S> {
+export function mustApply<S>(
+  engine: GameEngine<S, object>,
+  state: S,
+  action: GameAction,
+  actor: Actor,
+  ctx: GameContext,
+): Transition<S> {
   const outcome = playMove(engine, state, action, actor, ctx);
-  if (isRejection(outcome)) throw new Error(`${JSON.stringify(action)} by ${actor} was rejected: ${outcome.code} ${outcome.message}`);
+  if (isRejection(outcome))
+    throw new Error(`${JSON.stringify(action)} by ${actor} was rejected: ${outcome.code} ${outcome.message}`);
   return outcome;
 }
 
@@ -46,7 +59,13 @@ export function mustApply<S>(engine: GameEngine<S, object>, state: S, action: Ga
 export function fireDeadline<S>(engine: GameEngine<S, object>, state: S, random: RandomSource): Transition<S> {
   const deadline = engine.deadline(state);
   if (!deadline) throw new Error('No deadline is pending');
-  return mustApply(engine, state, { type: 'timeout', deadlineId: deadline.id }, 'system', contextAt(random, deadline.at));
+  return mustApply(
+    engine,
+    state,
+    { type: 'timeout', deadlineId: deadline.id },
+    'system',
+    contextAt(random, deadline.at),
+  );
 }
 
 export const canSee = (event: GameEvent, viewer: Viewer): boolean =>
@@ -123,7 +142,8 @@ export function playWithBots<S, O extends object>(
       action = { type: 'timeout', deadlineId: deadline.id };
     }
     const outcome = playMove(engine, state, action, actor, contextAt(random, now));
-    if (isRejection(outcome)) throw new Error(`${JSON.stringify(action)} by ${actor} was rejected: ${outcome.code} ${outcome.message}`);
+    if (isRejection(outcome))
+      throw new Error(`${JSON.stringify(action)} by ${actor} was rejected: ${outcome.code} ${outcome.message}`);
     // The runtime stores snapshots as JSON; a state that does not survive the trip is a bug.
     const after = JSON.parse(JSON.stringify(outcome.state)) as S;
     steps.push({ before: state, after, actor, action, events: outcome.events });
@@ -143,13 +163,43 @@ export function gameRoom(engine: GameEngine<unknown, object>, seatCount: number,
   const run = (command: RoomCommand, userId: string | null): RoomOutcome => {
     now += 1;
     const actor: RoomActor = userId === null ? { kind: 'system' } : { kind: 'user', userId };
-    const outcome = applyRoomCommand(state, command, actor, { now, random: roomRandom(seed, (state?.seq ?? 0) + 1) }, engines);
+    const outcome = applyRoomCommand(
+      state,
+      command,
+      actor,
+      { now, random: roomRandom(seed, (state?.seq ?? 0) + 1) },
+      engines,
+    );
     if (outcome.ok) state = outcome.state;
     return outcome;
   };
-  const holder = (seat: number) => ({ userId: `user-${seat}`, ownerId: `user-${seat}`, kind: 'human' as const, name: `Seat ${seat}` });
-  const settings = { seatCount, botFill: false, reconnectWindowMs: 1000, botDelayMs: 10, kickBanMs: 1000, game: options as Record<string, unknown> };
-  run({ type: 'room.create', roomId: 'room-1', gameId: engine.id, name: 'Room', visibility: 'public', seed, settings, host: holder(0) }, 'user-0');
+  const holder = (seat: number) => ({
+    userId: `user-${seat}`,
+    ownerId: `user-${seat}`,
+    kind: 'human' as const,
+    name: `Seat ${seat}`,
+  });
+  const settings = {
+    seatCount,
+    botFill: false,
+    reconnectWindowMs: 1000,
+    botDelayMs: 10,
+    kickBanMs: 1000,
+    game: options as Record<string, unknown>,
+  };
+  run(
+    {
+      type: 'room.create',
+      roomId: 'room-1',
+      gameId: engine.id,
+      name: 'Room',
+      visibility: 'public',
+      seed,
+      settings,
+      host: holder(0),
+    },
+    'user-0',
+  );
   for (let seat = 1; seat < seatCount; seat += 1) run({ type: 'seat.take', holder: holder(seat) }, `user-${seat}`);
   const started = run({ type: 'game.start' }, 'user-0');
   if (!started.ok) throw new Error(`The room did not start: ${started.code}`);

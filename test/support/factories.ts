@@ -54,7 +54,11 @@ export async function newWorld(env: Record<string, string> = {}): Promise<World>
       return get(RoomsService).create(host, { gameId: 'roast', ...input }, randomUUID());
     },
     async newConversation(owner, members, title = 'Group') {
-      const group = await get(ConversationsService).createGroup(owner, title, members.map((member) => member.userId));
+      const group = await get(ConversationsService).createGroup(
+        owner,
+        title,
+        members.map((member) => member.userId),
+      );
       return group.id;
     },
     close: () => arena.close(),

@@ -16,20 +16,32 @@ let accounts = 0;
 export async function account(arena: TestApp, role: Role = 'player', prefix = 'user'): Promise<Account> {
   const username = `${prefix}_${++accounts}_${process.pid}`;
   const password = 'a long enough password';
-  const registered = await arena.http().post('/auth/register').send({ username, password, displayName: `Member ${accounts}` }).expect(201);
+  const registered = await arena
+    .http()
+    .post('/auth/register')
+    .send({ username, password, displayName: `Member ${accounts}` })
+    .expect(201);
   if (role !== 'player') await arena.app.get(IdentityService).grantRole(username, role);
   return { token: registered.body.token as string, userId: registered.body.user.id as string, username };
 }
 
 export async function guestAccount(arena: TestApp, displayName?: string): Promise<Account> {
-  const response = await arena.http().post('/auth/guest').send({ displayName: displayName ?? `Guest ${++accounts}` }).expect(201);
+  const response = await arena
+    .http()
+    .post('/auth/guest')
+    .send({ displayName: displayName ?? `Guest ${++accounts}` })
+    .expect(201);
   return { token: response.body.token as string, userId: response.body.user.id as string, username: '' };
 }
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 /** Runs SQL straight against the file's database, as the app role does. */
-export async function sql<T = Record<string, unknown>>(arena: TestApp, text: string, params: unknown[] = []): Promise<T[]> {
+export async function sql<T = Record<string, unknown>>(
+  arena: TestApp,
+  text: string,
+  params: unknown[] = [],
+): Promise<T[]> {
   const client = new Client({ connectionString: arena.databaseUrl });
   await client.connect();
   try {
@@ -40,7 +52,10 @@ export async function sql<T = Record<string, unknown>>(arena: TestApp, text: str
 }
 
 /** The handshake's refusal for this token. */
-export function refusedHandshake(arena: TestApp, token: string): Promise<Error & { data?: { code: string; details?: { expiresAt: string | null } } }> {
+export function refusedHandshake(
+  arena: TestApp,
+  token: string,
+): Promise<Error & { data?: { code: string; details?: { expiresAt: string | null } } }> {
   const socket = arena.rawSocket({ token });
   return new Promise((resolve, reject) => {
     socket.once('connect', () => reject(new Error('the handshake was accepted')));

@@ -25,6 +25,7 @@ afterAll(async () => {
 
 function required(variable: string): string {
   const value = process.env[variable];
-  if (!value) throw new Error(`${variable} is not set: run the tests through jest (its global setup prepares the database)`);
+  if (!value)
+    throw new Error(`${variable} is not set: run the tests through jest (its global setup prepares the database)`);
   return value;
 }

@@ -28,11 +28,23 @@ export class UpdateLog {
   }
 
   /** Resolves with the first update (already received or coming) that matches. */
-  until(test: (update: RoomUpdate) => boolean, timeoutMs = 10_000, what = 'a matching room:update'): Promise<RoomUpdate> {
+  until(
+    test: (update: RoomUpdate) => boolean,
+    timeoutMs = 10_000,
+    what = 'a matching room:update',
+  ): Promise<RoomUpdate> {
     const seen = this.updates.find(test);
     if (seen) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no ${what} within ${timeoutMs} ms (last: ${JSON.stringify(this.latest?.view?.game ?? this.latest?.view?.phase)})`)), timeoutMs);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `no ${what} within ${timeoutMs} ms (last: ${JSON.stringify(this.latest?.view?.game ?? this.latest?.view?.phase)})`,
+            ),
+          ),
+        timeoutMs,
+      );
       this.waiters.push({
         test,
         resolve: (update) => {

@@ -9,10 +9,19 @@ import type { ClientEvent } from '../../src/realtime/on-event.decorator';
 import { testDatabaseUrl } from './per-file-database';
 
 /** Limits no test of these files means to hit: tests that exercise throttling set their own. */
-export const UNTHROTTLED = { THROTTLE_USER_LIMIT: '100000', THROTTLE_IP_LIMIT: '100000', THROTTLE_AUTH_LIMIT: '100000' };
+export const UNTHROTTLED = {
+  THROTTLE_USER_LIMIT: '100000',
+  THROTTLE_IP_LIMIT: '100000',
+  THROTTLE_AUTH_LIMIT: '100000',
+};
 
 /** Short room timers for tests that play games to the end. */
-export const FAST_ROOMS = { ...UNTHROTTLED, DEADLINE_SWEEP_INTERVAL_MS: '25', DEADLINE_LEASE_MS: '1000', BOT_DELAY_MS: '5' };
+export const FAST_ROOMS = {
+  ...UNTHROTTLED,
+  DEADLINE_SWEEP_INTERVAL_MS: '25',
+  DEADLINE_LEASE_MS: '1000',
+  BOT_DELAY_MS: '5',
+};
 
 export interface TestApp {
   app: INestApplication;
@@ -43,8 +52,17 @@ export async function createTestApp(
   const dbUrl = databaseUrl ?? (await testDatabaseUrl());
   // A small pool: jest's two workers, each with up to three apps at once, stay well under a default
   // server's max_connections of 100, and exactly-once must not need more connections than that.
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: 'silent', DATABASE_URL: dbUrl, DATABASE_POOL_SIZE: '8', ARENA_BENCH_GAME: '1', ...env });
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule.forRoot({ config, databaseUrl: dbUrl })] }).compile();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'silent',
+    DATABASE_URL: dbUrl,
+    DATABASE_POOL_SIZE: '8',
+    ARENA_BENCH_GAME: '1',
+    ...env,
+  });
+  const moduleRef = await Test.createTestingModule({
+    imports: [AppModule.forRoot({ config, databaseUrl: dbUrl })],
+  }).compile();
   const app = moduleRef.createNestApplication({ bodyParser: false });
   configureApp(app, config);
   customize?.(app, config);
@@ -55,7 +73,13 @@ export async function createTestApp(
   let names = 0;
 
   const rawSocket = (auth?: Record<string, unknown>) => {
-    const socket = io(url, { auth, transports: ['websocket'], reconnection: false, forceNew: true, autoConnect: false });
+    const socket = io(url, {
+      auth,
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+      autoConnect: false,
+    });
     sockets.push(socket);
     return socket;
   };

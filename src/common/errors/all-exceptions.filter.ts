@@ -24,7 +24,8 @@ export class AllExceptionsFilter implements ExceptionFilter {
     const request = http.getRequest<Request>();
     if (response.headersSent) return;
     if (error.code === 'RATE_LIMITED' && !response.getHeader('Retry-After')) response.setHeader('Retry-After', '1');
-    if (error.code === 'ROUTE_NOT_FOUND') error = Object.assign(error, { message: `No route ${request.method} ${request.path}` });
+    if (error.code === 'ROUTE_NOT_FOUND')
+      error = Object.assign(error, { message: `No route ${request.method} ${request.path}` });
     response.status(error.status).json(error.toBody());
   }
 

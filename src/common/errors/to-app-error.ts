@@ -7,8 +7,14 @@ export function toAppError(exception: unknown): AppError {
   if (exception instanceof AppError) return exception;
   if (exception instanceof ThrottlerException) return new AppError('RATE_LIMITED', 'Too many requests; slow down');
   if (exception instanceof HttpException) return fromHttpException(exception);
-  if (isDatabaseUnavailable(exception)) return new AppError('SERVICE_UNAVAILABLE', 'The database is unavailable right now; retry', { retryable: true });
-  return new AppError('INTERNAL_ERROR', 'Something went wrong on our side', undefined, HttpStatus.INTERNAL_SERVER_ERROR);
+  if (isDatabaseUnavailable(exception))
+    return new AppError('SERVICE_UNAVAILABLE', 'The database is unavailable right now; retry', { retryable: true });
+  return new AppError(
+    'INTERNAL_ERROR',
+    'Something went wrong on our side',
+    undefined,
+    HttpStatus.INTERNAL_SERVER_ERROR,
+  );
 }
 
 function fromHttpException(exception: HttpException): AppError {
@@ -38,15 +44,24 @@ function fromHttpException(exception: HttpException): AppError {
 
 /** SQLSTATEs of a refused or dropped connection: class 08, too many clients, a backend ended by the server. */
 const UNAVAILABLE_SQLSTATES = new Set(['53300', '57P01', '57P02', '57P03']);
-const UNAVAILABLE_SOCKET_ERRORS = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND']);
+const UNAVAILABLE_SOCKET_ERRORS = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+]);
 /** What pg says when a connection ends under a query, or the pool gives up waiting for one. */
-const UNAVAILABLE_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable/;
+const UNAVAILABLE_MESSAGES =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable/;
 
 /** True when PostgreSQL could not be reached or dropped the connection: worth retrying, not a bug. */
 export function isDatabaseUnavailable(exception: unknown): boolean {
   const error = exception as { code?: unknown; message?: unknown; driverError?: { code?: unknown } } | null;
   if (!error || typeof error !== 'object') return false;
   const code = String(error.driverError?.code ?? error.code ?? '');
-  if (UNAVAILABLE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code) || UNAVAILABLE_SOCKET_ERRORS.has(code)) return true;
+  if (UNAVAILABLE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code) || UNAVAILABLE_SOCKET_ERRORS.has(code))
+    return true;
   return typeof error.message === 'string' && UNAVAILABLE_MESSAGES.test(error.message);
 }

@@ -74,7 +74,10 @@ export const VALIDATION_OPTIONS: ConstructorParameters<typeof ValidationPipe>[0]
   forbidUnknownValues: true,
   exceptionFactory: (errors) => {
     const details = flatten(errors);
-    const summary = details.map((d) => d.errors[0]).slice(0, 3).join('; ');
+    const summary = details
+      .map((d) => d.errors[0])
+      .slice(0, 3)
+      .join('; ');
     return new AppError('VALIDATION_FAILED', summary || 'The request is not valid', details);
   },
 };

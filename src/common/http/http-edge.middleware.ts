@@ -44,8 +44,10 @@ export class HttpEdgeMiddleware implements NestMiddleware {
         parseJson(request, response, (error?: unknown) => (error ? reject(bodyError(error)) : resolve())),
       );
     }
-    if (/%00/.test(request.originalUrl.split('?')[0])) throw new AppError('VALIDATION_FAILED', 'The path contains a NUL character');
-    const problem = findInputProblem(request.query) ?? (request.body === undefined ? null : findInputProblem(request.body));
+    if (/%00/.test(request.originalUrl.split('?')[0]))
+      throw new AppError('VALIDATION_FAILED', 'The path contains a NUL character');
+    const problem =
+      findInputProblem(request.query) ?? (request.body === undefined ? null : findInputProblem(request.body));
     if (problem) throw inputProblemError(problem);
     next();
   }

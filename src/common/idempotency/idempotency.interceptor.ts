@@ -13,7 +13,8 @@ export const SensitiveResponse = () => SetMetadata(SENSITIVE_RESPONSE, true);
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** A request this interceptor makes exactly-once: a repeat is answered from the store and does not run. */
-export const replayable = (request: Request): boolean => MUTATING.has(request.method) && request.header('idempotency-key') !== undefined;
+export const replayable = (request: Request): boolean =>
+  MUTATING.has(request.method) && request.header('idempotency-key') !== undefined;
 
 /**
  * REST side of Invariant 2: a mutating request with an `Idempotency-Key` header runs once per

@@ -92,7 +92,11 @@ export class IdempotencyService implements OnModuleInit {
   }
 
   /** Claims the key, or waits (without a connection) for whoever holds it, then works or replays. */
-  private async run<T>(request: IdempotentRequest, requestHash: string, work: () => Promise<{ statusCode: number; body: T }>): Promise<IdempotentResult<T>> {
+  private async run<T>(
+    request: IdempotentRequest,
+    requestHash: string,
+    work: () => Promise<{ statusCode: number; body: T }>,
+  ): Promise<IdempotentResult<T>> {
     const { scope, key } = request;
     const { ttlMs, leaseMs } = this.config.idempotency;
     const token = randomUUID();
@@ -101,15 +105,21 @@ export class IdempotencyService implements OnModuleInit {
     for (let pause = 5; ; pause = Math.min(pause * 2, MAX_POLL_MS)) {
       // Only a key that looks free is claimed: a copy waiting on a live claim just reads, never queuing on its row.
       const free = !stored || (stored.statusCode === null && stored.leaseLeftMs <= 0);
-      if (free && (await this.repository.claim(scope, key, requestHash, token, ttlMs, leaseMs))) return this.perform(request, token, work);
+      if (free && (await this.repository.claim(scope, key, requestHash, token, ttlMs, leaseMs)))
+        return this.perform(request, token, work);
       stored = await this.repository.find(scope, key);
       if (stored) {
         if (stored.requestHash !== requestHash) throw reused();
-        if (stored.statusCode !== null) return { statusCode: stored.statusCode, body: this.open(stored.response) as T, replayed: true };
+        if (stored.statusCode !== null)
+          return { statusCode: stored.statusCode, body: this.open(stored.response) as T, replayed: true };
       }
       // Held by another process (or by one that died: then its lease runs out and the claim is ours).
       if (Date.now() >= giveUpAt) {
-        throw new AppError('IDEMPOTENCY_KEY_IN_PROGRESS', 'A request with this idempotency key is still being processed; retry', { retryable: true });
+        throw new AppError(
+          'IDEMPOTENCY_KEY_IN_PROGRESS',
+          'A request with this idempotency key is still being processed; retry',
+          { retryable: true },
+        );
       }
       const wait = stored ? Math.max(1, Math.min(pause, stored.leaseLeftMs)) : 1;
       await new Promise((resolve) => setTimeout(resolve, wait));
@@ -117,25 +127,43 @@ export class IdempotencyService implements OnModuleInit {
     }
   }
 
-  private async perform<T>(request: IdempotentRequest, token: string, work: () => Promise<{ statusCode: number; body: T }>): Promise<IdempotentResult<T>> {
+  private async perform<T>(
+    request: IdempotentRequest,
+    token: string,
+    work: () => Promise<{ statusCode: number; body: T }>,
+  ): Promise<IdempotentResult<T>> {
     const { scope, key } = request;
     const store = (result: { statusCode: number; body: T }) =>
-      this.repository.complete(scope, key, token, result.statusCode, request.sensitive ? this.seal(result.body) : result.body);
+      this.repository.complete(
+        scope,
+        key,
+        token,
+        result.statusCode,
+        request.sensitive ? this.seal(result.body) : result.body,
+      );
     try {
       if (request.outsideTransaction) {
         const result = await work();
-        if (!(await store(result))) this.logger.warn({ scope, key }, 'an idempotent request outlived its lease; another copy may have run');
+        if (!(await store(result)))
+          this.logger.warn({ scope, key }, 'an idempotent request outlived its lease; another copy may have run');
         return { ...result, replayed: false };
       }
       return await this.tx.transaction(async () => {
         const result = await work();
         // The lease ran out and another copy took over: this one must leave no effect.
-        if (!(await store(result))) throw new AppError('IDEMPOTENCY_KEY_IN_PROGRESS', 'This request took too long and is being retried; retry', { retryable: true });
+        if (!(await store(result)))
+          throw new AppError('IDEMPOTENCY_KEY_IN_PROGRESS', 'This request took too long and is being retried; retry', {
+            retryable: true,
+          });
         return { ...result, replayed: false };
       });
     } catch (error) {
       // Nothing is stored for a failure (unless it was the commit's answer that got lost: then the key stays answered).
-      await this.repository.release(scope, key, token).catch((failure: unknown) => this.logger.warn({ err: failure, scope }, 'could not release an idempotency claim; its lease will'));
+      await this.repository
+        .release(scope, key, token)
+        .catch((failure: unknown) =>
+          this.logger.warn({ err: failure, scope }, 'could not release an idempotency claim; its lease will'),
+        );
       throw error;
     }
   }

@@ -41,7 +41,12 @@ export class ContentPolicyPort {
   assertAllowed(text: string, check: ContentCheck, field = 'text'): void {
     const decision = this.policy(text, check);
     if (!decision.allowed) {
-      throw new AppError(decision.code ?? 'CONTENT_BLOCKED', `The ${field} is not allowed here`, { field, category: decision.category }, 422);
+      throw new AppError(
+        decision.code ?? 'CONTENT_BLOCKED',
+        `The ${field} is not allowed here`,
+        { field, category: decision.category },
+        422,
+      );
     }
   }
 }

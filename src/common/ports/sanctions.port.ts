@@ -34,16 +34,34 @@ export class SanctionsPort {
 
   async assertNotBanned(userId: string): Promise<void> {
     const ban = await this.lookup.activeBan(userId);
-    if (ban) throw new AppError('BANNED', ban.expiresAt ? `Banned until ${ban.expiresAt}` : 'Banned', { expiresAt: ban.expiresAt, reason: ban.reason }, 403);
+    if (ban)
+      throw new AppError(
+        'BANNED',
+        ban.expiresAt ? `Banned until ${ban.expiresAt}` : 'Banned',
+        { expiresAt: ban.expiresAt, reason: ban.reason },
+        403,
+      );
   }
 
   async assertNotMuted(userId: string): Promise<void> {
     const mute = await this.lookup.activeMute(userId);
-    if (mute) throw new AppError('MUTED', `Muted until ${mute.expiresAt}`, { expiresAt: mute.expiresAt, reason: mute.reason }, 403);
+    if (mute)
+      throw new AppError(
+        'MUTED',
+        `Muted until ${mute.expiresAt}`,
+        { expiresAt: mute.expiresAt, reason: mute.reason },
+        403,
+      );
   }
 
   async assertNotKicked(userId: string, roomId: string): Promise<void> {
     const kick = await this.lookup.activeKick(userId, roomId);
-    if (kick) throw new AppError('KICKED', `Kicked from this room until ${kick.expiresAt}`, { expiresAt: kick.expiresAt, reason: kick.reason }, 403);
+    if (kick)
+      throw new AppError(
+        'KICKED',
+        `Kicked from this room until ${kick.expiresAt}`,
+        { expiresAt: kick.expiresAt, reason: kick.reason },
+        403,
+      );
   }
 }

@@ -1,6 +1,13 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { ThrottlerGuard, type ThrottlerLimitDetail, type ThrottlerOptions } from '@nestjs/throttler';
-import { THROTTLER_BLOCK_DURATION, THROTTLER_KEY_GENERATOR, THROTTLER_LIMIT, THROTTLER_SKIP, THROTTLER_TRACKER, THROTTLER_TTL } from '@nestjs/throttler/dist/throttler.constants';
+import {
+  THROTTLER_BLOCK_DURATION,
+  THROTTLER_KEY_GENERATOR,
+  THROTTLER_LIMIT,
+  THROTTLER_SKIP,
+  THROTTLER_TRACKER,
+  THROTTLER_TTL,
+} from '@nestjs/throttler/dist/throttler.constants';
 import type { Response } from 'express';
 import type { Socket } from 'socket.io';
 import { AppError } from '../errors/app-error';
@@ -20,7 +27,9 @@ const FIRST_RUN = Symbol('arena:throttle-first-run');
 
 /** True while a keyed request's route limits are checked at its first run: the general limits were counted already. */
 export function isFirstRunCheck(context: ExecutionContext): boolean {
-  return context.getType() === 'http' && (context.switchToHttp().getRequest<Record<symbol, unknown>>()[FIRST_RUN] === true);
+  return (
+    context.getType() === 'http' && context.switchToHttp().getRequest<Record<symbol, unknown>>()[FIRST_RUN] === true
+  );
 }
 
 /** The answer of every check that passes: one settled promise, not a new one per event. */
@@ -73,7 +82,8 @@ export class ArenaThrottlerGuard extends ThrottlerGuard {
       const tracker = trackers[i] as string;
       const key = step.generateKey(context, tracker, step.throttler.name);
       const hit = storage.count(key, step.ttl, step.limit, step.blockDuration, step.throttler.name);
-      if (hit.isBlocked) return Promise.reject(this.rateLimited(context, { limit: step.limit, ttl: step.ttl, key, tracker, ...hit }));
+      if (hit.isBlocked)
+        return Promise.reject(this.rateLimited(context, { limit: step.limit, ttl: step.ttl, key, tracker, ...hit }));
     }
     return ALLOWED;
   }
@@ -94,9 +104,12 @@ export class ArenaThrottlerGuard extends ThrottlerGuard {
     }
   }
 
-  // The signature is ThrottlerGuard's own, which types both as Record<string, any>.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  protected override getRequestResponse(context: ExecutionContext): { req: Record<string, any>; res: Record<string, any> } {
+  /* eslint-disable @typescript-eslint/no-explicit-any -- the signature is ThrottlerGuard's own */
+  protected override getRequestResponse(context: ExecutionContext): {
+    req: Record<string, any>;
+    res: Record<string, any>;
+  } {
+    /* eslint-enable @typescript-eslint/no-explicit-any */
     if (context.getType() === 'ws') {
       const socket = context.switchToWs().getClient<Socket>();
       const subject: ThrottleSubject = {
@@ -113,13 +126,17 @@ export class ArenaThrottlerGuard extends ThrottlerGuard {
     return `${context.getType()}:${name}:${tracker}`;
   }
 
-  protected override async throwThrottlingException(context: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
+  protected override async throwThrottlingException(
+    context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
     throw this.rateLimited(context, detail);
   }
 
   private rateLimited(context: ExecutionContext, detail: ThrottlerLimitDetail): AppError {
     const retryAfterSeconds = Math.max(1, detail.timeToBlockExpire);
-    if (context.getType() === 'http') context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfterSeconds));
+    if (context.getType() === 'http')
+      context.switchToHttp().getResponse<Response>().setHeader('Retry-After', String(retryAfterSeconds));
     return new AppError('RATE_LIMITED', `Too many requests; retry in ${retryAfterSeconds} s`, { retryAfterSeconds });
   }
 
@@ -133,7 +150,8 @@ export class ArenaThrottlerGuard extends ThrottlerGuard {
 
   private plan(handler: () => void, classRef: () => void): Step[] | null {
     if (this.commonOptions.ignoreUserAgents) return null;
-    const metadata = <T>(key: string, name: string) => this.reflector.getAllAndOverride<T | undefined>(key + name, [handler, classRef]);
+    const metadata = <T>(key: string, name: string) =>
+      this.reflector.getAllAndOverride<T | undefined>(key + name, [handler, classRef]);
     const steps: Step[] = [];
     for (const throttler of this.throttlers) {
       const name = throttler.name!;
@@ -150,8 +168,14 @@ export class ArenaThrottlerGuard extends ThrottlerGuard {
         ttl: ttl as number,
         blockDuration: blockDuration as number,
         skipIf: throttler.skipIf || this.commonOptions.skipIf,
-        getTracker: metadata<Step['getTracker']>(THROTTLER_TRACKER, name) || throttler.getTracker || this.commonOptions.getTracker!,
-        generateKey: metadata<Step['generateKey']>(THROTTLER_KEY_GENERATOR, name) || throttler.generateKey || this.commonOptions.generateKey!,
+        getTracker:
+          metadata<Step['getTracker']>(THROTTLER_TRACKER, name) ||
+          throttler.getTracker ||
+          this.commonOptions.getTracker!,
+        generateKey:
+          metadata<Step['generateKey']>(THROTTLER_KEY_GENERATOR, name) ||
+          throttler.generateKey ||
+          this.commonOptions.generateKey!,
       });
     }
     return steps;

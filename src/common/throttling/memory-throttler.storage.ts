@@ -24,7 +24,13 @@ export class MemoryThrottlerStorage implements ThrottlerStorage {
     this.sweeper.unref();
   }
 
-  async increment(key: string, ttl: number, limit: number, blockDuration: number, name: string): Promise<ThrottlerStorageRecord> {
+  async increment(
+    key: string,
+    ttl: number,
+    limit: number,
+    blockDuration: number,
+    name: string,
+  ): Promise<ThrottlerStorageRecord> {
     return this.count(key, ttl, limit, blockDuration, name);
   }
 
@@ -53,6 +59,7 @@ export class MemoryThrottlerStorage implements ThrottlerStorage {
 
   private sweep(): void {
     const now = this.clock();
-    for (const [id, window] of this.windows) if (window.endsAt <= now && window.blockedUntil <= now) this.windows.delete(id);
+    for (const [id, window] of this.windows)
+      if (window.endsAt <= now && window.blockedUntil <= now) this.windows.delete(id);
   }
 }

@@ -20,7 +20,8 @@ export const ReportThrottle = () => SetMetadata(REPORT_THROTTLE, true);
 export const NoThrottle = () => SkipThrottle({ ip: true, user: true, auth: true, report: true });
 
 const isAuthRoute = (context: ExecutionContext) => Reflect.getMetadata(AUTH_THROTTLE, context.getHandler()) === true;
-const isReportRoute = (context: ExecutionContext) => Reflect.getMetadata(REPORT_THROTTLE, context.getHandler()) === true;
+const isReportRoute = (context: ExecutionContext) =>
+  Reflect.getMetadata(REPORT_THROTTLE, context.getHandler()) === true;
 /** A route's own limit waits for the first run of a request that may be a replay (ArenaThrottlerGuard.checkFirstRun). */
 const routeLimitWaits = (context: ExecutionContext) =>
   !isFirstRunCheck(context) && context.getType() === 'http' && replayable(context.switchToHttp().getRequest());
@@ -31,7 +32,13 @@ const routeLimitWaits = (context: ExecutionContext) =>
       inject: [APP_CONFIG, REDIS],
       useFactory: (config: AppConfig, redis: RedisClient) => ({
         throttlers: [
-          { name: 'ip', ttl: config.throttle.ttlMs, limit: config.throttle.ipLimit, getTracker: (req) => (req as ThrottleSubject).ip, skipIf: isFirstRunCheck },
+          {
+            name: 'ip',
+            ttl: config.throttle.ttlMs,
+            limit: config.throttle.ipLimit,
+            getTracker: (req) => (req as ThrottleSubject).ip,
+            skipIf: isFirstRunCheck,
+          },
           {
             name: 'user',
             ttl: config.throttle.ttlMs,
@@ -68,4 +75,3 @@ function callerPresent(context: ExecutionContext): boolean {
   if (context.getType() === 'ws') return Boolean(context.switchToWs().getClient().data?.caller);
   return Boolean(context.switchToHttp().getRequest().caller);
 }
-

@@ -40,7 +40,9 @@ export class BotDriver implements OnModuleDestroy {
       this.breaker.on('open', () => this.reportState());
       this.breaker.on('halfOpen', () => this.reportState());
       this.breaker.on('close', () => this.reportState());
-      this.breaker.on('failure', (error) => this.logger.warn({ err: error }, 'bot brain failed; the built-in policy decides'));
+      this.breaker.on('failure', (error) =>
+        this.logger.warn({ err: error }, 'bot brain failed; the built-in policy decides'),
+      );
     }
     this.reportState();
   }
@@ -61,13 +63,23 @@ export class BotDriver implements OnModuleDestroy {
       const memory = state.botMemory[seat] ?? [];
       // Its own draw per room, state and seat, so bots are reproducible without touching the room's source.
       const ctx: GameContext = { now, random: roomRandom(state.seed ^ 0x5eed, state.seq * 64 + seat) };
-      const action = await this.ask(engine, state, { gameId: state.gameId, roomId: state.roomId, seat, view, memory }, ctx);
+      const action = await this.ask(
+        engine,
+        state,
+        { gameId: state.gameId, roomId: state.roomId, seat, view, memory },
+        ctx,
+      );
       if (action) moves.push({ seat, action, memory: engine.botMemoryEntry?.(view, seat) ?? null });
     }
     return moves;
   }
 
-  private async ask(engine: GameEngine<unknown, object>, state: RoomState, request: BotDecisionRequest, ctx: GameContext): Promise<GameAction | null> {
+  private async ask(
+    engine: GameEngine<unknown, object>,
+    state: RoomState,
+    request: BotDecisionRequest,
+    ctx: GameContext,
+  ): Promise<GameAction | null> {
     const builtIn = () => engine.botAction(request.view, request.seat, request.memory, ctx);
     if (!this.breaker) {
       this.metrics.botDecisions.inc({ source: 'builtin' });
@@ -89,7 +101,8 @@ export class BotDriver implements OnModuleDestroy {
 
   private reportState(): void {
     const current = this.breakerState();
-    for (const state of ['closed', 'open', 'half_open'] as const) this.metrics.botBrainBreaker.set({ state }, state === current ? 1 : 0);
+    for (const state of ['closed', 'open', 'half_open'] as const)
+      this.metrics.botBrainBreaker.set({ state }, state === current ? 1 : 0);
   }
 
   onModuleDestroy(): void {

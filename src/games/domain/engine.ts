@@ -196,7 +196,11 @@ export interface GameEngine<S, O extends object = Record<string, unknown>> {
 export const reject = (code: GameRejectionCode, message: string): Rejection => ({ ok: false, code, message });
 
 /** An event every seat and spectator may see. */
-export const toAll = (type: string, payload: Record<string, unknown>): GameEvent => ({ type, payload, audience: 'all' });
+export const toAll = (type: string, payload: Record<string, unknown>): GameEvent => ({
+  type,
+  payload,
+  audience: 'all',
+});
 
 /** An accepted action's next state and its events. */
 export const transition = <S>(state: S, events: GameEvent[]): Transition<S> => ({ ok: true, state, events });

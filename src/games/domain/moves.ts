@@ -61,7 +61,11 @@ export function movesOf<S>() {
 export const anySeat: SeatRule<unknown> = () => null;
 
 /** A rule from a test on the seat, refused with `code` when the test fails. */
-export function seatRule<S>(holds: (state: S, seat: SeatInfo) => boolean, code: GameRejectionCode, message: string): SeatRule<S> {
+export function seatRule<S>(
+  holds: (state: S, seat: SeatInfo) => boolean,
+  code: GameRejectionCode,
+  message: string,
+): SeatRule<S> {
   return (state, seat) => (holds(state, seat) ? null : reject(code, message));
 }
 

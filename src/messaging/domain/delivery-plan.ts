@@ -22,7 +22,10 @@ export function planDelivery<M>(committed: ReadonlyArray<Committed<M>>): Deliver
   return {
     room: { exceptSocketIds: origins, messages: committed.map((c) => c.message) },
     origins: origins
-      .map((socketId) => ({ socketId, messages: committed.filter((c) => c.originSocketId !== socketId).map((c) => c.message) }))
+      .map((socketId) => ({
+        socketId,
+        messages: committed.filter((c) => c.originSocketId !== socketId).map((c) => c.message),
+      }))
       .filter((o) => o.messages.length > 0),
   };
 }

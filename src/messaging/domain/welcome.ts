@@ -13,7 +13,8 @@ export type WelcomeRefusal =
   | { code: 'WELCOME_NOT_FETCHED'; reason: 'pending' };
 
 export type FetchDecision = { action: 'build' } | { action: 'replay' } | { action: 'refuse'; refusal: WelcomeRefusal };
-export type ConfirmDecision = { action: 'confirm' } | { action: 'already_confirmed' } | { action: 'refuse'; refusal: WelcomeRefusal };
+export type ConfirmDecision =
+  { action: 'confirm' } | { action: 'already_confirmed' } | { action: 'refuse'; refusal: WelcomeRefusal };
 
 export function graceEndsAt(status: WelcomeStatus, graceMs: number): number | null {
   return status.fetchedAt === null ? null : status.fetchedAt + graceMs;

@@ -1,6 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsInt, IsObject, IsOptional, IsString, IsUUID, Matches, Max, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { IsSeq } from '../../common/dto/is-seq';
 import { HISTORY_MAX_LIMIT } from '../domain/history';
 
@@ -23,7 +35,10 @@ export class SendMessageEventDto {
 }
 
 export class SendMessageDto {
-  @ApiPropertyOptional({ description: 'The sender\'s key for this message; defaults to the Idempotency-Key header', example: 'msg-1' })
+  @ApiPropertyOptional({
+    description: "The sender's key for this message; defaults to the Idempotency-Key header",
+    example: 'msg-1',
+  })
   @IsOptional()
   @IsString()
   @Matches(CLIENT_MSG_ID, { message: CLIENT_MSG_ID_MESSAGE })

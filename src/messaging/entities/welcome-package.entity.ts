@@ -19,7 +19,11 @@ export class WelcomePackage {
 
   @ManyToOne(() => ConversationMember, { onDelete: 'CASCADE' })
   @JoinColumn([
-    { name: 'conversation_id', referencedColumnName: 'conversationId', foreignKeyConstraintName: 'fk_welcome_packages_member' },
+    {
+      name: 'conversation_id',
+      referencedColumnName: 'conversationId',
+      foreignKeyConstraintName: 'fk_welcome_packages_member',
+    },
     { name: 'user_id', referencedColumnName: 'userId', foreignKeyConstraintName: 'fk_welcome_packages_member' },
   ])
   member?: ConversationMember;

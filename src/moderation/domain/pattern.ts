@@ -46,7 +46,7 @@ export function parsePattern(source: string, lists: WordLists = {}): PatternPars
   if (/^\s|\s$/.test(body)) return fail('has a `*` apart from the word it belongs to');
 
   const steps: PatternStep[] = [];
-  for (let at = 0; at < body.length; ) {
+  for (let at = 0; at < body.length;) {
     const char = body[at];
     if (/\s/.test(char)) {
       at += 1;

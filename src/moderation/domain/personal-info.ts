@@ -9,7 +9,16 @@ import { readableLetters } from './normalize';
 export type PersonalInfoKind = 'phone number' | 'email address';
 
 const DIGIT_WORD: Readonly<Record<string, string>> = {
-  zero: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9',
+  zero: '0',
+  one: '1',
+  two: '2',
+  three: '3',
+  four: '4',
+  five: '5',
+  six: '6',
+  seven: '7',
+  eight: '8',
+  nine: '9',
 };
 const DIGIT_WORDS = /\b(?:zero|one|two|three|four|five|six|seven|eight|nine)\b/g;
 // Digits with short runs of spaces, dots, dashes or brackets between them; slashes and colons
@@ -35,9 +44,46 @@ const SPELLED_EMAIL = new RegExp(
 const DOMAIN_ENDING = new RegExp(String.raw`${DOT}(?:${COMMON_TLD})(?![\p{L}\p{N}])`, 'u');
 /** "look at google dot com", "meet me at home dot com": words before a plain "at" that are not a mailbox. */
 const NOT_A_MAILBOX = new Set([
-  'look', 'looking', 'looked', 'me', 'us', 'him', 'her', 'them', 'you', 'it', 'this', 'that', 'here', 'there',
-  'be', 'is', 'am', 'are', 'was', 'were', 'arrive', 'meet', 'stare', 'laugh', 'laughing', 'good', 'bad',
-  'great', 'best', 'play', 'aim', 'shoot', 'point', 'yell', 'smile', 'lol', 'home', 'work', 'school', 'back',
+  'look',
+  'looking',
+  'looked',
+  'me',
+  'us',
+  'him',
+  'her',
+  'them',
+  'you',
+  'it',
+  'this',
+  'that',
+  'here',
+  'there',
+  'be',
+  'is',
+  'am',
+  'are',
+  'was',
+  'were',
+  'arrive',
+  'meet',
+  'stare',
+  'laugh',
+  'laughing',
+  'good',
+  'bad',
+  'great',
+  'best',
+  'play',
+  'aim',
+  'shoot',
+  'point',
+  'yell',
+  'smile',
+  'lol',
+  'home',
+  'work',
+  'school',
+  'back',
 ]);
 
 /** What personal contact detail the text gives away, if any; names are held to a stricter standard. */

@@ -107,7 +107,12 @@ export interface CompiledIntent {
   gap: number;
 }
 
-function compileIntents(ruleSet: RuleSet, category: Category, compiled: CompiledRuleSet, parts: Map<string, number>): void {
+function compileIntents(
+  ruleSet: RuleSet,
+  category: Category,
+  compiled: CompiledRuleSet,
+  parts: Map<string, number>,
+): void {
   const anchorsOf = new Map<number, Array<Set<string>>>();
   const partOf = (source: string): number => {
     let part = parts.get(source);
@@ -134,7 +139,10 @@ function compileIntents(ruleSet: RuleSet, category: Category, compiled: Compiled
   };
   for (const intent of ruleSet.categories[category].intents ?? []) {
     const steps = intent.steps.map(partOf);
-    addAnchors(compiled, steps.flatMap((part) => anchorsOf.get(part) ?? []));
+    addAnchors(
+      compiled,
+      steps.flatMap((part) => anchorsOf.get(part) ?? []),
+    );
     for (const part of new Set(steps)) {
       while (compiled.intentsWithStep.length <= part) compiled.intentsWithStep.push([]);
       compiled.intentsWithStep[part].push(compiled.intents.length);
@@ -227,7 +235,9 @@ export function evaluate(
   const matches = [...wordMatches(skeleton, compiled), ...squashedMatches(skeleton, compiled, isName)];
   // A name written in camel case ("IWillKillYou") is also read as the words it runs together, for intents.
   if (isName && CAMEL_CASE.test(text)) {
-    matches.push(...wordMatches(skeletonOf(text.replace(CAMEL_CASE_ALL, '$1 $2').replace(CAPITALS_THEN_WORD, '$1 $2')), compiled));
+    matches.push(
+      ...wordMatches(skeletonOf(text.replace(CAMEL_CASE_ALL, '$1 $2').replace(CAPITALS_THEN_WORD, '$1 $2')), compiled),
+    );
   }
   const harm = mostSevere(matches);
   // Contact details are the least severe category: any other harm is reported first.
@@ -323,7 +333,8 @@ function intentMatches(words: readonly string[], parts: RuleMatch[], compiled: C
     if (intent.unless.some((part) => hitsOf.has(part))) continue;
     const broken = new Set<number>();
     for (const part of intent.breaks) {
-      for (const { first, last } of hitsOf.get(part) ?? []) for (let word = first; word <= last; word += 1) broken.add(word);
+      for (const { first, last } of hitsOf.get(part) ?? [])
+        for (let word = first; word <= last; word += 1) broken.add(word);
     }
     let reached = (hitsOf.get(intent.steps[0]) ?? []).filter((hit) => !broken.has(hit.first - 1));
     for (let step = 1; step < intent.steps.length && reached.length > 0; step += 1) {
@@ -342,7 +353,11 @@ function intentMatches(words: readonly string[], parts: RuleMatch[], compiled: C
       reached = next;
     }
     for (const hit of reached) {
-      matches.push({ rule: intent.rule, start: wordStarts[hit.chainStart], end: wordStarts[hit.last] + words[hit.last].length });
+      matches.push({
+        rule: intent.rule,
+        start: wordStarts[hit.chainStart],
+        end: wordStarts[hit.last] + words[hit.last].length,
+      });
     }
   }
   return matches;

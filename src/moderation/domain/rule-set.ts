@@ -178,14 +178,19 @@ function checkIntents(input: unknown, path: string, lists: WordLists, problem: C
     if (intent.name !== undefined && (typeof intent.name !== 'string' || !NAME.test(intent.name))) {
       problem(`${at}.name`, 'must be 1 to 64 characters');
     }
-    if (intent.gap !== undefined && !(Number.isInteger(intent.gap) && Number(intent.gap) >= 0 && Number(intent.gap) <= MAX_INTENT_GAP)) {
+    if (
+      intent.gap !== undefined &&
+      !(Number.isInteger(intent.gap) && Number(intent.gap) >= 0 && Number(intent.gap) <= MAX_INTENT_GAP)
+    ) {
       problem(`${at}.gap`, `must be a whole number from 0 to ${MAX_INTENT_GAP}`);
     }
     const { steps } = intent;
     if (!Array.isArray(steps) || steps.length === 0 || steps.length > MAX_INTENT_STEPS) {
       problem(`${at}.steps`, `must be a list of 1 to ${MAX_INTENT_STEPS} patterns`);
     } else {
-      steps.forEach((step: unknown, stepIndex) => checkIntentPattern(step, `${at}.steps[${stepIndex}]`, lists, problem));
+      steps.forEach((step: unknown, stepIndex) =>
+        checkIntentPattern(step, `${at}.steps[${stepIndex}]`, lists, problem),
+      );
     }
     for (const list of INTENT_PATTERN_LISTS) {
       const entries = intent[list];
@@ -194,7 +199,9 @@ function checkIntents(input: unknown, path: string, lists: WordLists, problem: C
         problem(`${at}.${list}`, `must be a list of at most ${MAX_ENTRIES_PER_LIST} patterns`);
         continue;
       }
-      entries.forEach((entry: unknown, entryIndex) => checkIntentPattern(entry, `${at}.${list}[${entryIndex}]`, lists, problem));
+      entries.forEach((entry: unknown, entryIndex) =>
+        checkIntentPattern(entry, `${at}.${list}[${entryIndex}]`, lists, problem),
+      );
     }
   });
 }

@@ -1,6 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsDateString, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Max, MaxLength, Min } from 'class-validator';
+import {
+  IsBoolean,
+  IsDateString,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { SURFACES, type Surface } from '../domain/policy';
 import type { AuditTargetKind } from '../entities/audit-entry.entity';
 import type { ReportStatus, ReportTargetKind, Resolution } from '../entities/report.entity';
@@ -50,7 +64,11 @@ export class ListReportsQueryDto {
 
 /** Shared by resolving a report and sanctioning directly: how long, and for kicks which room. */
 class SanctionTermsDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_DURATION_SECONDS, description: 'Mute: required. Ban: required unless permanent. Kick: defaults to KICK_DEFAULT_MINUTES.' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: MAX_DURATION_SECONDS,
+    description: 'Mute: required. Ban: required unless permanent. Kick: defaults to KICK_DEFAULT_MINUTES.',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -188,7 +206,11 @@ export class RolloutDecisionDto {
 }
 
 export class RolloutPercentDto extends RolloutDecisionDto {
-  @ApiProperty({ minimum: 0, maximum: 100, description: 'Share of rooms (canary buckets below it) that use the candidate' })
+  @ApiProperty({
+    minimum: 0,
+    maximum: 100,
+    description: 'Share of rooms (canary buckets below it) that use the candidate',
+  })
   @IsInt()
   @Min(0)
   @Max(100)
@@ -196,7 +218,11 @@ export class RolloutPercentDto extends RolloutDecisionDto {
 }
 
 export class ProposeRuleSetDto extends RolloutPercentDto {
-  @ApiProperty({ description: 'A rule set (see docs/moderation.md): { version, lists?, categories }', type: 'object', additionalProperties: true })
+  @ApiProperty({
+    description: 'A rule set (see docs/moderation.md): { version, lists?, categories }',
+    type: 'object',
+    additionalProperties: true,
+  })
   @IsObject()
   ruleSet: Record<string, unknown>;
 }

@@ -3,7 +3,17 @@ import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import type { ReportTargetKind } from '../entities/report.entity';
 
 export const REPORT_TARGET_KINDS = ['user', 'message', 'room'] as const;
-export const REPORT_REASONS = ['spam', 'harassment', 'hate', 'threat', 'self_harm', 'sexual', 'cheating', 'name', 'other'] as const;
+export const REPORT_REASONS = [
+  'spam',
+  'harassment',
+  'hate',
+  'threat',
+  'self_harm',
+  'sexual',
+  'cheating',
+  'name',
+  'other',
+] as const;
 
 export class FileReportDto {
   @ApiProperty({ enum: REPORT_TARGET_KINDS })

@@ -17,16 +17,42 @@ type Dto = new () => object;
 /** Every DTO class of the app that has validation rules. */
 const DTOS: Dto[] = [roomDtos, authDtos, identityGateway, conversationDtos, messageDtos, adminDtos, reportDtos]
   .flatMap((module) => Object.values(module))
-  .filter((value): value is Dto => typeof value === 'function' && getMetadataStorage().getTargetValidationMetadatas(value, '', false, false).length > 0);
+  .filter(
+    (value): value is Dto =>
+      typeof value === 'function' &&
+      getMetadataStorage().getTargetValidationMetadatas(value, '', false, false).length > 0,
+  );
 
-const propertiesOf = (dto: Dto) => [...new Set(getMetadataStorage().getTargetValidationMetadatas(dto, '', false, false).map((m) => m.propertyName))];
+const propertiesOf = (dto: Dto) => [
+  ...new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(dto, '', false, false)
+      .map((m) => m.propertyName),
+  ),
+];
 
 /** Values near and across the rules the DTOs use: ids, names, lengths, bounds, enums, wrong types. */
 const fieldValue = fc.oneof(
   fc.uuid(),
   fc.string({ maxLength: 8 }),
   fc.string({ minLength: 60, maxLength: 70 }),
-  fc.constantFrom('', ' ', 'roast', 'mafia', 'bench', 'mute', 'ban', 'kick', 'warn', 'spam', 'a'.repeat(64), 'a'.repeat(129), '2026-11-23T08:00:00Z', '123', 'msg-1'),
+  fc.constantFrom(
+    '',
+    ' ',
+    'roast',
+    'mafia',
+    'bench',
+    'mute',
+    'ban',
+    'kick',
+    'warn',
+    'spam',
+    'a'.repeat(64),
+    'a'.repeat(129),
+    '2026-11-23T08:00:00Z',
+    '123',
+    'msg-1',
+  ),
   fc.integer({ min: -2, max: 100 }),
   fc.constantFrom(0, 1, 63, 64, 65, 86_400_000, 86_400_001, 1.5, -0, Number.MAX_SAFE_INTEGER),
   fc.boolean(),
@@ -46,7 +72,14 @@ const payloadFor = (dto: Dto) =>
     })
     .map(([names, values]) => {
       const payload = {};
-      names.forEach((name, i) => Object.defineProperty(payload, name, { value: values[i], enumerable: true, writable: true, configurable: true }));
+      names.forEach((name, i) =>
+        Object.defineProperty(payload, name, {
+          value: values[i],
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        }),
+      );
       return payload;
     });
 
@@ -71,7 +104,9 @@ const validPayloadFor = (dto: Dto) => {
     const value = accepted.length > 0 ? fc.constantFrom(...accepted) : fc.constant(undefined);
     return fc.tuple(fc.constant(property), optional ? fc.option(value, { nil: undefined }) : value);
   });
-  const payloads = fc.tuple(...fields).map((entries) => Object.fromEntries(entries.filter(([, value]) => value !== undefined)));
+  const payloads = fc
+    .tuple(...fields)
+    .map((entries) => Object.fromEntries(entries.filter(([, value]) => value !== undefined)));
   validPayloads.set(dto, payloads);
   return payloads;
 };
@@ -86,11 +121,11 @@ async function outcome(pipe: ValidationPipe, value: unknown, metatype: Dto): Pro
   }
 }
 
-describe('the validation pipe\'s fast lane', () => {
+describe("the validation pipe's fast lane", () => {
   const fast = createValidationPipe();
   const full = new ValidationPipe(VALIDATION_OPTIONS);
 
-  it('covers the app\'s DTOs', () => {
+  it("covers the app's DTOs", () => {
     expect(DTOS.length).toBeGreaterThan(20);
   });
 
@@ -98,14 +133,19 @@ describe('the validation pipe\'s fast lane', () => {
     let runs = 0;
     let fastLane = 0;
     await fc.assert(
-      fc.asyncProperty(fc.constantFrom(...DTOS).chain((dto) => fc.tuple(fc.constant(dto), fc.oneof(payloadFor(dto), validPayloadFor(dto)))), async ([dto, payload]) => {
-        const superTransform = jest.spyOn(ValidationPipe.prototype, 'transform');
-        const fastAnswer = await outcome(fast, payload, dto);
-        if (superTransform.mock.calls.length === 0) fastLane += 1;
-        superTransform.mockRestore();
-        runs += 1;
-        expect(fastAnswer).toStrictEqual(await outcome(full, payload, dto));
-      }),
+      fc.asyncProperty(
+        fc
+          .constantFrom(...DTOS)
+          .chain((dto) => fc.tuple(fc.constant(dto), fc.oneof(payloadFor(dto), validPayloadFor(dto)))),
+        async ([dto, payload]) => {
+          const superTransform = jest.spyOn(ValidationPipe.prototype, 'transform');
+          const fastAnswer = await outcome(fast, payload, dto);
+          if (superTransform.mock.calls.length === 0) fastLane += 1;
+          superTransform.mockRestore();
+          runs += 1;
+          expect(fastAnswer).toStrictEqual(await outcome(full, payload, dto));
+        },
+      ),
       { numRuns: 3000 },
     );
     // The comparison means something only if the fast lane answered a fair share of them.
@@ -122,7 +162,9 @@ describe('the validation pipe\'s fast lane', () => {
       expect(entity).toEqual(valid);
       expect(superTransform).not.toHaveBeenCalled();
 
-      await expect(fast.transform({ ...valid, clientMsgId: 'has space' }, metadata)).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+      await expect(fast.transform({ ...valid, clientMsgId: 'has space' }, metadata)).rejects.toMatchObject({
+        code: 'VALIDATION_FAILED',
+      });
       expect(superTransform).toHaveBeenCalledTimes(1);
     } finally {
       superTransform.mockRestore();

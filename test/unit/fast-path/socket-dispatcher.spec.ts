@@ -92,7 +92,10 @@ describe('SocketDispatcher', () => {
         Gate,
         SocketDispatcher,
         LifecycleService,
-        { provide: IdempotencyService, useValue: { execute: () => Promise.reject(new Error('no actionId in these payloads')) } },
+        {
+          provide: IdempotencyService,
+          useValue: { execute: () => Promise.reject(new Error('no actionId in these payloads')) },
+        },
       ],
     }).compile();
     app = moduleRef.createNestApplication({ logger: false });
@@ -112,7 +115,10 @@ describe('SocketDispatcher', () => {
   }
 
   it('passes the caller, the validated DTO and the socket, and acks { ok: true, data }', async () => {
-    expect(await ask('probe:echo', { text: 'hi' })).toEqual({ ok: true, data: { userId: 'user-1', text: 'hi', dto: true, socketId: 'socket-1' } });
+    expect(await ask('probe:echo', { text: 'hi' })).toEqual({
+      ok: true,
+      data: { userId: 'user-1', text: 'hi', dto: true, socketId: 'socket-1' },
+    });
   });
 
   it('refuses an invalid payload with VALIDATION_FAILED before the handler runs', async () => {
@@ -145,7 +151,10 @@ describe('SocketDispatcher', () => {
   });
 
   it('refuses an unauthenticated socket with UNAUTHENTICATED', async () => {
-    expect(await ask('probe:echo', { text: 'hi' }, fakeSocket(undefined))).toMatchObject({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    expect(await ask('probe:echo', { text: 'hi' }, fakeSocket(undefined))).toMatchObject({
+      ok: false,
+      error: { code: 'UNAUTHENTICATED' },
+    });
   });
 
   it('counts each event as in-flight work until it is answered', async () => {

@@ -15,11 +15,29 @@ const registry = new EngineRegistry(new ContentPolicyPort(), config);
 function startedRoast(): RoomState {
   let state: RoomState | null = null;
   const run = (command: Parameters<typeof applyRoomCommand>[1], userId: string | null) => {
-    const outcome = applyRoomCommand(state, command, userId ? { kind: 'user', userId } : { kind: 'system' }, { now: 1000, random: roomRandom(3, (state?.seq ?? 0) + 1) }, registry.lookup);
+    const outcome = applyRoomCommand(
+      state,
+      command,
+      userId ? { kind: 'user', userId } : { kind: 'system' },
+      { now: 1000, random: roomRandom(3, (state?.seq ?? 0) + 1) },
+      registry.lookup,
+    );
     if (!outcome.ok) throw new Error(outcome.code);
     state = outcome.state;
   };
-  run({ type: 'room.create', roomId: 'r', gameId: 'roast', name: 'R', visibility: 'public', seed: 3, settings: { seatCount: 4, botFill: true, reconnectWindowMs: 0, botDelayMs: 0, kickBanMs: 0, game: {} }, host: { userId: 'h', ownerId: 'h', kind: 'human', name: 'H' } }, 'h');
+  run(
+    {
+      type: 'room.create',
+      roomId: 'r',
+      gameId: 'roast',
+      name: 'R',
+      visibility: 'public',
+      seed: 3,
+      settings: { seatCount: 4, botFill: true, reconnectWindowMs: 0, botDelayMs: 0, kickBanMs: 0, game: {} },
+      host: { userId: 'h', ownerId: 'h', kind: 'human', name: 'H' },
+    },
+    'h',
+  );
   run({ type: 'game.start' }, 'h');
   return state as unknown as RoomState;
 }

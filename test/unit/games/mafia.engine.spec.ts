@@ -1,4 +1,11 @@
-import { isRejection, type Actor, type GameAction, type GameEngine, type GameEvent, type Transition } from '../../../src/games/domain/engine';
+import {
+  isRejection,
+  type Actor,
+  type GameAction,
+  type GameEngine,
+  type GameEvent,
+  type Transition,
+} from '../../../src/games/domain/engine';
 import { playMove } from '../../../src/games/domain/moves';
 import { seededRandom } from '../../../src/games/domain/random';
 import { mafiaEngine, parseMafiaOptions } from '../../../src/games/domain/mafia/mafia.engine';
@@ -55,8 +62,12 @@ function game(seatCount: number, seed: number, options: MafiaOptions = fast) {
 const codeOf = (outcome: unknown): string | undefined => (isRejection(outcome) ? outcome.code : undefined);
 const viewOf = (state: MafiaState, viewer: number | 'spectator') => mafiaEngine.view(state, viewer) as MafiaView;
 /** Whether serialized text names a seat's role as mafia (the game's own name aside). */
-const revealsMafia = (value: unknown): boolean => JSON.stringify(value).replace('"game":"mafia"', '').includes(':"mafia"');
-const mafiaSeats = (state: MafiaState) => Object.keys(state.roles).map(Number).filter((seat) => state.roles[seat] === 'mafia');
+const revealsMafia = (value: unknown): boolean =>
+  JSON.stringify(value).replace('"game":"mafia"', '').includes(':"mafia"');
+const mafiaSeats = (state: MafiaState) =>
+  Object.keys(state.roles)
+    .map(Number)
+    .filter((seat) => state.roles[seat] === 'mafia');
 
 describe('mafia: complete games with fixed seeds', () => {
   it('deals max(1, floor(seats / 4)) mafia from the seeded source', () => {
@@ -78,7 +89,13 @@ describe('mafia: complete games with fixed seeds', () => {
     g.readyAll();
     expect(g.state.phase).toBe('voting');
     g.vote({ 1: 2, 2: 1, 3: 1 });
-    expect(g.state).toMatchObject({ phase: 'finished', winner: 'town', finishReason: 'mafia_eliminated', alive: [2, 3], deadline: null });
+    expect(g.state).toMatchObject({
+      phase: 'finished',
+      winner: 'town',
+      finishReason: 'mafia_eliminated',
+      alive: [2, 3],
+      deadline: null,
+    });
     expect(mafiaEngine.result(g.state)).toEqual({
       winners: [0, 2, 3],
       scores: { 0: 1, 1: 0, 2: 1, 3: 1 },
@@ -162,7 +179,12 @@ describe('mafia: complete games with fixed seeds', () => {
     g.timeout();
     expect(g.state.phase).toBe('voting');
     const last = g.timeout();
-    expect(g.state).toMatchObject({ phase: 'finished', winner: 'town', finishReason: 'days_exhausted', alive: [0, 1, 2, 3, 4, 5, 6, 7] });
+    expect(g.state).toMatchObject({
+      phase: 'finished',
+      winner: 'town',
+      finishReason: 'days_exhausted',
+      alive: [0, 1, 2, 3, 4, 5, 6, 7],
+    });
     expect(last.events.map((event) => event.type)).toEqual(['voting_resolved', 'game_finished']);
     expect(last.events[0].payload).toMatchObject({ executed: null, votes: {} });
   });
@@ -265,7 +287,11 @@ describe('mafia: rejections carry their code', () => {
 
   it('INVALID_OPTIONS for unknown keys and out-of-range values', () => {
     expect(parseMafiaOptions(undefined)).toEqual({ nightMs: 7_000, discussionMs: 5_000, votingMs: 7_000, maxDays: 3 });
-    expect(parseMafiaOptions({ maxDays: 5, nightMs: 100 })).toMatchObject({ maxDays: 5, nightMs: 100, votingMs: 7_000 });
+    expect(parseMafiaOptions({ maxDays: 5, nightMs: 100 })).toMatchObject({
+      maxDays: 5,
+      nightMs: 100,
+      votingMs: 7_000,
+    });
     expect(codeOf(parseMafiaOptions({ maxDays: 0 }))).toBe('INVALID_OPTIONS');
     expect(codeOf(parseMafiaOptions({ nightMs: -1 }))).toBe('INVALID_OPTIONS');
     expect(codeOf(parseMafiaOptions({ doctor: true } as unknown as Partial<MafiaOptions>))).toBe('INVALID_OPTIONS');
@@ -318,7 +344,11 @@ describe('mafia: what each viewer sees', () => {
     expect(viewOf(g.state, 0).you).toMatchObject({ role: 'town', mafia: [] });
     expect(viewOf(g.state, 'spectator')).toMatchObject({ you: null, roles: null, mafiaCount: 2 });
     const roleEvents = g.started.events.filter((event) => event.type === 'role_assigned');
-    expect(roleEvents[0]).toEqual({ type: 'role_assigned', payload: { role: 'mafia', mafia: [4, 7] }, audience: [4, 7] });
+    expect(roleEvents[0]).toEqual({
+      type: 'role_assigned',
+      payload: { role: 'mafia', mafia: [4, 7] },
+      audience: [4, 7],
+    });
     for (const event of roleEvents.slice(1)) expect(event.payload).toEqual({ role: 'town' });
     expect(roleEvents.slice(1).map((event) => event.audience)).toEqual([[0], [1], [2], [3], [5], [6]]);
   });
@@ -347,7 +377,16 @@ describe('mafia: what each viewer sees', () => {
     g.vote({ 1: 7, 2: 7, 5: 7, 6: 7, 7: 1 });
     expect(g.state.winner).toBe('town');
     const end = viewOf(g.state, 'spectator');
-    expect(end.roles).toEqual({ 0: 'town', 1: 'town', 2: 'town', 3: 'town', 4: 'mafia', 5: 'town', 6: 'town', 7: 'mafia' });
+    expect(end.roles).toEqual({
+      0: 'town',
+      1: 'town',
+      2: 'town',
+      3: 'town',
+      4: 'mafia',
+      5: 'town',
+      6: 'town',
+      7: 'mafia',
+    });
     expect(end.nights).toEqual([
       { day: 1, choices: { 7: 3, 4: 3 }, victim: 3 },
       { day: 2, choices: { 7: 0 }, victim: 0 },
@@ -385,13 +424,19 @@ describe('mafia: what each viewer sees', () => {
 
 describe('mafia: chat channels', () => {
   const channels = (state: MafiaState, viewer: number | 'spectator') =>
-    Object.fromEntries(mafiaChatChannels(state, viewer).map((access) => [access.channel, [access.canRead, access.canWrite]]));
+    Object.fromEntries(
+      mafiaChatChannels(state, viewer).map((access) => [access.channel, [access.canRead, access.canWrite]]),
+    );
 
   it('opens only the mafia channel at night, to living mafia', () => {
     const g = game(8, 3);
     expect(channels(g.state, 4)).toEqual({ room: [true, false], mafia: [true, true], dead: [false, false] });
     expect(channels(g.state, 0)).toEqual({ room: [true, false], mafia: [false, false], dead: [false, false] });
-    expect(channels(g.state, 'spectator')).toEqual({ room: [true, false], mafia: [false, false], dead: [false, false] });
+    expect(channels(g.state, 'spectator')).toEqual({
+      room: [true, false],
+      mafia: [false, false],
+      dead: [false, false],
+    });
   });
 
   it('opens the room to the living by day and lets the dead talk only among the dead', () => {
@@ -405,7 +450,11 @@ describe('mafia: chat channels', () => {
     g.timeout();
     // A dead mafia seat stops reading the mafia channel.
     expect(channels(g.state, 4)).toEqual({ room: [true, false], mafia: [false, false], dead: [true, true] });
-    expect(channels(g.state, 'spectator')).toEqual({ room: [true, false], mafia: [false, false], dead: [false, false] });
+    expect(channels(g.state, 'spectator')).toEqual({
+      room: [true, false],
+      mafia: [false, false],
+      dead: [false, false],
+    });
   });
 
   it('opens the room to every seat once the game is over', () => {
@@ -415,7 +464,11 @@ describe('mafia: chat channels', () => {
     g.vote({ 1: 2, 2: 1, 3: 1 });
     expect(channels(g.state, 0)).toEqual({ room: [true, true], mafia: [false, false], dead: [true, false] });
     expect(channels(g.state, 1)).toEqual({ room: [true, true], mafia: [true, false], dead: [true, false] });
-    expect(channels(g.state, 'spectator')).toEqual({ room: [true, false], mafia: [false, false], dead: [false, false] });
+    expect(channels(g.state, 'spectator')).toEqual({
+      room: [true, false],
+      mafia: [false, false],
+      dead: [false, false],
+    });
   });
 });
 
@@ -487,7 +540,10 @@ describe('mafia: the bot', () => {
   it("follows a fellow mafia seat's night choice", () => {
     const g = dayTwo();
     g.kill({ 4: 1 });
-    expect(mafiaEngine.botAction(mafiaEngine.view(g.state, 7), 7, [], contextAt(g.random, T0))).toEqual({ type: 'kill', seat: 1 });
+    expect(mafiaEngine.botAction(mafiaEngine.view(g.state, 7), 7, [], contextAt(g.random, T0))).toEqual({
+      type: 'kill',
+      seat: 1,
+    });
   });
 
   it('as town, votes for a seat that voted against confirmed town', () => {

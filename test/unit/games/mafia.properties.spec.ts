@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { isRejection, type Actor, type GameAction, type GameEvent, type Viewer } from '../../../src/games/domain/engine';
+import {
+  isRejection,
+  type Actor,
+  type GameAction,
+  type GameEvent,
+  type Viewer,
+} from '../../../src/games/domain/engine';
 import { playMove } from '../../../src/games/domain/moves';
 import { seededRandom } from '../../../src/games/domain/random';
 import { mafiaEngine } from '../../../src/games/domain/mafia/mafia.engine';
@@ -21,11 +27,13 @@ function legalMoves(state: MafiaState): Move[] {
   const moves: Move[] = [];
   for (const seat of pending) {
     if (state.phase === 'night') {
-      for (const target of state.alive.filter((other) => state.roles[other] === 'town')) moves.push({ actor: seat, action: { type: 'kill', seat: target } });
+      for (const target of state.alive.filter((other) => state.roles[other] === 'town'))
+        moves.push({ actor: seat, action: { type: 'kill', seat: target } });
     } else if (state.phase === 'discussion') {
       moves.push({ actor: seat, action: { type: 'ready' } });
     } else {
-      for (const target of state.alive.filter((other) => other !== seat)) moves.push({ actor: seat, action: { type: 'vote', seat: target } });
+      for (const target of state.alive.filter((other) => other !== seat))
+        moves.push({ actor: seat, action: { type: 'vote', seat: target } });
     }
   }
   if (state.deadline) moves.push({ actor: 'system', action: { type: 'timeout', deadlineId: state.deadline.id } });
@@ -33,13 +41,18 @@ function legalMoves(state: MafiaState): Move[] {
 }
 
 const viewers = (state: MafiaState): Viewer[] => [...state.seats.map((seat) => seat.seat), 'spectator', 'host'];
-const roleOf = (state: MafiaState, viewer: Viewer): MafiaRole | undefined => (typeof viewer === 'number' ? state.roles[viewer] : undefined);
-const seesNight = (state: MafiaState, viewer: Viewer): boolean => typeof viewer === 'number' && livingMafia(state).includes(viewer);
+const roleOf = (state: MafiaState, viewer: Viewer): MafiaRole | undefined =>
+  typeof viewer === 'number' ? state.roles[viewer] : undefined;
+const seesNight = (state: MafiaState, viewer: Viewer): boolean =>
+  typeof viewer === 'number' && livingMafia(state).includes(viewer);
 
 /** Whether serialized text names a seat's role as mafia (the game's own name aside). */
-const revealsMafia = (value: unknown): boolean => (typeof value === 'string' ? value : JSON.stringify(value)).replace('"game":"mafia"', '').includes(':"mafia"');
+const revealsMafia = (value: unknown): boolean =>
+  (typeof value === 'string' ? value : JSON.stringify(value)).replace('"game":"mafia"', '').includes(':"mafia"');
 const revealsChoice = (value: unknown): boolean =>
-  /"target"|"choices"|"mafiaChoices":\{|"killChoice":\d/.test(typeof value === 'string' ? value : JSON.stringify(value));
+  /"target"|"choices"|"mafiaChoices":\{|"killChoice":\d/.test(
+    typeof value === 'string' ? value : JSON.stringify(value),
+  );
 
 /** The same state with the roles of every seat but the viewer rotated: a town viewer must not tell the difference. */
 function rotateOtherRoles(state: MafiaState, viewer: number): MafiaState {
@@ -51,7 +64,9 @@ function rotateOtherRoles(state: MafiaState, viewer: number): MafiaState {
 
 /** The same state with every other voter's vote pointed elsewhere: nobody may tell before the voting resolves. */
 function redirectOtherVotes(state: MafiaState, viewer: Viewer): MafiaState {
-  const votes = Object.fromEntries(Object.keys(state.votes).map((voter) => [voter, Number(voter) === viewer ? state.votes[viewer] : Number(voter)]));
+  const votes = Object.fromEntries(
+    Object.keys(state.votes).map((voter) => [voter, Number(voter) === viewer ? state.votes[viewer] : Number(voter)]),
+  );
   return { ...state, votes };
 }
 
@@ -69,8 +84,10 @@ function expectNothingLeaks(before: MafiaState, after: MafiaState, events: GameE
     if (event.type === 'game_finished') continue;
     for (const viewer of viewers(before)) {
       if (!canSee(event, viewer)) continue;
-      if (roleOf(before, viewer) !== 'mafia') mustHold(!revealsMafia(event.payload), `a mafia role in ${event.type}`, viewer);
-      if (!seesNight(before, viewer)) mustHold(!revealsChoice(event.payload), `a night choice in ${event.type}`, viewer);
+      if (roleOf(before, viewer) !== 'mafia')
+        mustHold(!revealsMafia(event.payload), `a mafia role in ${event.type}`, viewer);
+      if (!seesNight(before, viewer))
+        mustHold(!revealsChoice(event.payload), `a night choice in ${event.type}`, viewer);
     }
   }
   if (after.phase === 'finished') return;
@@ -78,11 +95,12 @@ function expectNothingLeaks(before: MafiaState, after: MafiaState, events: GameE
     const view = JSON.stringify(mafiaEngine.view(after, viewer));
     if (roleOf(after, viewer) !== 'mafia') {
       mustHold(!revealsMafia(view), 'a mafia role in the view', viewer);
-      if (typeof viewer === 'number') mustHold(sameView(after, rotateOtherRoles(after, viewer), viewer, view), 'the roles of others', viewer);
+      if (typeof viewer === 'number')
+        mustHold(sameView(after, rotateOtherRoles(after, viewer), viewer, view), 'the roles of others', viewer);
     }
     if (!seesNight(after, viewer)) {
       mustHold(!revealsChoice(view), 'a night choice in the view', viewer);
-      mustHold(sameView(after, { ...after, kills: {} }, viewer, view), 'tonight\'s choices', viewer);
+      mustHold(sameView(after, { ...after, kills: {} }, viewer, view), "tonight's choices", viewer);
     }
     mustHold(sameView(after, redirectOtherVotes(after, viewer), viewer, view), 'the votes of others', viewer);
   }
@@ -95,7 +113,9 @@ function expectNothingLeaks(before: MafiaState, after: MafiaState, events: GameE
 function expectChoiceUnseen(before: MafiaState, move: Move, after: MafiaState, events: GameEvent[]): void {
   const { actor, action } = move;
   if (actor === 'system' || (action.type !== 'kill' && action.type !== 'vote') || after.phase !== before.phase) return;
-  const other = legalMoves(before).find((alt) => alt.actor === actor && alt.action.type === action.type && alt.action.seat !== action.seat);
+  const other = legalMoves(before).find(
+    (alt) => alt.actor === actor && alt.action.type === action.type && alt.action.seat !== action.seat,
+  );
   if (!other) return;
   const alternative = playMove(mafiaEngine, before, other.action, actor, contextAt(seededRandom(0), T0));
   if (isRejection(alternative)) throw new Error(`legal move ${JSON.stringify(other)} rejected: ${alternative.code}`);
@@ -149,7 +169,13 @@ describe('mafia: properties', () => {
           const bound = picks.length + 3 * maxDays + 1;
           for (let step = 0; step < bound && state.phase !== 'finished'; step += 1) {
             for (const death of state.deaths) {
-              const tried = playMove(mafiaEngine, state, { type: 'vote', seat: state.alive[0] }, death.seat, contextAt(random, now));
+              const tried = playMove(
+                mafiaEngine,
+                state,
+                { type: 'vote', seat: state.alive[0] },
+                death.seat,
+                contextAt(random, now),
+              );
               expect(isRejection(tried) && tried.code).toBe('DEAD_SEAT');
             }
             const moves = step < picks.length ? legalMoves(state) : legalMoves(state).slice(-1);
@@ -171,14 +197,22 @@ describe('mafia: properties', () => {
 
   it('bots-only games always finish, with legal bot actions and nothing leaked', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 4, max: 12 }), fc.integer(), fc.integer({ min: 1, max: 5 }), (seatCount, seed, maxDays) => {
-        const seats = seatsOf(seatCount, (seat) => ({ kind: 'bot', name: `Bot ${seat}` }));
-        const options = { ...timers, maxDays };
-        const played = playWithBots(mafiaEngine, seats, options, { seed, maxSteps: maxDays * (3 * seatCount + 3) + 1 });
-        for (const step of played.steps) expectNothingLeaks(step.before, step.after, step.events);
-        expectInvariants(played.final, seatCount, options);
-        expect(mafiaEngine.result(played.final)?.winners.length).toBeGreaterThan(0);
-      }),
+      fc.property(
+        fc.integer({ min: 4, max: 12 }),
+        fc.integer(),
+        fc.integer({ min: 1, max: 5 }),
+        (seatCount, seed, maxDays) => {
+          const seats = seatsOf(seatCount, (seat) => ({ kind: 'bot', name: `Bot ${seat}` }));
+          const options = { ...timers, maxDays };
+          const played = playWithBots(mafiaEngine, seats, options, {
+            seed,
+            maxSteps: maxDays * (3 * seatCount + 3) + 1,
+          });
+          for (const step of played.steps) expectNothingLeaks(step.before, step.after, step.events);
+          expectInvariants(played.final, seatCount, options);
+          expect(mafiaEngine.result(played.final)?.winners.length).toBeGreaterThan(0);
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -192,7 +226,12 @@ describe('mafia: properties', () => {
         (seatCount, seed, isBot) => {
           const seats = seatsOf(seatCount);
           const botSeats = seats.map((seat) => seat.seat).filter((seat) => isBot[seat]);
-          const played = playWithBots(mafiaEngine, seats, { ...timers, maxDays: 3 }, { seed, botSeats, maxSteps: 3 * (3 * seatCount + 3) + 1 });
+          const played = playWithBots(
+            mafiaEngine,
+            seats,
+            { ...timers, maxDays: 3 },
+            { seed, botSeats, maxSteps: 3 * (3 * seatCount + 3) + 1 },
+          );
           expect(mafiaEngine.isOver(played.final)).toBe(true);
         },
       ),

@@ -1,4 +1,11 @@
-import { isRejection, type Actor, type GameAction, type GameContext, type GameEngine, type Transition } from '../../../src/games/domain/engine';
+import {
+  isRejection,
+  type Actor,
+  type GameAction,
+  type GameContext,
+  type GameEngine,
+  type Transition,
+} from '../../../src/games/domain/engine';
 import { playMove } from '../../../src/games/domain/moves';
 import { seededRandom } from '../../../src/games/domain/random';
 import { createRoastEngine, parseRoastOptions, roastEngine } from '../../../src/games/domain/roast/roast.engine';
@@ -173,11 +180,18 @@ describe('roast battle: rejections carry their code', () => {
   it('SAME_OWNER for a vote between seats of one owner, and such seats are no vote targets', () => {
     const random = seededRandom(3);
     // Seat 1 is a person; seats 2 and 3 are agents that person owns.
-    const seats = seatsOf(4, (seat) => (seat >= 2 ? { kind: 'agent', userId: `agent-${seat}`, ownerId: 'user-1' } : {}));
+    const seats = seatsOf(4, (seat) =>
+      seat >= 2 ? { kind: 'agent', userId: `agent-${seat}`, ownerId: 'user-1' } : {},
+    );
     let state = roastEngine.start(seats, fast, contextAt(random, T0)).state;
-    for (const seat of [0, 1, 2, 3]) state = mustApply(roastEngine, state, { type: 'roast', text: `r${seat}` }, seat, contextAt(random, T0)).state;
-    expect(codeOf(playMove(roastEngine, state, { type: 'vote', seat: 2 }, 1, contextAt(random, T0)))).toBe('SAME_OWNER');
-    expect(codeOf(playMove(roastEngine, state, { type: 'vote', seat: 1 }, 3, contextAt(random, T0)))).toBe('SAME_OWNER');
+    for (const seat of [0, 1, 2, 3])
+      state = mustApply(roastEngine, state, { type: 'roast', text: `r${seat}` }, seat, contextAt(random, T0)).state;
+    expect(codeOf(playMove(roastEngine, state, { type: 'vote', seat: 2 }, 1, contextAt(random, T0)))).toBe(
+      'SAME_OWNER',
+    );
+    expect(codeOf(playMove(roastEngine, state, { type: 'vote', seat: 1 }, 3, contextAt(random, T0)))).toBe(
+      'SAME_OWNER',
+    );
     expect(viewOf(state, 1).you?.voteTargets).toEqual([0]);
     expect(viewOf(state, 0).you?.voteTargets).toEqual([1, 2, 3]);
   });
@@ -186,9 +200,12 @@ describe('roast battle: rejections carry their code', () => {
     const random = seededRandom(4);
     const seats = seatsOf(3, (seat) => (seat === 2 ? { kind: 'agent', ownerId: 'owner-x' } : {}));
     let state = roastEngine.start(seats, { ...fast, agentsOnlyVoting: true }, contextAt(random, T0)).state;
-    for (const seat of [0, 1, 2]) state = mustApply(roastEngine, state, { type: 'roast', text: `r${seat}` }, seat, contextAt(random, T0)).state;
+    for (const seat of [0, 1, 2])
+      state = mustApply(roastEngine, state, { type: 'roast', text: `r${seat}` }, seat, contextAt(random, T0)).state;
     expect(roastEngine.pendingSeats(state)).toEqual([2]);
-    expect(codeOf(playMove(roastEngine, state, { type: 'vote', seat: 2 }, 0, contextAt(random, T0)))).toBe('ROLE_FORBIDDEN');
+    expect(codeOf(playMove(roastEngine, state, { type: 'vote', seat: 2 }, 0, contextAt(random, T0)))).toBe(
+      'ROLE_FORBIDDEN',
+    );
     expect(viewOf(state, 0).you).toMatchObject({ canVote: false, voteTargets: [] });
     // The only agent's vote ends the voting at once.
     state = mustApply(roastEngine, state, { type: 'vote', seat: 1 }, 2, contextAt(random, T0)).state;
@@ -230,18 +247,29 @@ describe('roast battle: rejections carry their code', () => {
 
   it('INVALID_OPTIONS for unknown keys and out-of-range values', () => {
     expect(parseRoastOptions(undefined)).toEqual(roastEngine.defaultOptions);
-    expect(parseRoastOptions({ roundMs: 500, agentsOnlyVoting: true })).toMatchObject({ roundMs: 500, votingMs: 20_000, agentsOnlyVoting: true });
+    expect(parseRoastOptions({ roundMs: 500, agentsOnlyVoting: true })).toMatchObject({
+      roundMs: 500,
+      votingMs: 20_000,
+      agentsOnlyVoting: true,
+    });
     expect(codeOf(parseRoastOptions({ rounds: 13 }))).toBe('INVALID_OPTIONS');
     expect(codeOf(parseRoastOptions({ roundMs: 0 }))).toBe('INVALID_OPTIONS');
     expect(codeOf(parseRoastOptions({ votingMs: 1.5 }))).toBe('INVALID_OPTIONS');
-    expect(codeOf(parseRoastOptions({ agentsOnlyVoting: 'yes' } as unknown as Partial<RoastOptions>))).toBe('INVALID_OPTIONS');
+    expect(codeOf(parseRoastOptions({ agentsOnlyVoting: 'yes' } as unknown as Partial<RoastOptions>))).toBe(
+      'INVALID_OPTIONS',
+    );
     expect(codeOf(parseRoastOptions({ colour: 'red' } as unknown as Partial<RoastOptions>))).toBe('INVALID_OPTIONS');
   });
 });
 
 describe('roast battle: the content policy', () => {
   const engine = createRoastEngine({
-    checkText: (text) => (text.includes('slur') ? { allowed: false, code: 'CONTENT_BLOCKED' } : text.includes('spam') ? { allowed: false } : { allowed: true }),
+    checkText: (text) =>
+      text.includes('slur')
+        ? { allowed: false, code: 'CONTENT_BLOCKED' }
+        : text.includes('spam')
+          ? { allowed: false }
+          : { allowed: true },
   });
 
   it("rejects a blocked roast with the policy's code and lets the seat rewrite it", () => {
@@ -318,7 +346,8 @@ describe('roast battle: phases and deadlines', () => {
 
   it('reset returns to the lobby with no deadline, so the old deadline can never fire', () => {
     const room = gameRoom(anyRoast, 3, fast);
-    for (const seat of [0, 1, 2]) room.run({ type: 'game.act', action: { type: 'roast', text: `r${seat}` } }, `user-${seat}`);
+    for (const seat of [0, 1, 2])
+      room.run({ type: 'game.act', action: { type: 'roast', text: `r${seat}` } }, `user-${seat}`);
     room.run({ type: 'game.act', action: { type: 'vote', seat: 1 } }, 'user-0');
     const pending = roastEngine.deadline(room.state.game as RoastState)!;
     const reset = room.run({ type: 'game.reset' }, 'user-0');
@@ -334,15 +363,31 @@ describe('roast battle: phases and deadlines', () => {
     const first = roastEngine.start(seatsOf(2), fast, contextAt(random, T0)).state;
     const second = roastEngine.start(seatsOf(2), fast, contextAt(random, T0 + 10)).state;
     expect(second.deadline!.id).not.toBe(first.deadline!.id);
-    expect(codeOf(playMove(roastEngine, second, { type: 'timeout', deadlineId: first.deadline!.id }, 'system', contextAt(random, T0)))).toBe('STALE_DEADLINE');
+    expect(
+      codeOf(
+        playMove(
+          roastEngine,
+          second,
+          { type: 'timeout', deadlineId: first.deadline!.id },
+          'system',
+          contextAt(random, T0),
+        ),
+      ),
+    ).toBe('STALE_DEADLINE');
   });
 
   it('resolves a voting at once when nobody may vote', () => {
     const random = seededRandom(11);
     let state = roastEngine.start(seatsOf(3), { ...fast, agentsOnlyVoting: true }, contextAt(random, T0)).state;
-    for (const seat of [0, 1]) state = mustApply(roastEngine, state, { type: 'roast', text: `r${seat}` }, seat, contextAt(random, T0)).state;
+    for (const seat of [0, 1])
+      state = mustApply(roastEngine, state, { type: 'roast', text: `r${seat}` }, seat, contextAt(random, T0)).state;
     const done = mustApply(roastEngine, state, { type: 'roast', text: 'r2' }, 2, contextAt(random, T0));
-    expect(done.events.map((event) => event.type)).toEqual(['roast_submitted', 'voting_started', 'round_resolved', 'intermission_started']);
+    expect(done.events.map((event) => event.type)).toEqual([
+      'roast_submitted',
+      'voting_started',
+      'round_resolved',
+      'intermission_started',
+    ]);
     expect(done.state.rounds[0].decidedBy).toBe('draw');
   });
 });
@@ -405,7 +450,11 @@ describe('roast battle: the bot', () => {
     const theme = game.state.themes[0];
     game.roastAll([0, 1, 2]);
     game.act({ type: 'roast', text: `Seat 0, your ${theme} is so sad that even robots cry. Why?` }, 3);
-    const memory = [{ round: 1, winner: 2 }, { round: 2, winner: 2 }, { round: 3, winner: 2 }];
+    const memory = [
+      { round: 1, winner: 2 },
+      { round: 2, winner: 2 },
+      { round: 3, winner: 2 },
+    ];
     const fromTwo = roastEngine.botAction(roastEngine.view(game.state, 2), 2, memory, contextAt(game.random, T0));
     expect(fromTwo).toEqual({ type: 'vote', seat: 3 });
     const fromThree = roastEngine.botAction(roastEngine.view(game.state, 3), 3, memory, contextAt(game.random, T0));
@@ -418,8 +467,13 @@ describe('roast battle: the bot', () => {
     expect(roastEngine.botMemoryEntry?.(roastEngine.view(game.state, 0), 0)).toBeNull();
     game.roastAll([0, 1]);
     expect(roastEngine.botAction(roastEngine.view(game.state, 0), 0, [], contextAt(game.random, T0))).toBeNull();
-    expect(roastEngine.botAction(roastEngine.view(game.state, 'spectator'), 0, [], contextAt(game.random, T0))).toBeNull();
+    expect(
+      roastEngine.botAction(roastEngine.view(game.state, 'spectator'), 0, [], contextAt(game.random, T0)),
+    ).toBeNull();
     const resolved = game.state.rounds[0];
-    expect(roastEngine.botMemoryEntry?.(roastEngine.view(game.state, 0), 0)).toEqual({ round: 1, winner: resolved.winner });
+    expect(roastEngine.botMemoryEntry?.(roastEngine.view(game.state, 0), 0)).toEqual({
+      round: 1,
+      winner: resolved.winner,
+    });
   });
 });

@@ -1,5 +1,12 @@
 import fc from 'fast-check';
-import { isRejection, type Actor, type GameAction, type GameEvent, type SeatInfo, type Viewer } from '../../../src/games/domain/engine';
+import {
+  isRejection,
+  type Actor,
+  type GameAction,
+  type GameEvent,
+  type SeatInfo,
+  type Viewer,
+} from '../../../src/games/domain/engine';
 import { playMove } from '../../../src/games/domain/moves';
 import { seededRandom } from '../../../src/games/domain/random';
 import { roastEngine } from '../../../src/games/domain/roast/roast.engine';
@@ -12,7 +19,10 @@ const T0 = 1_000_000;
 /** Seats of every kind, some agents sharing an owner with another seat, and a room setup around them. */
 const tableArb = fc
   .record({
-    kinds: fc.array(fc.constantFrom('human' as const, 'agent' as const, 'bot' as const), { minLength: 2, maxLength: 8 }),
+    kinds: fc.array(fc.constantFrom('human' as const, 'agent' as const, 'bot' as const), {
+      minLength: 2,
+      maxLength: 8,
+    }),
     owners: fc.array(fc.integer({ min: 0, max: 7 }), { minLength: 8, maxLength: 8 }),
     rounds: fc.integer({ min: 1, max: 5 }),
     agentsOnlyVoting: fc.boolean(),
@@ -20,9 +30,18 @@ const tableArb = fc
   })
   .map(({ kinds, owners, rounds, agentsOnlyVoting, seed }) => ({
     seats: seatsOf(kinds.length, (seat): Partial<SeatInfo> =>
-      kinds[seat] === 'agent' ? { kind: 'agent', userId: `agent-${seat}`, ownerId: `user-${owners[seat] % kinds.length}` } : { kind: kinds[seat] },
+      kinds[seat] === 'agent'
+        ? { kind: 'agent', userId: `agent-${seat}`, ownerId: `user-${owners[seat] % kinds.length}` }
+        : { kind: kinds[seat] },
     ),
-    options: { ...roastEngine.defaultOptions, rounds, agentsOnlyVoting, roundMs: 600, votingMs: 200, intermissionMs: 20 } satisfies RoastOptions,
+    options: {
+      ...roastEngine.defaultOptions,
+      rounds,
+      agentsOnlyVoting,
+      roundMs: 600,
+      votingMs: 200,
+      intermissionMs: 20,
+    } satisfies RoastOptions,
     seed,
   }));
 
@@ -37,9 +56,12 @@ const secret = (seat: number, round: number) => `<secret of seat ${seat} in roun
 function legalMoves(state: RoastState): Move[] {
   const moves: Move[] = [];
   for (const seat of roastEngine.pendingSeats(state)) {
-    if (state.phase === 'round') moves.push({ actor: seat, action: { type: 'roast', text: secret(seat, state.round) } });
+    if (state.phase === 'round')
+      moves.push({ actor: seat, action: { type: 'roast', text: secret(seat, state.round) } });
     const voter = state.seats.find((candidate) => candidate.seat === seat)!;
-    if (state.phase === 'voting') for (const target of voteTargets(state, voter)) moves.push({ actor: seat, action: { type: 'vote', seat: target } });
+    if (state.phase === 'voting')
+      for (const target of voteTargets(state, voter))
+        moves.push({ actor: seat, action: { type: 'vote', seat: target } });
   }
   if (state.deadline) moves.push({ actor: 'system', action: { type: 'timeout', deadlineId: state.deadline.id } });
   return moves;
@@ -58,12 +80,22 @@ function expectNothingLeaks(state: RoastState, events: GameEvent[]): void {
     if (state.phase === 'round') {
       for (const author of state.seats.filter((seat) => seat.seat !== viewer)) {
         mustHold(!view.includes(secret(author.seat, state.round)), `the roast of seat ${author.seat}`, viewer);
-        mustHold(!seenEvents.includes(secret(author.seat, state.round)), `the roast of seat ${author.seat} (event)`, viewer);
+        mustHold(
+          !seenEvents.includes(secret(author.seat, state.round)),
+          `the roast of seat ${author.seat} (event)`,
+          viewer,
+        );
       }
     }
     if (state.phase === 'voting') {
-      const redirected = Object.fromEntries(Object.entries(state.votes).map(([voter, target]) => [voter, Number(voter) === viewer ? target : -1]));
-      mustHold(JSON.stringify(roastEngine.view({ ...state, votes: redirected }, viewer)) === view, 'the votes of others', viewer);
+      const redirected = Object.fromEntries(
+        Object.entries(state.votes).map(([voter, target]) => [voter, Number(voter) === viewer ? target : -1]),
+      );
+      mustHold(
+        JSON.stringify(roastEngine.view({ ...state, votes: redirected }, viewer)) === view,
+        'the votes of others',
+        viewer,
+      );
     }
   }
 }
@@ -145,7 +177,10 @@ describe('roast battle: properties', () => {
     fc.assert(
       fc.property(tableArb, ({ seats, options, seed }) => {
         const bots = seats.map((seat) => ({ ...seat, kind: seat.kind === 'agent' ? seat.kind : ('bot' as const) }));
-        const played = playWithBots(roastEngine, bots, options, { seed, maxSteps: options.rounds * (2 * bots.length + 3) });
+        const played = playWithBots(roastEngine, bots, options, {
+          seed,
+          maxSteps: options.rounds * (2 * bots.length + 3),
+        });
         for (const step of played.steps) expectNothingLeaks(step.after, step.events);
         expectInvariants(played.final);
         expect(played.final.rounds).toHaveLength(options.rounds);
@@ -158,11 +193,19 @@ describe('roast battle: properties', () => {
 
   it('battles with some bots and idle seats finish through the deadlines', () => {
     fc.assert(
-      fc.property(tableArb, fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }), ({ seats, options, seed }, isBot) => {
-        const botSeats = seats.map((seat) => seat.seat).filter((seat) => isBot[seat]);
-        const played = playWithBots(roastEngine, seats, options, { seed, botSeats, maxSteps: options.rounds * (2 * seats.length + 3) });
-        expect(roastEngine.isOver(played.final)).toBe(true);
-      }),
+      fc.property(
+        tableArb,
+        fc.array(fc.boolean(), { minLength: 8, maxLength: 8 }),
+        ({ seats, options, seed }, isBot) => {
+          const botSeats = seats.map((seat) => seat.seat).filter((seat) => isBot[seat]);
+          const played = playWithBots(roastEngine, seats, options, {
+            seed,
+            botSeats,
+            maxSteps: options.rounds * (2 * seats.length + 3),
+          });
+          expect(roastEngine.isOver(played.final)).toBe(true);
+        },
+      ),
       { numRuns: 100 },
     );
   });

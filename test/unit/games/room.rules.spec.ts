@@ -12,13 +12,22 @@ import {
   roomRandom,
   roomView,
 } from '../../../src/games/domain/room/room.rules';
-import type { EngineLookup, RoomActor, RoomCommand, RoomState, StoredRoomEvent } from '../../../src/games/domain/room/room.types';
+import type {
+  EngineLookup,
+  RoomActor,
+  RoomCommand,
+  RoomState,
+  StoredRoomEvent,
+} from '../../../src/games/domain/room/room.types';
 import { stateDelta } from '../../../src/games/domain/room/room.outcome';
 import { roastEngine } from '../../../src/games/domain/roast/roast.engine';
 import type { RoastState } from '../../../src/games/domain/roast/roast.types';
 
 const engines = new Map<string, GameEngine<unknown, object>>(
-  [roastEngine, mafiaEngine, benchEngine].map((engine) => [engine.id, engine as unknown as GameEngine<unknown, object>]),
+  [roastEngine, mafiaEngine, benchEngine].map((engine) => [
+    engine.id,
+    engine as unknown as GameEngine<unknown, object>,
+  ]),
 );
 const lookup = (id: string) => engines.get(id);
 const user = (userId: string): RoomActor => ({ kind: 'user', userId });
@@ -36,20 +45,53 @@ function room(
   let state: RoomState | null = null;
   let now = 1_000_000;
   const log: StoredRoomEvent[] = [];
-  const settings = { seatCount, botFill: false, reconnectWindowMs: 1000, botDelayMs: 10, kickBanMs: 5000, game: {}, ...extra };
+  const settings = {
+    seatCount,
+    botFill: false,
+    reconnectWindowMs: 1000,
+    botDelayMs: 10,
+    kickBanMs: 5000,
+    game: {},
+    ...extra,
+  };
   const run = (command: RoomCommand, actor: RoomActor) => {
     now += 1;
     const seq = (state?.seq ?? 0) + 1;
     const outcome = applyRoomCommand(state, command, actor, { now, random: roomRandom(7, seq) }, engineLookup);
     if (outcome.ok) {
       const rulesVersion = outcome.state.rulesVersion;
-      const stored = { seq, rulesVersion, type: command.type, actor: actor.kind === 'user' ? actor.userId : 'system', actorSeat: null, command, events: outcome.events, result: outcome.result, actionId: null, fingerprint: null, at: now };
+      const stored = {
+        seq,
+        rulesVersion,
+        type: command.type,
+        actor: actor.kind === 'user' ? actor.userId : 'system',
+        actorSeat: null,
+        command,
+        events: outcome.events,
+        result: outcome.result,
+        actionId: null,
+        fingerprint: null,
+        at: now,
+      };
       log.push({ ...stored, outcome: stateDelta(state, outcome.state) });
       state = outcome.state;
     }
     return outcome;
   };
-  const created = run({ type: 'room.create', roomId: create.roomId ?? 'r1', gameId, name: 'Room', visibility: 'public', seed: 7, settings, host: holder('host', 'Host'), ...(create.seatless ? { seatless: true } : {}) }, user('host'));
+  const created = run(
+    {
+      type: 'room.create',
+      roomId: create.roomId ?? 'r1',
+      gameId,
+      name: 'Room',
+      visibility: 'public',
+      seed: 7,
+      settings,
+      host: holder('host', 'Host'),
+      ...(create.seatless ? { seatless: true } : {}),
+    },
+    user('host'),
+  );
   return {
     created,
     run,
@@ -92,7 +134,8 @@ describe('room rules', () => {
       { type: 'game.reset' },
       { type: 'game.rematch' },
     ];
-    for (const command of commands) expect([command.type, codeOf(r.run(command, user('u1')))]).toEqual([command.type, 'HOST_ONLY']);
+    for (const command of commands)
+      expect([command.type, codeOf(r.run(command, user('u1')))]).toEqual([command.type, 'HOST_ONLY']);
     expect(codeOf(r.run({ type: 'seat.kick', seat: 0 }, user('host')))).toBe('SELF_TARGET');
   });
 
@@ -114,7 +157,10 @@ describe('room rules', () => {
     r.run({ type: 'game.reset' }, user('host'));
     expect(roomDeadlines(r.state, lookup)).toEqual([]);
     // An old game's timeout is refused after the reset, and after a new start.
-    const stale = { type: 'game.timeout' as const, deadlineId: (deadline as { engineDeadlineId: string }).engineDeadlineId };
+    const stale = {
+      type: 'game.timeout' as const,
+      deadlineId: (deadline as { engineDeadlineId: string }).engineDeadlineId,
+    };
     expect(codeOf(r.run(stale, SYSTEM))).toBe('STALE_DEADLINE');
     r.run({ type: 'game.start' }, user('host'));
     expect(roomDeadlines(r.state, lookup)[0].id).toMatch(/^g2:/);
@@ -171,7 +217,12 @@ describe('room rules', () => {
     expect(mine).toHaveLength(1);
     expect(eventView(started, 'spectator').events.some((e) => e.type === 'role_assigned')).toBe(false);
     expect(roomView(r.state, lookup('mafia'), 'spectator').game).toMatchObject({ roles: null, you: null });
-    const fake: StoredRoomEvent = { ...started, type: 'game.act', actorSeat: 0, command: { type: 'game.act', action: { type: 'vote', seat: 2 } } };
+    const fake: StoredRoomEvent = {
+      ...started,
+      type: 'game.act',
+      actorSeat: 0,
+      command: { type: 'game.act', action: { type: 'vote', seat: 2 } },
+    };
     expect(eventView(fake, 0).action).toEqual({ type: 'vote', seat: 2 });
     expect(eventView(fake, 1).action).toBeUndefined();
     expect(eventView(fake, 'spectator').action).toBeUndefined();
@@ -181,9 +232,19 @@ describe('room rules', () => {
     const actors = ['host', 'u1', 'u2', 'u3'];
     const command = fc.oneof(
       fc.record({ type: fc.constant('seat.take' as const), who: fc.constantFrom(...actors) }),
-      fc.record({ type: fc.constantFrom('seat.leave' as const, 'seat.drop' as const, 'seat.return' as const), who: fc.constantFrom(...actors) }),
-      fc.record({ type: fc.constantFrom('game.start' as const, 'game.reset' as const, 'game.rematch' as const), who: fc.constantFrom(...actors) }),
-      fc.record({ type: fc.constant('bots.add' as const), who: fc.constantFrom(...actors), count: fc.integer({ min: 1, max: 3 }) }),
+      fc.record({
+        type: fc.constantFrom('seat.leave' as const, 'seat.drop' as const, 'seat.return' as const),
+        who: fc.constantFrom(...actors),
+      }),
+      fc.record({
+        type: fc.constantFrom('game.start' as const, 'game.reset' as const, 'game.rematch' as const),
+        who: fc.constantFrom(...actors),
+      }),
+      fc.record({
+        type: fc.constant('bots.add' as const),
+        who: fc.constantFrom(...actors),
+        count: fc.integer({ min: 1, max: 3 }),
+      }),
       fc.record({ type: fc.constant('bump' as const), who: fc.constantFrom(...actors) }),
     );
     fc.assert(
@@ -242,7 +303,10 @@ describe('room rules: viewers beyond seats', () => {
     expect(r.state).toMatchObject({ hostUserId: 'host', seatlessHost: true, seats: [] });
     r.run({ type: 'seat.take', holder: holder('u1') }, user('u1'));
     r.run({ type: 'seat.take', holder: holder('u2') }, user('u2'));
-    expect(r.state.seats.map((s) => [s.seat, s.userId])).toEqual([[0, 'u1'], [1, 'u2']]);
+    expect(r.state.seats.map((s) => [s.seat, s.userId])).toEqual([
+      [0, 'u1'],
+      [1, 'u2'],
+    ]);
     // The host runs the room and never plays; a seat leaving does not hand the host role on.
     expect(codeOf(r.run({ type: 'game.start' }, user('u1')))).toBe('HOST_ONLY');
     expect(codeOf(r.run({ type: 'game.start' }, user('host')))).toBe('ok');
@@ -266,9 +330,18 @@ describe('room rules: viewers beyond seats', () => {
     r.run({ type: 'game.start' }, user('host'));
     r.run({ type: 'game.act', action: { type: 'bump' } }, user('u2'));
     const bench = lookup('bench');
-    expect(roomView(r.state, bench, 'host')).toMatchObject({ you: { seat: null, host: true }, game: { bumps: { 0: 0, 1: 1 }, you: null } });
-    expect(roomView(r.state, bench, 'spectator')).toMatchObject({ you: { seat: null, host: false }, game: { bumps: null, you: null } });
-    expect(roomView(r.state, bench, 1)).toMatchObject({ you: { seat: 1, host: false }, game: { bumps: null, you: { seat: 1, bumps: 1 } } });
+    expect(roomView(r.state, bench, 'host')).toMatchObject({
+      you: { seat: null, host: true },
+      game: { bumps: { 0: 0, 1: 1 }, you: null },
+    });
+    expect(roomView(r.state, bench, 'spectator')).toMatchObject({
+      you: { seat: null, host: false },
+      game: { bumps: null, you: null },
+    });
+    expect(roomView(r.state, bench, 1)).toMatchObject({
+      you: { seat: 1, host: false },
+      game: { bumps: null, you: { seat: 1, bumps: 1 } },
+    });
     // A seat number that is no seat sees what a spectator sees.
     expect(roomView(r.state, bench, 5).game).toEqual(roomView(r.state, bench, 'spectator').game);
   });
@@ -320,7 +393,9 @@ describe('room rules: history is history', () => {
             who: roast.who,
             payload: { text },
             play: (state, payload, seat, ctx) =>
-              [...payload.text].length > 20 ? reject('TEXT_TOO_LONG', 'At most 20 characters now') : roast.play(state, payload, seat, ctx),
+              [...payload.text].length > 20
+                ? reject('TEXT_TOO_LONG', 'At most 20 characters now')
+                : roast.play(state, payload, seat, ctx),
           }),
         },
       },
@@ -328,15 +403,19 @@ describe('room rules: history is history', () => {
   } as unknown as GameEngine<unknown, object>;
 
   /** A registry of versions: before the upgrade only version 1; after it, both, version 2 the latest. */
-  const registry = (...versions: GameEngine<unknown, object>[]): EngineLookup => (gameId, rulesVersion) => {
-    const own = versions.filter((engine) => engine.id === gameId);
-    return rulesVersion === undefined ? own.at(-1) : own.find((engine) => engine.rulesVersion === rulesVersion);
-  };
+  const registry =
+    (...versions: GameEngine<unknown, object>[]): EngineLookup =>
+    (gameId, rulesVersion) => {
+      const own = versions.filter((engine) => engine.id === gameId);
+      return rulesVersion === undefined ? own.at(-1) : own.find((engine) => engine.rulesVersion === rulesVersion);
+    };
   const LONG = 'a roast well over twenty characters';
 
   it('a room made under the old rules replays to its snapshot and plays on under them after an upgrade', () => {
     let engines = registry(roastV1);
-    const old = room('roast', 2, { game: { rounds: 1 } }, (gameId, version) => engines(gameId, version), { roomId: 'old' });
+    const old = room('roast', 2, { game: { rounds: 1 } }, (gameId, version) => engines(gameId, version), {
+      roomId: 'old',
+    });
     old.run({ type: 'seat.take', holder: holder('u1') }, user('u1'));
     old.run({ type: 'game.start' }, user('host'));
     expect(codeOf(old.run({ type: 'game.act', action: { type: 'roast', text: LONG } }, user('host')))).toBe('ok');
@@ -344,11 +423,15 @@ describe('room rules: history is history', () => {
 
     // The rules change while the room is in play.
     engines = registry(roastV1, roastV2);
-    const fresh = room('roast', 2, { game: { rounds: 1 } }, (gameId, version) => engines(gameId, version), { roomId: 'new' });
+    const fresh = room('roast', 2, { game: { rounds: 1 } }, (gameId, version) => engines(gameId, version), {
+      roomId: 'new',
+    });
     fresh.run({ type: 'seat.take', holder: holder('u1') }, user('u1'));
     fresh.run({ type: 'game.start' }, user('host'));
     expect(fresh.state.rulesVersion).toBe(2);
-    expect(codeOf(fresh.run({ type: 'game.act', action: { type: 'roast', text: LONG } }, user('host')))).toBe('TEXT_TOO_LONG');
+    expect(codeOf(fresh.run({ type: 'game.act', action: { type: 'roast', text: LONG } }, user('host')))).toBe(
+      'TEXT_TOO_LONG',
+    );
 
     // The old room keeps its rules: the same long roast is still accepted there, and the battle ends.
     expect(codeOf(old.run({ type: 'game.act', action: { type: 'roast', text: LONG } }, user('u1')))).toBe('ok');
@@ -362,7 +445,12 @@ describe('room rules: history is history', () => {
     expect(foldRoom(old.log, () => undefined)).toEqual(old.state);
     expect(foldRoom(fresh.log, () => undefined)).toEqual(fresh.state);
     // Deciding again under today's rules would not even give the same room: the long roast is refused.
-    expect(() => foldRoom(old.log.map((event) => ({ ...event, outcome: null })), () => roastV2)).toThrow(/TEXT_TOO_LONG/);
+    expect(() =>
+      foldRoom(
+        old.log.map((event) => ({ ...event, outcome: null })),
+        () => roastV2,
+      ),
+    ).toThrow(/TEXT_TOO_LONG/);
   });
 
   it('events stored before outcomes were kept replay through the rules of their version', () => {

@@ -22,7 +22,9 @@ describe('EventLoopIndicator', () => {
 
   it('reports down, with the lag and the limit, after the loop was blocked past the limit', async () => {
     await blockLoop(300);
-    expect(indicator.check('event_loop', 100)).toEqual({ event_loop: { status: 'down', lagMs: expect.any(Number), limitMs: 100 } });
+    expect(indicator.check('event_loop', 100)).toEqual({
+      event_loop: { status: 'down', lagMs: expect.any(Number), limitMs: 100 },
+    });
   });
 
   it('starts a new window at each check, so a past stall does not fail every later probe', async () => {

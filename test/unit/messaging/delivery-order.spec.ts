@@ -34,7 +34,7 @@ describe('live delivery order', () => {
     expect(order.finish('c', failed, null)).toEqual([m(3)]);
   });
 
-  it('does not hold for sends that began after the message arrived, nor for another process\'s seqs', () => {
+  it("does not hold for sends that began after the message arrived, nor for another process's seqs", () => {
     const order = new DeliveryOrder<{ seq: number }>();
     order.finish('c', order.begin('c'), m(1));
     expect(order.finish('c', null, m(5))).toEqual([m(5)]); // seqs 2-4 came from elsewhere; nothing here can fill them
@@ -55,7 +55,15 @@ describe('live delivery order', () => {
   it('delivers every message of one process exactly once and in seq order, however results arrive', () => {
     fc.assert(
       fc.property(
-        fc.integer({ min: 1, max: 30 }).chain((n) => fc.tuple(fc.constant(n), fc.shuffledSubarray(Array.from({ length: n }, (_, i) => i), { minLength: n, maxLength: n }))),
+        fc.integer({ min: 1, max: 30 }).chain((n) =>
+          fc.tuple(
+            fc.constant(n),
+            fc.shuffledSubarray(
+              Array.from({ length: n }, (_, i) => i),
+              { minLength: n, maxLength: n },
+            ),
+          ),
+        ),
         ([n, finishOrder]) => {
           const order = new DeliveryOrder<{ seq: number }>();
           // Sends begin in seq order (the row lock orders them) and finish in any order.
@@ -77,10 +85,11 @@ describe('live delivery order', () => {
 });
 
 describe('sender order', () => {
-  it('runs one sender\'s work in arrival order and different senders side by side', async () => {
+  it("runs one sender's work in arrival order and different senders side by side", async () => {
     const order = new SenderOrder();
     const log: string[] = [];
-    const step = (name: string, ms: number) => () => new Promise<string>((resolve) => setTimeout(() => (log.push(name), resolve(name)), ms));
+    const step = (name: string, ms: number) => () =>
+      new Promise<string>((resolve) => setTimeout(() => (log.push(name), resolve(name)), ms));
     const results = await Promise.all([
       order.run('ada', step('ada-1', 20)),
       order.run('ada', step('ada-2', 1)),

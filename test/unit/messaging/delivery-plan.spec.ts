@@ -2,14 +2,17 @@ import { planDelivery } from '../../../src/messaging/domain/delivery-plan';
 
 describe('planDelivery', () => {
   it('sends a lone message to the room except the socket that sent it', () => {
-    expect(planDelivery([{ message: 'm1', originSocketId: 's1' }])).toEqual({ room: { exceptSocketIds: ['s1'], messages: ['m1'] }, origins: [] });
+    expect(planDelivery([{ message: 'm1', originSocketId: 's1' }])).toEqual({
+      room: { exceptSocketIds: ['s1'], messages: ['m1'] },
+      origins: [],
+    });
   });
 
   it('sends a message with no sending socket (REST) to the whole room', () => {
     expect(planDelivery([{ message: 'm1' }])).toEqual({ room: { exceptSocketIds: [], messages: ['m1'] }, origins: [] });
   });
 
-  it('gives each sending socket the others\' messages of the turn, in order, and the rest of the room all of them', () => {
+  it("gives each sending socket the others' messages of the turn, in order, and the rest of the room all of them", () => {
     const plan = planDelivery([
       { message: 'm1', originSocketId: 'a' },
       { message: 'm2', originSocketId: 'b' },

@@ -26,15 +26,27 @@ describe('history pages', () => {
   const messages = (seqs: number[]) => seqs.map((seq) => ({ seq }));
 
   it('reads forward from `after`, backward from `before` or the end', () => {
-    expect(planHistory({ after: 5, limit: 10 })).toEqual({ after: 5, before: null, order: 'asc', fetch: 11, limit: 10 });
+    expect(planHistory({ after: 5, limit: 10 })).toEqual({
+      after: 5,
+      before: null,
+      order: 'asc',
+      fetch: 11,
+      limit: 10,
+    });
     expect(planHistory({ before: 9 })).toEqual({ after: 0, before: 9, order: 'desc', fetch: 51, limit: 50 });
     expect(planHistory({})).toMatchObject({ order: 'desc', before: null });
     expect(planHistory({ limit: 1000 }).limit).toBe(200);
   });
 
   it('returns ascending pages and knows whether there is more', () => {
-    expect(toHistoryPage(messages([6, 7, 8]), planHistory({ after: 5, limit: 2 }))).toEqual({ messages: messages([6, 7]), hasMore: true });
-    expect(toHistoryPage(messages([9, 8]), planHistory({ before: 10, limit: 2 }))).toEqual({ messages: messages([8, 9]), hasMore: false });
+    expect(toHistoryPage(messages([6, 7, 8]), planHistory({ after: 5, limit: 2 }))).toEqual({
+      messages: messages([6, 7]),
+      hasMore: true,
+    });
+    expect(toHistoryPage(messages([9, 8]), planHistory({ before: 10, limit: 2 }))).toEqual({
+      messages: messages([8, 9]),
+      hasMore: false,
+    });
   });
 
   it('sees an empty range between adjacent bounds', () => {
@@ -80,10 +92,18 @@ describe('welcome states', () => {
   });
 
   it('confirms only a fetched package inside its grace period, and a second confirm is a no-op', () => {
-    expect(decideConfirm({ state: 'pending', fetchedAt: null }, 0, grace)).toMatchObject({ action: 'refuse', refusal: { code: 'WELCOME_NOT_FETCHED' } });
+    expect(decideConfirm({ state: 'pending', fetchedAt: null }, 0, grace)).toMatchObject({
+      action: 'refuse',
+      refusal: { code: 'WELCOME_NOT_FETCHED' },
+    });
     expect(decideConfirm({ state: 'fetched', fetchedAt: 0 }, grace - 1, grace)).toEqual({ action: 'confirm' });
-    expect(decideConfirm({ state: 'fetched', fetchedAt: 0 }, grace, grace)).toMatchObject({ action: 'refuse', refusal: { code: 'WELCOME_EXPIRED' } });
-    expect(decideConfirm({ state: 'confirmed', fetchedAt: 0 }, 10 * grace, grace)).toEqual({ action: 'already_confirmed' });
+    expect(decideConfirm({ state: 'fetched', fetchedAt: 0 }, grace, grace)).toMatchObject({
+      action: 'refuse',
+      refusal: { code: 'WELCOME_EXPIRED' },
+    });
+    expect(decideConfirm({ state: 'confirmed', fetchedAt: 0 }, 10 * grace, grace)).toEqual({
+      action: 'already_confirmed',
+    });
   });
 });
 

@@ -1,5 +1,11 @@
 import type { NewMessage, SendOutcome } from '../../../src/messaging/messaging.repository';
-import { MAX_SENDS_PER_BATCH, OVERLAP_AFTER_MS, OVERLAP_MIN_QUEUE, SendBatcher, type SendStore } from '../../../src/messaging/send-batcher';
+import {
+  MAX_SENDS_PER_BATCH,
+  OVERLAP_AFTER_MS,
+  OVERLAP_MIN_QUEUE,
+  SendBatcher,
+  type SendStore,
+} from '../../../src/messaging/send-batcher';
 
 /** An in-memory store that records how it was called; batches finish when the test says so. */
 class RecordingStore implements SendStore {
@@ -29,12 +35,26 @@ class RecordingStore implements SendStore {
   private outcome(input: NewMessage): SendOutcome {
     return {
       outcome: 'sent',
-      message: { id: input.clientMsgId, conversationId: input.conversationId, seq: 1, senderId: input.senderId, clientMsgId: input.clientMsgId, body: input.body, sentAt: '' },
+      message: {
+        id: input.clientMsgId,
+        conversationId: input.conversationId,
+        seq: 1,
+        senderId: input.senderId,
+        clientMsgId: input.clientMsgId,
+        body: input.body,
+        sentAt: '',
+      },
     };
   }
 }
 
-const input = (clientMsgId: string, senderId = 'ada'): NewMessage => ({ conversationId: 'c', senderId, clientMsgId, body: 'hi', roomRuleChecked: false });
+const input = (clientMsgId: string, senderId = 'ada'): NewMessage => ({
+  conversationId: 'c',
+  senderId,
+  clientMsgId,
+  body: 'hi',
+  roomRuleChecked: false,
+});
 /** Past the batcher's next scheduling point (it schedules from setImmediate, after promise callbacks). */
 const turn = async () => {
   await new Promise((resolve) => setImmediate(resolve));
@@ -104,7 +124,11 @@ describe('SendBatcher', () => {
   it('puts a repeat of a (sender, clientMsgId) already in the batch into the next one', async () => {
     const store = new RecordingStore();
     const batcher = new SendBatcher(store, 1);
-    const all = Promise.all([batcher.submit(input('same')), batcher.submit(input('same', 'bob')), batcher.submit(input('same'))]);
+    const all = Promise.all([
+      batcher.submit(input('same')),
+      batcher.submit(input('same', 'bob')),
+      batcher.submit(input('same')),
+    ]);
     await turn();
     store.release();
     await turn();
@@ -116,7 +140,9 @@ describe('SendBatcher', () => {
   it(`splits more than ${MAX_SENDS_PER_BATCH} sends into several batches`, async () => {
     const store = new RecordingStore();
     const batcher = new SendBatcher(store, 4);
-    const all = Promise.all(Array.from({ length: MAX_SENDS_PER_BATCH + OVERLAP_MIN_QUEUE + 1 }, (_, i) => batcher.submit(input(`m${i}`))));
+    const all = Promise.all(
+      Array.from({ length: MAX_SENDS_PER_BATCH + OVERLAP_MIN_QUEUE + 1 }, (_, i) => batcher.submit(input(`m${i}`))),
+    );
     await turn();
     // What is left over is enough to commit beside the first batch.
     expect(store.batches.map((b) => b.length)).toEqual([MAX_SENDS_PER_BATCH, OVERLAP_MIN_QUEUE + 1]);
@@ -128,7 +154,12 @@ describe('SendBatcher', () => {
     const store = new RecordingStore();
     store.failBatches = true;
     const batcher = new SendBatcher(store, 2);
-    const answers = ['m1', 'bad', 'm3'].map((id) => batcher.submit(input(id)).then((o) => o.outcome, (e: Error) => e.message));
+    const answers = ['m1', 'bad', 'm3'].map((id) =>
+      batcher.submit(input(id)).then(
+        (o) => o.outcome,
+        (e: Error) => e.message,
+      ),
+    );
     await turn();
     store.release();
     expect(await Promise.all(answers)).toEqual(['sent', 'refused bad', 'sent']);

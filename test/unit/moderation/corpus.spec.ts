@@ -80,7 +80,12 @@ function score(verdicts: Verdict[], category?: Category): Score {
   const labelled = verdicts.filter(isLabelled).length;
   const blocked = verdicts.filter(isBlocked).length;
   const hits = verdicts.filter((verdict) => isLabelled(verdict) && isBlocked(verdict)).length;
-  return { precision: blocked === 0 ? 1 : hits / blocked, recall: labelled === 0 ? 1 : hits / labelled, labelled, blocked };
+  return {
+    precision: blocked === 0 ? 1 : hits / blocked,
+    recall: labelled === 0 ? 1 : hits / labelled,
+    labelled,
+    blocked,
+  };
 }
 
 /** The figures of a part, and for the tuning part which examples it gets wrong: the held-out ones stay unread. */
@@ -227,7 +232,15 @@ const HARMLESS = [
 
 const LEET: Readonly<Record<string, string>> = { a: '4', e: '3', i: '1', o: '0', s: '5', t: '7' };
 const CYRILLIC: Readonly<Record<string, string>> = {
-  a: 'а', c: 'с', e: 'е', i: 'і', o: 'о', p: 'р', s: 'ѕ', x: 'х', y: 'у',
+  a: 'а',
+  c: 'с',
+  e: 'е',
+  i: 'і',
+  o: 'о',
+  p: 'р',
+  s: 'ѕ',
+  x: 'х',
+  y: 'у',
 };
 
 /** How players disguise a text. Leetspeak keeps each word's first letter, as people write it ("k1ll", not "<1||"). */
@@ -235,7 +248,11 @@ const DISGUISES: Record<string, (text: string) => string> = {
   leetspeak: (text) =>
     text.replace(/\p{L}+/gu, (word) => word[0] + [...word.slice(1)].map((char) => LEET[char] ?? char).join('')),
   'spaced letters': (text) => [...text.replace(/\s+/g, '')].join(' '),
-  'dotted letters': (text) => text.split(' ').map((word) => [...word].join('.')).join(' '),
+  'dotted letters': (text) =>
+    text
+      .split(' ')
+      .map((word) => [...word].join('.'))
+      .join(' '),
   'zero-width spaces': (text) => [...text].join('\u200B'),
   'Cyrillic look-alikes': (text) => [...text].map((char) => CYRILLIC[char] ?? char).join(''),
   'fullwidth forms': (text) =>

@@ -66,8 +66,15 @@ describe('normalize: what the content policy reads', () => {
   });
 
   it('reads plain ASCII by its shortcut exactly as the long way would, and anything else the long way', () => {
-    fc.assert(fc.property(fc.string({ unit: 'binary-ascii', maxLength: 80 }), (text) => readableLetters(text) === unfolded(text)));
-    fc.assert(fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (text) => readableLetters(text) === unfolded(text)));
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary-ascii', maxLength: 80 }),
+        (text) => readableLetters(text) === unfolded(text),
+      ),
+    );
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 40 }), (text) => readableLetters(text) === unfolded(text)),
+    );
     // One character past ASCII takes the whole text the long way: its look-alike is read, the case still folded.
     expect(readableLetters('KILL кill')).toBe('kill kill');
   });

@@ -38,10 +38,20 @@ async function setup(live: StoredRuleSet[]) {
     liveRuleSets: async () => live,
     addCounters: async (rows: CounterRow[]) => void added.push(...rows.map((row) => ({ ...row }))),
   } as unknown as ModerationRepository;
-  const scheduler = { addInterval: (_name: string, timer: NodeJS.Timeout) => clearInterval(timer) } as unknown as SchedulerRegistry;
+  const scheduler = {
+    addInterval: (_name: string, timer: NodeJS.Timeout) => clearInterval(timer),
+  } as unknown as SchedulerRegistry;
   const port = new ContentPolicyPort();
   const metrics = new MetricsService();
-  const service = new PolicyService(repository, {} as AuditRepository, {} as TransactionHost, port, metrics, scheduler, loadConfig({}));
+  const service = new PolicyService(
+    repository,
+    {} as AuditRepository,
+    {} as TransactionHost,
+    port,
+    metrics,
+    scheduler,
+    loadConfig({}),
+  );
   await service.onModuleInit();
   return { service, port, metrics, added };
 }
@@ -49,12 +59,19 @@ async function setup(live: StoredRuleSet[]) {
 describe('PolicyService', () => {
   it('installs itself into ContentPolicyPort: the active rule set decides', async () => {
     const { port } = await setup([stored(DEFAULT_RULE_SET, 'active')]);
-    expect(port.check('you are a kike', { surface: 'chat' })).toEqual({ allowed: false, code: 'CONTENT_BLOCKED', category: 'HATE' });
+    expect(port.check('you are a kike', { surface: 'chat' })).toEqual({
+      allowed: false,
+      code: 'CONTENT_BLOCKED',
+      category: 'HATE',
+    });
     expect(port.check('good game', { surface: 'chat' })).toEqual({ allowed: true, code: null, category: null });
   });
 
   it('uses the candidate exactly for rooms whose bucket is below its percentage, never without a room', async () => {
-    const { service } = await setup([stored(DEFAULT_RULE_SET, 'active'), stored(withTerm('cand', 'zorblax'), 'candidate', 25)]);
+    const { service } = await setup([
+      stored(DEFAULT_RULE_SET, 'active'),
+      stored(withTerm('cand', 'zorblax'), 'candidate', 25),
+    ]);
     for (let i = 0; i < 200; i += 1) {
       const roomId = randomUUID();
       const verdict = service.verdict('zorblax', 'chat', roomId);
@@ -65,7 +82,10 @@ describe('PolicyService', () => {
   });
 
   it('counts decisions per rule set, bucket and outcome, in /metrics and in what it adds to the database', async () => {
-    const { service, metrics, added } = await setup([stored(DEFAULT_RULE_SET, 'active'), stored(withTerm('cand', 'zorblax'), 'candidate', 50)]);
+    const { service, metrics, added } = await setup([
+      stored(DEFAULT_RULE_SET, 'active'),
+      stored(withTerm('cand', 'zorblax'), 'candidate', 50),
+    ]);
     const inside = roomWith((b) => b < 50);
     service.verdict('zorblax', 'chat', inside);
     service.verdict('zorblax', 'room_name', inside);
@@ -82,7 +102,9 @@ describe('PolicyService', () => {
     );
     expect(added).toHaveLength(3);
     const text = await metrics.render();
-    expect(text).toContain(`arena_moderation_decisions_total{rule_set="cand",arm="candidate",bucket="${bucket}",outcome="HATE"} 2`);
+    expect(text).toContain(
+      `arena_moderation_decisions_total{rule_set="cand",arm="candidate",bucket="${bucket}",outcome="HATE"} 2`,
+    );
     await service.flushCounters();
     expect(added).toHaveLength(3); // nothing new: nothing is added twice
   });

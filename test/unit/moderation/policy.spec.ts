@@ -228,7 +228,13 @@ describe('evaluate: intents', () => {
       THREAT: {
         terms: [],
         intents: [
-          { name: 'a threat', steps: ['{me}', '(hurt|stab)', '{you}'], gap: 2, breaks: ['(not|never)'], unless: ['next round'] },
+          {
+            name: 'a threat',
+            steps: ['{me}', '(hurt|stab)', '{you}'],
+            gap: 2,
+            breaks: ['(not|never)'],
+            unless: ['next round'],
+          },
         ],
         allow: ['{me} stab {you} in the back'],
       },
@@ -239,7 +245,12 @@ describe('evaluate: intents', () => {
   });
 
   it('finds the steps in order with up to `gap` other words between them, and reports the intent by name', () => {
-    expect(evaluate('ill stab you', rules)).toEqual({ allowed: false, code: 'CONTENT_BLOCKED', category: 'THREAT', term: 'a threat' });
+    expect(evaluate('ill stab you', rules)).toEqual({
+      allowed: false,
+      code: 'CONTENT_BLOCKED',
+      category: 'THREAT',
+      term: 'a threat',
+    });
     expect(categoryOf('i will really badly hurt your mom', rules)).toBe('THREAT');
     expect(categoryOf('ok so im gonna, like, stab u', rules)).toBe('THREAT');
     expect(categoryOf('i will really very badly hurt you', rules)).toBeNull(); // three words between
@@ -258,7 +269,10 @@ describe('evaluate: intents', () => {
   });
 
   it('names an intent without a name by its steps', () => {
-    expect(evaluate('the orcs are just rats', rules)).toMatchObject({ category: 'HATE', term: '{people} … (are|is) … (vermin|rats)' });
+    expect(evaluate('the orcs are just rats', rules)).toMatchObject({
+      category: 'HATE',
+      term: '{people} … (are|is) … (vermin|rats)',
+    });
   });
 
   it('does not count with a break word between the steps or just before the first', () => {
@@ -309,7 +323,7 @@ describe('evaluate: the default intents', () => {
     'the werewolves should all die',
     "i'll kill you next round",
     "I'll beat you next game",
-    "i would never hurt you",
+    'i would never hurt you',
     'please do not kill yourself',
     'jews are not animals',
     'immigrants are welcome here',

@@ -158,7 +158,9 @@ describe('validateRuleSet: formats and intents', () => {
     expect(problemsOf({ ...format2({ terms: [], intents: [intent] }), format: undefined })).toEqual([
       { path: 'categories.HATE.intents', message: 'needs a rule set of format 2' },
     ]);
-    expect(problemsOf(format2({ terms: [] }, { format: 3 }))).toEqual([{ path: 'format', message: 'must be one of 1, 2' }]);
+    expect(problemsOf(format2({ terms: [] }, { format: 3 }))).toEqual([
+      { path: 'format', message: 'must be one of 1, 2' },
+    ]);
   });
 
   it.each([
@@ -166,16 +168,31 @@ describe('validateRuleSet: formats and intents', () => {
     ['not an object', ['hurt you'], 'categories.HATE.intents[0]', 'must be an object with steps'],
     ['no steps', [{ name: 'x' }], 'categories.HATE.intents[0].steps', 'must be a list of 1 to 8 patterns'],
     ['no step at all', [{ steps: [] }], 'categories.HATE.intents[0].steps', 'must be a list of 1 to 8 patterns'],
-    ['nine steps', [{ steps: Array(9).fill('a') }], 'categories.HATE.intents[0].steps', 'must be a list of 1 to 8 patterns'],
+    [
+      'nine steps',
+      [{ steps: Array(9).fill('a') }],
+      'categories.HATE.intents[0].steps',
+      'must be a list of 1 to 8 patterns',
+    ],
     ['a broken step', [{ steps: ['{me}', '(hurt'] }], 'categories.HATE.intents[0].steps[1]', 'without its `)`'],
     ['a step of an unknown list', [{ steps: ['{nobody}'] }], 'categories.HATE.intents[0].steps[0]', 'not a word list'],
     ['a step inside a word', [{ steps: ['*hurt'] }], 'categories.HATE.intents[0].steps[0]', 'intent reads whole words'],
     ['a gap of 5', [{ steps: ['hurt'], gap: 5 }], 'categories.HATE.intents[0].gap', 'from 0 to 4'],
     ['a gap that is not whole', [{ steps: ['hurt'], gap: 1.5 }], 'categories.HATE.intents[0].gap', 'from 0 to 4'],
     ['breaks that are not a list', [{ steps: ['hurt'], breaks: 'never' }], 'categories.HATE.intents[0].breaks', 'list'],
-    ['a broken unless entry', [{ steps: ['hurt'], unless: ['round|'] }], 'categories.HATE.intents[0].unless[0]', 'outside a group'],
+    [
+      'a broken unless entry',
+      [{ steps: ['hurt'], unless: ['round|'] }],
+      'categories.HATE.intents[0].unless[0]',
+      'outside a group',
+    ],
     ['an empty name', [{ steps: ['hurt'], name: '' }], 'categories.HATE.intents[0].name', '1 to 64 characters'],
-    ['a field it does not know', [{ steps: ['hurt'], window: 3 }], 'categories.HATE.intents[0].window', 'not an intent field'],
+    [
+      'a field it does not know',
+      [{ steps: ['hurt'], window: 3 }],
+      'categories.HATE.intents[0].window',
+      'not an intent field',
+    ],
   ])('refuses intents that are %s', (_kind, intents, path, message) => {
     expect(problemsOf(format2({ terms: [], intents }))).toEqual([{ path, message: expect.stringContaining(message) }]);
   });

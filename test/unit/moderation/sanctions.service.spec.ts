@@ -83,15 +83,25 @@ describe('SanctionsService (the SanctionsPort lookup)', () => {
       sanction({ kind: 'mute', expiresAt: at(5000) }),
       sanction({ kind: 'kick', roomId: 'room-a', expiresAt: at(7000) }),
     ]);
-    await expect(port.assertNotBanned('u1')).rejects.toMatchObject({ code: 'BANNED', details: { expiresAt: null, reason: 'for good' } });
+    await expect(port.assertNotBanned('u1')).rejects.toMatchObject({
+      code: 'BANNED',
+      details: { expiresAt: null, reason: 'for good' },
+    });
     await expect(port.assertNotMuted('u1')).rejects.toMatchObject({ code: 'MUTED', details: { expiresAt: at(5000) } });
-    await expect(port.assertNotKicked('u1', 'room-a')).rejects.toMatchObject({ code: 'KICKED', details: { expiresAt: at(7000) } });
+    await expect(port.assertNotKicked('u1', 'room-a')).rejects.toMatchObject({
+      code: 'KICKED',
+      details: { expiresAt: at(7000) },
+    });
     await expect(port.assertNotKicked('u1', 'room-b')).resolves.toBeUndefined();
     await expect(port.assertNotBanned('u2')).resolves.toBeUndefined();
   });
 
   it('tells the longest of overlapping sanctions', async () => {
-    const { port } = await setup([sanction({ expiresAt: at(1000) }), sanction({ expiresAt: at(9000) }), sanction({ expiresAt: at(5000) })]);
+    const { port } = await setup([
+      sanction({ expiresAt: at(1000) }),
+      sanction({ expiresAt: at(9000) }),
+      sanction({ expiresAt: at(5000) }),
+    ]);
     await expect(port.assertNotBanned('u1')).rejects.toMatchObject({ details: { expiresAt: at(9000) } });
   });
 

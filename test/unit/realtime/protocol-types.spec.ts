@@ -23,7 +23,15 @@ describe('the typed protocol', () => {
     class Handlers {
       @On('session:whoami')
       whoami() {
-        return { id: 'u', kind: 'guest' as const, username: null, displayName: 'A', role: 'player' as const, ownerId: null, createdAt: '' };
+        return {
+          id: 'u',
+          kind: 'guest' as const,
+          username: null,
+          displayName: 'A',
+          role: 'player' as const,
+          ownerId: null,
+          createdAt: '',
+        };
       }
 
       // @ts-expect-error an event the protocol does not have

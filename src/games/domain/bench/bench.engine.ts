@@ -51,14 +51,23 @@ export const benchEngine: GameEngine<BenchState, BenchOptions> = {
       if (key !== 'label') return reject('INVALID_OPTIONS', `Unknown bench option: ${key}`);
     }
     const label = input?.label ?? DEFAULTS.label;
-    return typeof label === 'string' && label.length <= 40 ? { label } : reject('INVALID_OPTIONS', 'label is a short text');
+    return typeof label === 'string' && label.length <= 40
+      ? { label }
+      : reject('INVALID_OPTIONS', 'label is a short text');
   },
   start(seats) {
     const sorted = [...seats].sort((a, b) => a.seat - b.seat);
     const numbers = sorted.map((seat) => seat.seat);
     return {
       ok: true,
-      state: { game: 'bench', phase: 'playing', seats: sorted, counter: 0, bumps: Object.fromEntries(numbers.map((n) => [n, 0])), last: null },
+      state: {
+        game: 'bench',
+        phase: 'playing',
+        seats: sorted,
+        counter: 0,
+        bumps: Object.fromEntries(numbers.map((n) => [n, 0])),
+        last: null,
+      },
       events: [{ type: 'bench_started', payload: { seats: numbers }, audience: 'all' }],
     };
   },
@@ -72,7 +81,12 @@ export const benchEngine: GameEngine<BenchState, BenchOptions> = {
           payload: {},
           play(state, _payload, { seat }) {
             const counter = state.counter + 1;
-            const next: BenchState = { ...state, counter, bumps: { ...state.bumps, [seat]: (state.bumps[seat] ?? 0) + 1 }, last: { seat, value: counter } };
+            const next: BenchState = {
+              ...state,
+              counter,
+              bumps: { ...state.bumps, [seat]: (state.bumps[seat] ?? 0) + 1 },
+              last: { seat, value: counter },
+            };
             return { ok: true, state: next, events: [{ type: 'bumped', payload: { seat, counter }, audience: 'all' }] };
           },
         }),
@@ -87,7 +101,8 @@ export const benchEngine: GameEngine<BenchState, BenchOptions> = {
       phase: state.phase,
       counter: state.counter,
       last: state.last,
-      you: typeof viewer === 'number' && seated(state, viewer) ? { seat: viewer, bumps: state.bumps[viewer] ?? 0 } : null,
+      you:
+        typeof viewer === 'number' && seated(state, viewer) ? { seat: viewer, bumps: state.bumps[viewer] ?? 0 } : null,
       bumps: viewer === 'host' ? state.bumps : null,
     };
   },

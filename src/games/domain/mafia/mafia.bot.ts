@@ -31,7 +31,10 @@ export function mafiaBotAction(
     case 'discussion':
       return { type: 'ready' };
     case 'voting':
-      return { type: 'vote', seat: you.role === 'mafia' ? chooseMafiaVote(view, you, memory, ctx) : chooseTownVote(view, you, memory, ctx) };
+      return {
+        type: 'vote',
+        seat: you.role === 'mafia' ? chooseMafiaVote(view, you, memory, ctx) : chooseTownVote(view, you, memory, ctx),
+      };
     default:
       return null;
   }
@@ -56,7 +59,10 @@ function chooseMafiaVote(view: MafiaView, you: MafiaYouView, memory: BotMemory, 
 
 function chooseTownVote(view: MafiaView, you: MafiaYouView, memory: BotMemory, ctx: GameContext): number {
   // The mafia only kills town, so every night victim is confirmed town.
-  const confirmedTown = [you.seat, ...view.deaths.filter((death) => death.cause === 'killed').map((death) => death.seat)];
+  const confirmedTown = [
+    you.seat,
+    ...view.deaths.filter((death) => death.cause === 'killed').map((death) => death.seat),
+  ];
   return mostAccused(livingOthers(view, you), votesAgainst(recentVotes(view, memory), confirmedTown), ctx);
 }
 

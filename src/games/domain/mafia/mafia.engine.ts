@@ -41,7 +41,11 @@ function mafiaResult(state: MafiaState): GameResult | null {
   if (state.phase !== 'finished' || state.winner === null) return null;
   const winners = state.seats.map((seat) => seat.seat).filter((seat) => state.roles[seat] === state.winner);
   const scores = Object.fromEntries(state.seats.map((seat) => [seat.seat, winners.includes(seat.seat) ? 1 : 0]));
-  return { winners, scores, summary: `${state.winner === 'town' ? 'Town' : 'Mafia'} won (${state.finishReason}) on day ${state.day}` };
+  return {
+    winners,
+    scores,
+    summary: `${state.winner === 'town' ? 'Town' : 'Mafia'} won (${state.finishReason}) on day ${state.day}`,
+  };
 }
 
 export const mafiaEngine: GameEngine<MafiaState, MafiaOptions> = {

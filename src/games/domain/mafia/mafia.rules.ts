@@ -1,4 +1,13 @@
-import { reject, toAll, transition, type GameContext, type GameEvent, type Outcome, type SeatInfo, type Transition } from '../engine';
+import {
+  reject,
+  toAll,
+  transition,
+  type GameContext,
+  type GameEvent,
+  type Outcome,
+  type SeatInfo,
+  type Transition,
+} from '../engine';
 import { anySeat, hasRole, living, movesOf, seatNumber, type Phases } from '../moves';
 import type { MafiaFinishReason, MafiaOptions, MafiaRole, MafiaState } from './mafia.types';
 
@@ -65,13 +74,27 @@ export const mafiaActors = living<MafiaState>((state) => state.alive);
 /** What seats may do: at night the mafia choose a kill; by day everyone gets ready, then votes. */
 export const mafiaPhases: Phases<MafiaState> = {
   night: {
-    moves: { kill: move({ who: mafia, payload: { seat: seatNumber }, play: (state, { seat }, by, ctx) => chooseKill(state, by.seat, seat, ctx) }) },
+    moves: {
+      kill: move({
+        who: mafia,
+        payload: { seat: seatNumber },
+        play: (state, { seat }, by, ctx) => chooseKill(state, by.seat, seat, ctx),
+      }),
+    },
   },
   discussion: {
-    moves: { ready: move({ who: anySeat, payload: {}, play: (state, _payload, by, ctx) => markReady(state, by.seat, ctx) }) },
+    moves: {
+      ready: move({ who: anySeat, payload: {}, play: (state, _payload, by, ctx) => markReady(state, by.seat, ctx) }),
+    },
   },
   voting: {
-    moves: { vote: move({ who: anySeat, payload: { seat: seatNumber }, play: (state, { seat }, by, ctx) => castVote(state, by.seat, seat, ctx) }) },
+    moves: {
+      vote: move({
+        who: anySeat,
+        payload: { seat: seatNumber },
+        play: (state, { seat }, by, ctx) => castVote(state, by.seat, seat, ctx),
+      }),
+    },
   },
 };
 
@@ -100,7 +123,11 @@ function chooseKill(state: MafiaState, killer: number, target: number, ctx: Game
     return reject('INVALID_TARGET', `Seat ${target} is not a living town seat`);
   }
   const next: MafiaState = { ...state, kills: { ...state.kills, [killer]: target } };
-  const chosen: GameEvent = { type: 'kill_chosen', payload: { day: state.day, seat: killer, target }, audience: livingMafia(state) };
+  const chosen: GameEvent = {
+    type: 'kill_chosen',
+    payload: { day: state.day, seat: killer, target },
+    audience: livingMafia(state),
+  };
   return mafiaPendingSeats(next).length > 0 ? step(next, [chosen]) : endNight(next, ctx, [chosen]);
 }
 
@@ -152,12 +179,19 @@ function beginNight(state: MafiaState, day: number, ctx: GameContext): MafiaStep
 /** The most chosen target dies (ties: lowest seat); with no choice at all nobody dies. */
 function endNight(state: MafiaState, ctx: GameContext, events: GameEvent[]): MafiaStep {
   const victim = mostChosen(state.kills);
-  const after = bury({ ...state, nights: [...state.nights, { day: state.day, choices: state.kills, victim }] }, victim, 'killed');
+  const after = bury(
+    { ...state, nights: [...state.nights, { day: state.day, choices: state.kills, victim }] },
+    victim,
+    'killed',
+  );
   const withDawn = [...events, toAll('night_ended', { day: state.day, victim })];
   const decided = verdict(after);
   if (decided) return finish(after, decided.winner, decided.reason, withDawn);
   const discussion: MafiaState = { ...enterPhase(after, 'discussion', state.options.discussionMs, ctx), ready: [] };
-  return step(discussion, [...withDawn, toAll('discussion_started', { day: state.day, deadline: discussion.deadline })]);
+  return step(discussion, [
+    ...withDawn,
+    toAll('discussion_started', { day: state.day, deadline: discussion.deadline }),
+  ]);
 }
 
 function beginVoting(state: MafiaState, ctx: GameContext, events: GameEvent[]): MafiaStep {

@@ -39,7 +39,8 @@ export function mafiaView(state: MafiaState, viewer: Viewer): MafiaView {
 function youView(state: MafiaState, seat: number): MafiaYouView | null {
   if (!state.seats.some((candidate) => candidate.seat === seat)) return null;
   const role = state.roles[seat] ?? null;
-  const mafia = role === 'mafia' ? state.seats.map((other) => other.seat).filter((other) => state.roles[other] === 'mafia') : [];
+  const mafia =
+    role === 'mafia' ? state.seats.map((other) => other.seat).filter((other) => state.roles[other] === 'mafia') : [];
   return {
     seat,
     role,
@@ -88,7 +89,8 @@ export function mafiaChannels(state: MafiaState): Record<MafiaChatChannel, ChatC
   };
 }
 
-const inSet = (set: SeatSet | undefined, seat: number) => set === undefined || set === 'members' || (set !== 'none' && set.includes(seat));
+const inSet = (set: SeatSet | undefined, seat: number) =>
+  set === undefined || set === 'members' || (set !== 'none' && set.includes(seat));
 
 /** What one viewer may do in each channel, as `mafiaChannels` declares it (for clients to show). */
 export function mafiaChatChannels(state: MafiaState, viewer: Viewer): MafiaChatAccess[] {

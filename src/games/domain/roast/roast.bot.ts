@@ -65,7 +65,9 @@ function writeRoast(view: RoastView, seat: number, ctx: GameContext): string {
   const leaders = others.filter((other) => other.score === topScore);
   const target = leaders[ctx.random.int(leaders.length)];
   // A bot does not tell the same joke twice in a battle while it has others.
-  const mine = view.results.map((round) => round.roasts[seat]).filter((text): text is string => typeof text === 'string');
+  const mine = view.results
+    .map((round) => round.roasts[seat])
+    .filter((text): text is string => typeof text === 'string');
   const fresh = ROAST_TEMPLATES.filter((template) => !mine.some((text) => writtenFrom(template, text)));
   const templates = fresh.length > 0 ? fresh : ROAST_TEMPLATES;
   const template = templates[ctx.random.int(templates.length)];

@@ -1,6 +1,14 @@
 import { reject, type GameEngine, type GameResult, type Rejection } from '../engine';
 import { roastBotAction, roastBotMemoryEntry } from './roast.bot';
-import { allowEveryRoast, battleWinners, roastPendingSeats, roastPhases, roastTimeout, seatNames, startBattle } from './roast.rules';
+import {
+  allowEveryRoast,
+  battleWinners,
+  roastPendingSeats,
+  roastPhases,
+  roastTimeout,
+  seatNames,
+  startBattle,
+} from './roast.rules';
 import { ROAST_THEMES } from './roast.themes';
 import type { RoastEngineDeps, RoastOptions, RoastState } from './roast.types';
 import { roastView } from './roast.view';
@@ -50,7 +58,8 @@ export function parseRoastOptions(input: Partial<RoastOptions> | undefined): Roa
 }
 
 /** "Ann", "Ann and Bot 2", "Ann, Bob and Bot 3". */
-const listed = (names: string[]) => (names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`);
+const listed = (names: string[]) =>
+  names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
 
 /** The result names seats as every player sees them (their seat names), not by number. */
 function roastResult(state: RoastState): GameResult | null {
@@ -58,7 +67,12 @@ function roastResult(state: RoastState): GameResult | null {
   const winners = battleWinners(state);
   const names = seatNames(state, winners);
   const rounds = `${state.scores[winners[0]]} of ${state.options.rounds} rounds`;
-  const summary = winners.length === 0 ? 'Nobody won a round' : winners.length === 1 ? `${names[0]} won with ${rounds}` : `${listed(names)} shared the win with ${rounds} each`;
+  const summary =
+    winners.length === 0
+      ? 'Nobody won a round'
+      : winners.length === 1
+        ? `${names[0]} won with ${rounds}`
+        : `${listed(names)} shared the win with ${rounds} each`;
   return { winners, scores: { ...state.scores }, summary };
 }
 

@@ -1,4 +1,13 @@
-import { reject, toAll, transition, type GameContext, type GameEvent, type Outcome, type SeatInfo, type Transition } from '../engine';
+import {
+  reject,
+  toAll,
+  transition,
+  type GameContext,
+  type GameEvent,
+  type Outcome,
+  type SeatInfo,
+  type Transition,
+} from '../engine';
 import { anySeat, movesOf, seatNumber, seatRule, text, type Phases } from '../moves';
 import { ROAST_THEMES } from './roast.themes';
 import type { RoastDecision, RoastOptions, RoastRoundRecord, RoastState, RoastTextCheck } from './roast.types';
@@ -42,7 +51,11 @@ export function startBattle(seats: readonly SeatInfo[], options: RoastOptions, c
 }
 
 const move = movesOf<RoastState>();
-const voter = seatRule<RoastState>((state, seat) => mayVote(state, seat), 'ROLE_FORBIDDEN', 'Only agents vote in this room');
+const voter = seatRule<RoastState>(
+  (state, seat) => mayVote(state, seat),
+  'ROLE_FORBIDDEN',
+  'Only agents vote in this room',
+);
 
 /**
  * What seats may do in a battle: write a roast during the round, vote during the voting (only agents, when
@@ -51,10 +64,22 @@ const voter = seatRule<RoastState>((state, seat) => mayVote(state, seat), 'ROLE_
 export function roastPhases(checkText: RoastTextCheck): Phases<RoastState> {
   return {
     round: {
-      moves: { roast: move({ who: anySeat, payload: { text }, play: (state, { text }, author, ctx) => submitRoast(state, author, text, ctx, checkText) }) },
+      moves: {
+        roast: move({
+          who: anySeat,
+          payload: { text },
+          play: (state, { text }, author, ctx) => submitRoast(state, author, text, ctx, checkText),
+        }),
+      },
     },
     voting: {
-      moves: { vote: move({ who: voter, payload: { seat: seatNumber }, play: (state, { seat }, by, ctx) => castVote(state, by, seat, ctx) }) },
+      moves: {
+        vote: move({
+          who: voter,
+          payload: { seat: seatNumber },
+          play: (state, { seat }, by, ctx) => castVote(state, by, seat, ctx),
+        }),
+      },
     },
     intermission: { moves: {} },
   };
@@ -119,7 +144,8 @@ function submitRoast(
   const limit = state.options.maxRoastLength;
   if ([...roast].length > limit) return reject('TEXT_TOO_LONG', `A roast has at most ${limit} characters`);
   const verdict = checkText(roast);
-  if (!verdict.allowed) return reject(verdict.code ?? 'CONTENT_BLOCKED', 'The content policy blocked this roast; rewrite it');
+  if (!verdict.allowed)
+    return reject(verdict.code ?? 'CONTENT_BLOCKED', 'The content policy blocked this roast; rewrite it');
 
   const next: RoastState = { ...state, roasts: { ...state.roasts, [author.seat]: roast } };
   const events = [toAll('roast_submitted', { round: state.round, seat: author.seat })];
@@ -156,7 +182,13 @@ export function roastTimeout(state: RoastState, deadlineId: string, ctx: GameCon
   }
 }
 
-function enterPhase(state: RoastState, phase: TimedPhase, round: number, durationMs: number, ctx: GameContext): RoastState {
+function enterPhase(
+  state: RoastState,
+  phase: TimedPhase,
+  round: number,
+  durationMs: number,
+  ctx: GameContext,
+): RoastState {
   const phaseCount = state.phaseCount + 1;
   const id = `${phase}:${round}:${phaseCount}@${state.battleStartedAt}`;
   return { ...state, phase, round, phaseCount, deadline: { id, at: ctx.now + durationMs } };
@@ -206,7 +238,10 @@ function resolveRound(state: RoastState, ctx: GameContext, events: GameEvent[]):
   if (state.round >= state.options.rounds) {
     const finished: RoastState = { ...resolved, phase: 'finished', deadline: null };
     const winners = battleWinners(finished);
-    return step(finished, [...withResult, toAll('battle_finished', { winners, winnerNames: seatNames(finished, winners), scores })]);
+    return step(finished, [
+      ...withResult,
+      toAll('battle_finished', { winners, winnerNames: seatNames(finished, winners), scores }),
+    ]);
   }
   const pause = enterPhase(resolved, 'intermission', state.round, state.options.intermissionMs, ctx);
   return step(pause, [...withResult, toAll('intermission_started', { round: state.round, deadline: pause.deadline })]);

@@ -1,4 +1,13 @@
-import { isRejection, toAll, type GameContext, type GameEngine, type GameEvent, type Outcome, type SeatInfo, type Viewer } from '../engine';
+import {
+  isRejection,
+  toAll,
+  type GameContext,
+  type GameEngine,
+  type GameEvent,
+  type Outcome,
+  type SeatInfo,
+  type Viewer,
+} from '../engine';
 import { playMove } from '../moves';
 import { seededRandom } from '../random';
 import { applyDelta } from './room.outcome';
@@ -39,7 +48,10 @@ export function roomRandom(seed: number, seq: number) {
 /** Bot memory keeps one entry per round, the last three rounds. */
 export const BOT_MEMORY_ROUNDS = 3;
 
-export function rememberRound(memory: readonly Record<string, unknown>[], entry: Record<string, unknown>): Record<string, unknown>[] {
+export function rememberRound(
+  memory: readonly Record<string, unknown>[],
+  entry: Record<string, unknown>,
+): Record<string, unknown>[] {
   const others = memory.filter((kept) => kept.round !== entry.round);
   return [...others, entry].slice(-BOT_MEMORY_ROUNDS);
 }
@@ -78,7 +90,15 @@ const sameName = (a: string, b: string) => a.trim().toLocaleLowerCase() === b.tr
 function botSeat(state: RoomState, seat: number, taken: RoomSeat[]): RoomSeat {
   let n = seat + 1;
   while (taken.some((other) => sameName(other.name, `Bot ${n}`))) n += 1;
-  return { seat, userId: null, ownerId: botOwnerId(state.roomId, seat), kind: 'bot', name: `Bot ${n}`, control: 'bot', away: null };
+  return {
+    seat,
+    userId: null,
+    ownerId: botOwnerId(state.roomId, seat),
+    kind: 'bot',
+    name: `Bot ${n}`,
+    control: 'bot',
+    away: null,
+  };
 }
 
 function addBots(state: RoomState, count: number): { seats: RoomSeat[]; added: number[] } {
@@ -99,30 +119,45 @@ function nextHost(state: RoomState, seats: RoomSeat[]): string {
 
 /** A player gone from a running game: a bot plays on with bot fill, else the game's defaults. */
 function abandon(state: RoomState, seat: RoomSeat, keepHolder: boolean): RoomSeat {
-  return { ...seat, userId: keepHolder ? seat.userId : null, control: state.settings.botFill ? 'bot' : 'defaults', away: null };
+  return {
+    ...seat,
+    userId: keepHolder ? seat.userId : null,
+    control: state.settings.botFill ? 'bot' : 'defaults',
+    away: null,
+  };
 }
 
 /** Frees seats whose player is gone (left during the game, or never came back) when the room returns to the lobby. */
 function lobbySeats(seats: RoomSeat[]): RoomSeat[] {
   return seats
-    .filter((seat) => seat.kind === 'bot' || (seat.userId !== null && (seat.control === 'player' || seat.away !== null)))
+    .filter(
+      (seat) => seat.kind === 'bot' || (seat.userId !== null && (seat.control === 'player' || seat.away !== null)),
+    )
     .map((seat) => (seat.kind === 'bot' ? seat : { ...seat, control: 'player' as const }));
 }
 
 export function validateSettings(engine: Engine, settings: RoomSettings): RoomSettings | RoomRejection {
   const { seatCount, reconnectWindowMs, botDelayMs, kickBanMs } = settings;
   if (!Number.isInteger(seatCount) || seatCount < engine.minSeats || seatCount > engine.maxSeats) {
-    return refuse('INVALID_OPTIONS', `seatCount must be from ${engine.minSeats} to ${engine.maxSeats} for ${engine.id}`);
+    return refuse(
+      'INVALID_OPTIONS',
+      `seatCount must be from ${engine.minSeats} to ${engine.maxSeats} for ${engine.id}`,
+    );
   }
   for (const [key, value] of Object.entries({ reconnectWindowMs, botDelayMs, kickBanMs })) {
-    if (!Number.isInteger(value) || value < 0 || value > 86_400_000) return refuse('INVALID_OPTIONS', `${key} must be from 0 to 86400000`);
+    if (!Number.isInteger(value) || value < 0 || value > 86_400_000)
+      return refuse('INVALID_OPTIONS', `${key} must be from 0 to 86400000`);
   }
   const game = engine.options(settings.game as Partial<object>);
   if (isRejection(game)) return refuse(game.code, game.message);
   return { ...settings, game: game as Record<string, unknown> };
 }
 
-function create(command: Extract<RoomCommand, { type: 'room.create' }>, engines: EngineLookup, ctx: GameContext): RoomOutcome {
+function create(
+  command: Extract<RoomCommand, { type: 'room.create' }>,
+  engines: EngineLookup,
+  ctx: GameContext,
+): RoomOutcome {
   const engine = engines(command.gameId);
   if (!engine) return refuse('UNKNOWN_GAME', `There is no game ${command.gameId}`);
   const name = command.name.trim();
@@ -130,7 +165,8 @@ function create(command: Extract<RoomCommand, { type: 'room.create' }>, engines:
   const settings = validateSettings(engine, command.settings);
   if ('ok' in settings) return settings;
   const seatless = command.seatless === true;
-  if (seatless && !engine.allowsSeatlessHost) return refuse('SEAT_REQUIRED', `A ${engine.id} room's creator takes a seat`);
+  if (seatless && !engine.allowsSeatlessHost)
+    return refuse('SEAT_REQUIRED', `A ${engine.id} room's creator takes a seat`);
   const hostName = command.host.name.trim();
   if (hostName === '') return refuse('NAME_REQUIRED', 'A seat needs a name');
   const state: RoomState = {
@@ -154,10 +190,20 @@ function create(command: Extract<RoomCommand, { type: 'room.create' }>, engines:
     createdAt: ctx.now,
     updatedAt: ctx.now,
   };
-  return accept(state, [toAll('room_created', { gameId: command.gameId, name, seatCount: settings.seatCount })], { seat: seatless ? null : 0 }, true);
+  return accept(
+    state,
+    [toAll('room_created', { gameId: command.gameId, name, seatCount: settings.seatCount })],
+    { seat: seatless ? null : 0 },
+    true,
+  );
 }
 
-function accept(state: RoomState, events: GameEvent[], result: Record<string, unknown>, seatsChanged = false): Accepted {
+function accept(
+  state: RoomState,
+  events: GameEvent[],
+  result: Record<string, unknown>,
+  seatsChanged = false,
+): Accepted {
   return { ok: true, state, events, result, seatsChanged };
 }
 
@@ -190,7 +236,8 @@ export function applyRoomCommand(
  * Whether anyone runs the room: a seat held by a player or an agent (away or not), or a seatless host
  * (who has no seat to leave). Bots alone do not count.
  */
-export const hasPlayers = (state: RoomState): boolean => state.seatlessHost || state.seats.some((seat) => seat.userId !== null);
+export const hasPlayers = (state: RoomState): boolean =>
+  state.seatlessHost || state.seats.some((seat) => seat.userId !== null);
 
 /**
  * A room is for its players. One that no player or agent holds a seat in is off the lobby list at once,
@@ -215,7 +262,13 @@ function requireUserSeat(state: RoomState, actor: RoomActor): RoomSeat | RoomRej
   return seatOfUser(state, actor.userId) ?? refuse('NOT_SEATED', 'You have no seat in this room');
 }
 
-function applyToRoom(state: RoomState, command: RoomCommand, actor: RoomActor, ctx: GameContext, engine: Engine): RoomOutcome {
+function applyToRoom(
+  state: RoomState,
+  command: RoomCommand,
+  actor: RoomActor,
+  ctx: GameContext,
+  engine: Engine,
+): RoomOutcome {
   switch (command.type) {
     case 'seat.take':
       return takeSeat(state, command.holder, command.seat, ctx);
@@ -226,15 +279,27 @@ function applyToRoom(state: RoomState, command: RoomCommand, actor: RoomActor, c
     case 'seat.drop': {
       const seat = requireUserSeat(state, actor);
       if ('ok' in seat) return seat;
-      if (seat.away !== null || seat.control !== 'player') return refuse('ALREADY_ACTED', 'The seat is already marked away');
+      if (seat.away !== null || seat.control !== 'player')
+        return refuse('ALREADY_ACTED', 'The seat is already marked away');
       const away = { since: ctx.now, until: ctx.now + state.settings.reconnectWindowMs };
-      return accept(replaceSeat(state, { ...seat, away }), [toAll('seat_away', { seat: seat.seat, until: away.until })], { seat: seat.seat }, true);
+      return accept(
+        replaceSeat(state, { ...seat, away }),
+        [toAll('seat_away', { seat: seat.seat, until: away.until })],
+        { seat: seat.seat },
+        true,
+      );
     }
     case 'seat.return': {
       const seat = requireUserSeat(state, actor);
       if ('ok' in seat) return seat;
-      if (seat.away === null && seat.control === 'player') return refuse('ALREADY_ACTED', 'The seat is already played by you');
-      return accept(replaceSeat(state, { ...seat, away: null, control: 'player' }), [toAll('seat_returned', { seat: seat.seat })], { seat: seat.seat }, true);
+      if (seat.away === null && seat.control === 'player')
+        return refuse('ALREADY_ACTED', 'The seat is already played by you');
+      return accept(
+        replaceSeat(state, { ...seat, away: null, control: 'player' }),
+        [toAll('seat_returned', { seat: seat.seat })],
+        { seat: seat.seat },
+        true,
+      );
     }
     case 'seat.expire': {
       const seat = state.seats.find((candidate) => candidate.seat === command.seat);
@@ -242,7 +307,12 @@ function applyToRoom(state: RoomState, command: RoomCommand, actor: RoomActor, c
       if (!seat || seat.away?.since !== command.since) return refuse('STALE_DEADLINE', 'The seat is no longer held');
       if (state.phase !== 'playing') return vacate(state, seat, 'seat_expired', ctx);
       const next = abandon(state, seat, true);
-      return accept(replaceSeat(state, next), [toAll('seat_expired', { seat: seat.seat, control: next.control })], { seat: seat.seat }, true);
+      return accept(
+        replaceSeat(state, next),
+        [toAll('seat_expired', { seat: seat.seat, control: next.control })],
+        { seat: seat.seat },
+        true,
+      );
     }
     case 'seat.kick':
       return requireHost(state, actor) ?? kick(state, command.seat, actor, ctx, command.banMs);
@@ -251,7 +321,10 @@ function applyToRoom(state: RoomState, command: RoomCommand, actor: RoomActor, c
       const denied = requireHost(state, actor);
       if (denied) return denied;
       if (state.phase !== 'lobby') return refuse('ROOM_ALREADY_STARTED', 'Bots are added in the lobby');
-      const wanted = command.type === 'bots.add' ? command.count : Math.min(command.upTo, state.settings.seatCount) - state.seats.length;
+      const wanted =
+        command.type === 'bots.add'
+          ? command.count
+          : Math.min(command.upTo, state.settings.seatCount) - state.seats.length;
       if (freeSeatNumbers(state).length === 0) return refuse('ROOM_FULL', 'Every seat is taken');
       const { seats, added } = addBots(state, wanted);
       return accept({ ...state, seats }, [toAll('bots_added', { seats: added })], { seats: added }, added.length > 0);
@@ -305,37 +378,69 @@ function takeSeat(state: RoomState, holder: SeatHolder, wanted: number | undefin
   if (ban) return refuse('KICKED', `The host removed you from this room until ${new Date(ban.until).toISOString()}`);
   if (state.phase === 'closed') return refuse('ROOM_CLOSED', 'Everyone left this room; find another one in the lobby');
   if (state.phase !== 'lobby') return refuse('ROOM_ALREADY_STARTED', 'The game has started; watch instead');
-  if (state.seats.some((seat) => sameName(seat.name, name))) return refuse('NAME_IN_USE', `The name ${name} is taken in this room`);
+  if (state.seats.some((seat) => sameName(seat.name, name)))
+    return refuse('NAME_IN_USE', `The name ${name} is taken in this room`);
   const free = freeSeatNumbers(state);
   if (free.length === 0) return refuse('ROOM_FULL', 'Every seat is taken');
   let seatNo = free[0];
   if (wanted !== undefined) {
-    if (!Number.isInteger(wanted) || wanted < 0 || wanted >= state.settings.seatCount) return refuse('INVALID_SEAT', `Seats are 0 to ${state.settings.seatCount - 1}`);
+    if (!Number.isInteger(wanted) || wanted < 0 || wanted >= state.settings.seatCount)
+      return refuse('INVALID_SEAT', `Seats are 0 to ${state.settings.seatCount - 1}`);
     if (!free.includes(wanted)) return refuse('SEAT_TAKEN', `Seat ${wanted} is taken`);
     seatNo = wanted;
   }
   const seat: RoomSeat = { ...holder, seat: seatNo, name, control: 'player', away: null };
-  return accept({ ...state, seats: sortSeats([...state.seats, seat]) }, [toAll('seat_taken', { seat: seatNo, name, kind: holder.kind })], { seat: seatNo }, true);
+  return accept(
+    { ...state, seats: sortSeats([...state.seats, seat]) },
+    [toAll('seat_taken', { seat: seatNo, name, kind: holder.kind })],
+    { seat: seatNo },
+    true,
+  );
 }
 
 function vacate(state: RoomState, seat: RoomSeat, eventType: string, ctx: GameContext): RoomOutcome {
   void ctx;
   const seats =
-    state.phase === 'playing' ? state.seats.map((other) => (other.seat === seat.seat ? abandon(state, other, false) : other)) : state.seats.filter((other) => other.seat !== seat.seat);
+    state.phase === 'playing'
+      ? state.seats.map((other) => (other.seat === seat.seat ? abandon(state, other, false) : other))
+      : state.seats.filter((other) => other.seat !== seat.seat);
   const hostUserId = nextHost(state, seats);
-  return accept({ ...state, seats, hostUserId }, [toAll(eventType, { seat: seat.seat, host: seats.find((s) => s.userId === hostUserId)?.seat ?? null })], { seat: seat.seat, userId: seat.userId }, true);
+  return accept(
+    { ...state, seats, hostUserId },
+    [toAll(eventType, { seat: seat.seat, host: seats.find((s) => s.userId === hostUserId)?.seat ?? null })],
+    { seat: seat.seat, userId: seat.userId },
+    true,
+  );
 }
 
-function kick(state: RoomState, seatNo: number, actor: RoomActor, ctx: GameContext, banMs = state.settings.kickBanMs): RoomOutcome {
+function kick(
+  state: RoomState,
+  seatNo: number,
+  actor: RoomActor,
+  ctx: GameContext,
+  banMs = state.settings.kickBanMs,
+): RoomOutcome {
   const seat = state.seats.find((candidate) => candidate.seat === seatNo);
-  if (!seat || (seat.userId === null && seat.kind !== 'bot')) return refuse('INVALID_TARGET', `Seat ${seatNo} has nobody to kick`);
-  if (actor.kind === 'user' && seat.userId === actor.userId) return refuse('SELF_TARGET', 'The host cannot kick itself');
-  const bans = seat.userId === null ? state.bans : [...state.bans.filter((ban) => ban.until > ctx.now && ban.userId !== seat.userId), { userId: seat.userId, until: ctx.now + banMs }];
+  if (!seat || (seat.userId === null && seat.kind !== 'bot'))
+    return refuse('INVALID_TARGET', `Seat ${seatNo} has nobody to kick`);
+  if (actor.kind === 'user' && seat.userId === actor.userId)
+    return refuse('SELF_TARGET', 'The host cannot kick itself');
+  const bans =
+    seat.userId === null
+      ? state.bans
+      : [
+          ...state.bans.filter((ban) => ban.until > ctx.now && ban.userId !== seat.userId),
+          { userId: seat.userId, until: ctx.now + banMs },
+        ];
   const vacated = vacate({ ...state, bans }, seat, 'seat_kicked', ctx);
   return vacated.ok ? { ...vacated, result: { seat: seatNo, userId: seat.userId } } : vacated;
 }
 
-function configure(state: RoomState, change: Extract<RoomCommand, { type: 'room.configure' }>['settings'], engine: Engine): RoomOutcome {
+function configure(
+  state: RoomState,
+  change: Extract<RoomCommand, { type: 'room.configure' }>['settings'],
+  engine: Engine,
+): RoomOutcome {
   if (state.phase !== 'lobby') return refuse('ROOM_ALREADY_STARTED', 'Options change in the lobby only');
   const merged: RoomSettings = {
     ...state.settings,
@@ -344,29 +449,49 @@ function configure(state: RoomState, change: Extract<RoomCommand, { type: 'room.
   };
   const settings = validateSettings(engine, merged);
   if ('ok' in settings) return settings;
-  if (state.seats.some((seat) => seat.seat >= settings.seatCount)) return refuse('INVALID_OPTIONS', 'Seats are taken beyond that seat count');
+  if (state.seats.some((seat) => seat.seat >= settings.seatCount))
+    return refuse('INVALID_OPTIONS', 'Seats are taken beyond that seat count');
   return accept({ ...state, settings }, [toAll('options_changed', { settings })], { settings });
 }
 
 function startGame(state: RoomState, engine: Engine, ctx: GameContext, rematch: boolean): RoomOutcome {
   if (rematch ? state.phase !== 'finished' : state.phase !== 'lobby') {
-    return rematch ? refuse('GAME_NOT_ACTIVE', 'A rematch follows a finished game') : refuse('ROOM_ALREADY_STARTED', 'The game has started');
+    return rematch
+      ? refuse('GAME_NOT_ACTIVE', 'A rematch follows a finished game')
+      : refuse('ROOM_ALREADY_STARTED', 'The game has started');
   }
   // A rematch keeps the seats as they are; a start fills empty seats with bots when the room says so.
-  const filled = !rematch && state.settings.botFill ? addBots(state, state.settings.seatCount) : { seats: state.seats, added: [] };
+  const filled =
+    !rematch && state.settings.botFill ? addBots(state, state.settings.seatCount) : { seats: state.seats, added: [] };
   const seats = rematch ? lobbySeats(state.seats) : filled.seats;
-  if (seats.length < engine.minSeats) return refuse('NOT_ENOUGH_PLAYERS', `${engine.id} needs at least ${engine.minSeats} seats`);
+  if (seats.length < engine.minSeats)
+    return refuse('NOT_ENOUGH_PLAYERS', `${engine.id} needs at least ${engine.minSeats} seats`);
   if (seats.length > engine.maxSeats) return refuse('ROOM_FULL', `${engine.id} takes at most ${engine.maxSeats} seats`);
   const seated: RoomState = { ...state, seats, gameNo: state.gameNo + 1, hostUserId: nextHost(state, seats) };
   const started = engine.start(gameSeats(seated), seated.settings.game, ctx);
-  const events = [toAll(rematch ? 'rematch_started' : 'game_started', { gameNo: seated.gameNo, botSeats: filled.added }), ...started.events];
-  return accept({ ...seated, phase: 'playing', game: started.state, botMemory: {} }, events, { gameNo: seated.gameNo }, true);
+  const events = [
+    toAll(rematch ? 'rematch_started' : 'game_started', { gameNo: seated.gameNo, botSeats: filled.added }),
+    ...started.events,
+  ];
+  return accept(
+    { ...seated, phase: 'playing', game: started.state, botMemory: {} },
+    events,
+    { gameNo: seated.gameNo },
+    true,
+  );
 }
 
-function playGame(state: RoomState, engine: Engine, outcome: Outcome<unknown>, result: Record<string, unknown>): RoomOutcome {
+function playGame(
+  state: RoomState,
+  engine: Engine,
+  outcome: Outcome<unknown>,
+  result: Record<string, unknown>,
+): RoomOutcome {
   if (isRejection(outcome)) return refuse(outcome.code, outcome.message);
   const over = engine.isOver(outcome.state);
-  const events = over ? [...outcome.events, toAll('game_over', { result: engine.result(outcome.state) })] : outcome.events;
+  const events = over
+    ? [...outcome.events, toAll('game_over', { result: engine.result(outcome.state) })]
+    : outcome.events;
   return accept({ ...state, game: outcome.state, phase: over ? 'finished' : 'playing' }, events, result);
 }
 
@@ -389,7 +514,13 @@ function botTurn(state: RoomState, atSeq: number, moves: BotMove[], engine: Engi
   }
   const over = engine.isOver(game);
   if (over) events.push(toAll('game_over', { result: engine.result(game) }));
-  const next: RoomState = { ...state, game, botMemory, phase: over ? 'finished' : 'playing', botsIdle: played.length === 0 };
+  const next: RoomState = {
+    ...state,
+    game,
+    botMemory,
+    phase: over ? 'finished' : 'playing',
+    botsIdle: played.length === 0,
+  };
   return accept(next, events, { played });
 }
 
@@ -412,16 +543,34 @@ export function roomDeadlines(state: RoomState, engines: EngineLookup): RoomDead
   const deadlines: RoomDeadline[] = [];
   if (engine && state.phase === 'playing' && state.game !== null) {
     const deadline = engine.deadline(state.game);
-    if (deadline) deadlines.push({ kind: 'game', id: `g${state.gameNo}:${deadline.id}`, at: deadline.at, engineDeadlineId: deadline.id });
+    if (deadline)
+      deadlines.push({
+        kind: 'game',
+        id: `g${state.gameNo}:${deadline.id}`,
+        at: deadline.at,
+        engineDeadlineId: deadline.id,
+      });
     if (!state.botsIdle && botSeatsToAct(state, engine).length > 0) {
       deadlines.push({ kind: 'bot', id: `bot:${state.seq}`, at: state.updatedAt + state.settings.botDelayMs });
     }
   }
   if ((state.phase === 'lobby' || state.phase === 'finished') && !hasPlayers(state)) {
-    deadlines.push({ kind: 'empty', id: `empty:${state.seq}`, at: state.updatedAt + state.settings.reconnectWindowMs, atSeq: state.seq });
+    deadlines.push({
+      kind: 'empty',
+      id: `empty:${state.seq}`,
+      at: state.updatedAt + state.settings.reconnectWindowMs,
+      atSeq: state.seq,
+    });
   }
   for (const seat of state.seats) {
-    if (seat.away) deadlines.push({ kind: 'away', id: `away:${seat.seat}:${seat.away.since}`, at: seat.away.until, seat: seat.seat, since: seat.away.since });
+    if (seat.away)
+      deadlines.push({
+        kind: 'away',
+        id: `away:${seat.seat}:${seat.away.since}`,
+        at: seat.away.until,
+        seat: seat.seat,
+        since: seat.away.since,
+      });
   }
   return deadlines.sort((a, b) => a.at - b.at);
 }
@@ -494,7 +643,9 @@ export function eventView(stored: StoredRoomEvent, viewer: RoomViewer): RoomEven
 export function foldRoom(events: readonly StoredRoomEvent[], legacyEngines: EngineLookup): RoomState {
   let state: RoomState | null = null;
   for (const stored of events) {
-    const next: RoomState = stored.outcome ? applyDelta(state, stored.outcome) : replayCommand(state, stored, legacyEngines);
+    const next: RoomState = stored.outcome
+      ? applyDelta(state, stored.outcome)
+      : replayCommand(state, stored, legacyEngines);
     if (next.seq !== stored.seq) throw new Error(`Event ${stored.seq} is out of order (state at ${next.seq})`);
     state = next;
   }
@@ -506,7 +657,14 @@ function replayCommand(state: RoomState | null, stored: StoredRoomEvent, engines
   const seed = stored.command.type === 'room.create' ? stored.command.seed : (state?.seed ?? 0);
   const actor: RoomActor = stored.actor === 'system' ? { kind: 'system' } : { kind: 'user', userId: stored.actor };
   const atVersion: EngineLookup = (gameId) => engines(gameId, stored.rulesVersion);
-  const outcome = applyRoomCommand(state, stored.command, actor, { now: stored.at, random: roomRandom(seed, stored.seq) }, atVersion);
-  if (!outcome.ok) throw new Error(`Event ${stored.seq} (${stored.type}) does not replay: ${outcome.code} ${outcome.message}`);
+  const outcome = applyRoomCommand(
+    state,
+    stored.command,
+    actor,
+    { now: stored.at, random: roomRandom(seed, stored.seq) },
+    atVersion,
+  );
+  if (!outcome.ok)
+    throw new Error(`Event ${stored.seq} (${stored.type}) does not replay: ${outcome.code} ${outcome.message}`);
   return outcome.state;
 }

@@ -108,7 +108,12 @@ export type RoomCommand =
   | { type: 'seat.kick'; seat: number; banMs?: number }
   | { type: 'bots.add'; count: number }
   | { type: 'bots.fill'; upTo: number }
-  | { type: 'room.configure'; settings: Partial<Pick<RoomSettings, 'seatCount' | 'botFill' | 'reconnectWindowMs'>> & { game?: Record<string, unknown> } }
+  | {
+      type: 'room.configure';
+      settings: Partial<Pick<RoomSettings, 'seatCount' | 'botFill' | 'reconnectWindowMs'>> & {
+        game?: Record<string, unknown>;
+      };
+    }
   | { type: 'game.start' }
   | { type: 'game.reset' }
   | { type: 'game.rematch' }
