@@ -113,12 +113,14 @@ describe('PostgreSQL dropping connections under load', () => {
   it('a request whose connection is refused ("too many connections") gets 503 SERVICE_UNAVAILABLE, retryable, not 500', async () => {
     // A role of its own, so its connection limit binds (a superuser's would not): the app's only one.
     const role = `arena_limited_${process.pid}`;
-    await admin.query(`CREATE ROLE ${role} LOGIN`);
+    // With a password: the embedded server (npm test on a fresh machine) authenticates every role by one.
+    await admin.query(`CREATE ROLE ${role} LOGIN PASSWORD 'limited-role'`);
     await admin.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
     await admin.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${role}`);
     await admin.query(`GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO ${role}`);
     const url = new URL(await testDatabaseUrl());
     url.username = role;
+    url.password = 'limited-role';
     const limited = await createTestApp({ ...UNTHROTTLED, DATABASE_POOL_SIZE: '2' }, url.toString());
     try {
       const user = (await limited.http().post('/auth/guest').send({ displayName: 'Refused' }).expect(201)).body
