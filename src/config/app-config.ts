@@ -191,6 +191,11 @@ export class EnvironmentVariables {
 
   @Transform(toInt)
   @IsInt()
+  @Min(100)
+  ROOM_PRESENCE_SWEEP_MS = 15_000;
+
+  @Transform(toInt)
+  @IsInt()
   @Min(10)
   DEADLINE_SWEEP_INTERVAL_MS = 250;
 
@@ -310,6 +315,8 @@ export interface AppConfig {
     commitConcurrency: number;
     /** Rooms whose state a process keeps in memory; idle ones beyond it leave, least recently used first. */
     cacheSize: number;
+    /** How often seated players with no socket on any process are looked for (and dropped as a closed socket). */
+    presenceSweepMs: number;
     sweepIntervalMs: number;
     sweepBatch: number;
     deadlineLeaseMs: number;
@@ -398,6 +405,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       kickBanMs: vars.ROOM_KICK_BAN_MS,
       commitConcurrency: vars.ROOM_COMMIT_CONCURRENCY,
       cacheSize: vars.ROOM_CACHE_SIZE,
+      presenceSweepMs: vars.ROOM_PRESENCE_SWEEP_MS,
       sweepIntervalMs: vars.DEADLINE_SWEEP_INTERVAL_MS,
       sweepBatch: vars.DEADLINE_SWEEP_BATCH,
       deadlineLeaseMs: vars.DEADLINE_LEASE_MS,

@@ -4,6 +4,7 @@ import { DeadlineSweeper } from './deadline-sweeper.service';
 import { EngineRegistry } from './engine-registry';
 import { ModerationKickListener } from './moderation-kick.listener';
 import { RoomHistoryReaderService } from './room-history.reader';
+import { PresenceSweeper } from './presence-sweeper.service';
 import { RoomPublisher } from './room-publisher.service';
 import { RoomRuntime } from './room-runtime.service';
 import { RoomsController } from './rooms.controller';
@@ -25,6 +26,7 @@ import { RoomsService } from './rooms.service';
     RoomsGateway,
     ModerationKickListener,
     RoomHistoryReaderService,
+    PresenceSweeper,
   ],
   exports: [RoomsService, EngineRegistry],
 })

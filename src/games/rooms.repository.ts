@@ -437,4 +437,15 @@ export class RoomsRepository {
     );
     return rows.map((row) => row.room_id);
   }
+
+  /** Users who hold a seat as its player, not away, in a room that is not closed (the presence sweep's candidates). */
+  async heldSeatUsers(limit: number): Promise<string[]> {
+    const rows: Array<{ user_id: string }> = await this.dataSource.query(
+      `SELECT DISTINCT s.user_id FROM room_seats s JOIN rooms r ON r.id = s.room_id
+        WHERE s.user_id IS NOT NULL AND s.control = 'player' AND s.away_until IS NULL AND r.phase <> 'closed'
+        LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => row.user_id);
+  }
 }

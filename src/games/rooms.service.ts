@@ -491,7 +491,7 @@ export class RoomsService {
   }
 
   /** The user's last socket closed: each of its seats is held for the reconnect window. A restart is not a drop. */
-  onDisconnect(caller: Caller): void {
+  onDisconnect(caller: Pick<Caller, 'userId'>): void {
     if (this.lifecycle.draining) return;
     void this.inOrder(caller.userId, async () => {
       if (this.lifecycle.draining || (await this.emitter.isConnected(caller.userId))) return;

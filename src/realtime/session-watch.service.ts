@@ -45,7 +45,9 @@ export class SessionWatch implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) this.scheduler.deleteInterval('session-check');
+    // The schedule module may have cleared its registry's intervals already (shutdown hooks run module by module).
+    if (this.scheduler.doesExist('interval', 'session-check')) this.scheduler.deleteInterval('session-check');
+    if (this.timer) clearInterval(this.timer);
     this.timer = null;
     for (const session of this.sessions.values()) if (session.timer) clearTimeout(session.timer);
   }

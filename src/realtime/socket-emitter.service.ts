@@ -71,6 +71,17 @@ export class SocketEmitter {
     this.toRoom(userRoom(userId), event, payload);
   }
 
+  /** The users with a connected socket, on any process (one adapter round trip for all of them). */
+  async connectedUserIds(): Promise<Set<string>> {
+    if (!this.server) return new Set();
+    const sockets = await this.server.fetchSockets();
+    return new Set(
+      sockets
+        .map((socket) => (socket.data as { caller?: { userId?: string } }).caller?.userId)
+        .filter((id): id is string => typeof id === 'string'),
+    );
+  }
+
   /** Whether this user still has a connected socket (on any process). */
   async isConnected(userId: string): Promise<boolean> {
     if (!this.server) return false;
