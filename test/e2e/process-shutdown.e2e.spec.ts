@@ -1,10 +1,10 @@
 import { Client } from 'pg';
-import { connect, createServer, type Server, type Socket as TcpSocket } from 'node:net';
 import { io, type Socket } from 'socket.io-client';
 import request from 'supertest';
 import { startArena, type ArenaProcess } from '../support/arena-process';
 import { testDatabaseUrl } from '../support/per-file-database';
 import { aid } from '../support/rooms';
+import { tcpProxy } from '../support/tcp-proxy';
 import { nextEvent } from '../support/test-app';
 
 /**
@@ -14,39 +14,6 @@ import { nextEvent } from '../support/test-app';
 const GRACE_MS = 1500;
 /** The margin past SHUTDOWN_GRACE_MS the README promises. */
 const MARGIN_MS = 2000;
-
-/** A TCP proxy in front of PostgreSQL that can stop forwarding, as a hung server or network would. */
-class FreezableProxy {
-  private frozen = false;
-  private readonly sockets = new Set<TcpSocket>();
-  private server: Server | null = null;
-
-  async listen(target: { host: string; port: number }): Promise<number> {
-    this.server = createServer((client) => {
-      this.sockets.add(client);
-      client.on('error', () => undefined);
-      if (this.frozen) return; // accepted, never answered
-      const upstream = connect(target.port, target.host);
-      this.sockets.add(upstream);
-      upstream.on('error', () => undefined);
-      client.on('data', (data) => void (this.frozen || upstream.write(data)));
-      upstream.on('data', (data) => void (this.frozen || client.write(data)));
-      client.on('close', () => upstream.destroy());
-      upstream.on('close', () => client.destroy());
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return (this.server.address() as { port: number }).port;
-  }
-
-  freeze(): void {
-    this.frozen = true;
-  }
-
-  async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise((resolve) => this.server?.close(resolve));
-  }
-}
 
 function connectSocket(url: string, token: string): Promise<Socket> {
   const socket = io(url, { auth: { token }, transports: ['websocket'], reconnection: false, forceNew: true });
@@ -120,11 +87,9 @@ describe('Arena as a process', () => {
   }, 60_000);
 
   it('a deliberate second Ctrl-C, a while after the first, still stops it at once', async () => {
-    const direct = new URL(await testDatabaseUrl());
-    const proxy = new FreezableProxy();
-    const proxied = new URL(direct);
-    proxied.host = `127.0.0.1:${await proxy.listen({ host: direct.hostname, port: Number(direct.port || 5432) })}`;
-    const arena = await startArena({ DATABASE_URL: proxied.toString(), SHUTDOWN_GRACE_MS: '20000' });
+    const databaseUrl = await testDatabaseUrl();
+    const proxy = await tcpProxy(databaseUrl);
+    const arena = await startArena({ DATABASE_URL: proxy.url(databaseUrl), SHUTDOWN_GRACE_MS: '20000' });
     try {
       const socket = await connectSocket(arena.url, await guest(arena.url, 'Impatient'));
       sockets.push(socket);
@@ -154,11 +119,9 @@ describe('Arena as a process', () => {
   }, 60_000);
 
   it('with its database frozen, SIGTERM still tells clients, answers what is stuck, and exits within SHUTDOWN_GRACE_MS plus the margin', async () => {
-    const direct = new URL(await testDatabaseUrl());
-    const proxy = new FreezableProxy();
-    const proxied = new URL(direct);
-    proxied.host = `127.0.0.1:${await proxy.listen({ host: direct.hostname, port: Number(direct.port || 5432) })}`;
-    const arena = await startArena({ DATABASE_URL: proxied.toString(), SHUTDOWN_GRACE_MS: String(GRACE_MS) });
+    const databaseUrl = await testDatabaseUrl();
+    const proxy = await tcpProxy(databaseUrl);
+    const arena = await startArena({ DATABASE_URL: proxy.url(databaseUrl), SHUTDOWN_GRACE_MS: String(GRACE_MS) });
     try {
       const socket = await connectSocket(arena.url, await guest(arena.url, 'Frozen'));
       sockets.push(socket);

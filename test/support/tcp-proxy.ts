@@ -1,11 +1,13 @@
 import net from 'node:net';
 
-/** A TCP hop between the app and PostgreSQL that a test can cut, as a crashed server or a network would. */
+/** A TCP hop between the app and PostgreSQL that a test can cut or freeze, as a crashed or hung server would. */
 export interface TcpProxy {
   /** `databaseUrl` with its host and port replaced by the proxy's. */
   url(databaseUrl: string): string;
   /** Resets every connection through the proxy at once, with no goodbye from the server. */
   dropAll(): number;
+  /** Stops forwarding anything, either way, on every connection, and answers no new one: a hung server. */
+  freeze(): void;
   close(): Promise<void>;
 }
 
@@ -17,12 +19,14 @@ export async function tcpProxy(targetUrl: string): Promise<TcpProxy> {
     socket.on('error', () => undefined);
     socket.on('close', () => sockets.delete(socket));
   };
+  let frozen = false;
   const server = net.createServer((client) => {
-    const upstream = net.connect(Number(target.port || 5432), target.hostname);
     track(client);
+    if (frozen) return; // accepted, never answered
+    const upstream = net.connect(Number(target.port || 5432), target.hostname);
     track(upstream);
-    client.pipe(upstream);
-    upstream.pipe(client);
+    client.on('data', (data) => void (frozen || upstream.write(data)));
+    upstream.on('data', (data) => void (frozen || client.write(data)));
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
   });
@@ -39,6 +43,9 @@ export async function tcpProxy(targetUrl: string): Promise<TcpProxy> {
       const dropped = sockets.size;
       for (const socket of sockets) socket.resetAndDestroy();
       return dropped;
+    },
+    freeze() {
+      frozen = true;
     },
     async close() {
       for (const socket of sockets) socket.destroy();
