@@ -107,8 +107,10 @@ describe('the socket fast path against Nest own pipeline', () => {
       });
 
     const differences: string[] = [];
+    const outcomes: Array<{ ok: boolean }> = [];
     for (const [event, data] of SAMPLES) {
       const [fast, nest] = [await viaFastPath(event, data), await viaNest(event, data)];
+      outcomes.push(fast as { ok: boolean });
       if (JSON.stringify(fast) !== JSON.stringify(nest))
         differences.push(
           `${event} ${JSON.stringify(data)}: fast path ${JSON.stringify(fast)}, Nest ${JSON.stringify(nest)}`,
@@ -116,9 +118,6 @@ describe('the socket fast path against Nest own pipeline', () => {
     }
     expect(differences).toEqual([]);
     // The sample covers both outcomes, so agreement is not two empty answers.
-    const outcomes = await Promise.all(
-      SAMPLES.map(([event, data]) => viaFastPath(event, data) as Promise<{ ok: boolean }>),
-    );
     expect(outcomes.filter((reply) => reply.ok).length).toBeGreaterThan(4);
     expect(outcomes.filter((reply) => !reply.ok).length).toBeGreaterThan(10);
   });
