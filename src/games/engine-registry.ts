@@ -3,6 +3,7 @@ import { ValidateBy, type ValidationOptions } from 'class-validator';
 import { ContentPolicyPort } from '../common/ports/content-policy.port';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { benchEngine } from './domain/bench/bench.engine';
+import { crewEngine } from './domain/crew/crew.engine';
 import type { GameEngine } from './domain/engine';
 import { mafiaEngine } from './domain/mafia/mafia.engine';
 import type { EngineLookup, RoomState } from './domain/room/room.types';
@@ -18,6 +19,7 @@ type AnyEngine = GameEngine<unknown, object>;
 const CATALOGUE = {
   roast: (deps: RoastEngineDeps | undefined) => createRoastEngine(deps),
   mafia: () => mafiaEngine,
+  crew: () => crewEngine,
   bench: () => benchEngine,
 } satisfies Record<string, (deps: RoastEngineDeps | undefined) => unknown>;
 
