@@ -251,7 +251,7 @@ function showRoom(view) {
   $('#room-title').textContent = `${view.name} (${view.gameId})`;
   const game = view.game;
   $('#room-phase').textContent = game
-    ? `${game.phase}${game.round ? `, round ${game.round}/${game.rounds}` : ''}${game.day ? `, day ${game.day}` : ''}${game.theme ? ` — theme: ${game.theme}` : ''}`
+    ? `${game.phase}${game.round ? `, round ${game.round}/${game.rounds ?? game.maxRounds}` : ''}${game.day ? `, day ${game.day}` : ''}${game.theme ? ` — theme: ${game.theme}` : ''}`
     : view.phase;
   $('#host-controls').hidden = view.hostUserId !== state.me.id;
   const gameSeats = new Map((game?.seats ?? []).map((seat) => [seat.seat, seat]));
@@ -324,6 +324,50 @@ function gamePanel(view) {
     if (you.alive && game.phase === 'voting' && you.vote === null) {
       for (const seat of living) parts.push(button(`Vote ${seat.name}`, () => play({ type: 'vote', seat: seat.seat })));
     }
+  }
+  if (game.game === 'crew') parts.push(...crewPanel(game, you));
+  return parts;
+}
+
+/** Crew: your role and tasks, the crew's task bar, the last meeting's votes, and the moves you may make now. */
+function crewPanel(game, you) {
+  const parts = [];
+  const about = document.createElement('p');
+  const fellows = you.impostors.length > 1 ? `; the impostors: ${you.impostors.map(seatName).join(', ')}` : '';
+  const tasks = you.tasks ? `; your tasks ${you.tasks.done}/${you.tasks.total}` : '';
+  about.textContent = `You are ${you.role ?? '…'}${you.alive ? '' : ' (dead)'}${fellows}${tasks} — crew tasks ${game.taskProgress.done}/${game.taskProgress.total}`;
+  parts.push(about);
+  if (game.meeting) {
+    const meeting = document.createElement('p');
+    const why = {
+      body: `${seatName(game.meeting.victim)} was found dead`,
+      emergency: `${seatName(game.meeting.caller)} called an emergency meeting`,
+      timer: 'time for a meeting',
+    };
+    meeting.textContent = `Meeting: ${why[game.meeting.reason]}`;
+    parts.push(meeting);
+  }
+  if (game.lastMeeting) {
+    const last = document.createElement('p');
+    const votes = Object.entries(game.lastMeeting.votes).map(
+      ([voter, vote]) => `${seatName(Number(voter))} → ${vote === 'skip' ? 'skip' : seatName(vote)}`,
+    );
+    last.textContent = `Last meeting: ${game.lastMeeting.ejected === null ? 'nobody ejected' : `${seatName(game.lastMeeting.ejected)} ejected`}${votes.length ? ` (${votes.join(', ')})` : ''}`;
+    parts.push(last);
+  }
+  if (!you.alive) return parts;
+  const others = game.seats.filter((seat) => seat.alive && seat.seat !== you.seat);
+  if (game.phase === 'tasks') {
+    if (you.mustAct)
+      parts.push(button(you.role === 'impostor' ? 'Pretend a task' : 'Do a task', () => play({ type: 'task' })));
+    if (you.mustAct && you.role === 'impostor')
+      for (const seat of others.filter((s) => !you.impostors.includes(s.seat)))
+        parts.push(button(`Kill ${seat.name}`, () => play({ type: 'kill', seat: seat.seat })));
+    if (!you.emergencyUsed) parts.push(button('Emergency meeting', () => play({ type: 'meeting' })));
+  }
+  if (game.phase === 'meeting' && you.vote === null) {
+    for (const seat of others) parts.push(button(`Vote ${seat.name}`, () => play({ type: 'vote', seat: seat.seat })));
+    parts.push(button('Skip', () => play({ type: 'skip' })));
   }
   return parts;
 }

@@ -5,6 +5,7 @@ import type { ModerationServerEvents } from './moderation.protocol';
 import type { RoomsClientEvents, RoomsServerEvents } from './rooms.protocol';
 
 export type { Ack, AckReply } from './ack';
+export type * from './crew.protocol';
 
 /**
  * The Socket.IO protocol as one typed map, shared by the server, the load tools and clients:
