@@ -25,6 +25,8 @@ function transportFrameCap(maxPayloadBytes: number): number {
 export class ArenaIoAdapter extends IoAdapter {
   private redisClients: Redis[] = [];
   private dispatcher: SocketDispatcher | undefined;
+  /** One listener per event, shared by every socket (it reads the socket from `this`): none is made per connection. */
+  private readonly listeners = new Map<string, (this: Socket, ...args: unknown[]) => void>();
 
   constructor(
     private readonly context: INestApplicationContext,
@@ -69,16 +71,23 @@ export class ArenaIoAdapter extends IoAdapter {
     const dispatcher = (this.dispatcher ??= this.context.get(SocketDispatcher, { strict: false }) ?? undefined);
     if (!dispatcher) throw new Error('SocketDispatcher is not registered (RealtimeModule)');
     for (const { message } of handlers) {
-      const route = dispatcher.route(message as string);
-      socket.on(route.event, (...args: unknown[]) => {
-        const { data, ack } = this.mapPayload(args.length > 1 ? args : args[0]);
-        void dispatcher.dispatch(
-          route,
-          socket,
-          data,
-          typeof ack === 'function' ? (ack as (reply: unknown) => void) : undefined,
-        );
-      });
+      const event = message as string;
+      let listener = this.listeners.get(event);
+      if (!listener) {
+        const route = dispatcher.route(event);
+        const mapPayload = (payload: unknown) => this.mapPayload(payload);
+        listener = function (this: Socket, ...args: unknown[]) {
+          const { data, ack } = mapPayload(args.length > 1 ? args : args[0]);
+          void dispatcher.dispatch(
+            route,
+            this,
+            data,
+            typeof ack === 'function' ? (ack as (reply: unknown) => void) : undefined,
+          );
+        };
+        this.listeners.set(event, listener);
+      }
+      socket.on(event, listener);
     }
   }
 
