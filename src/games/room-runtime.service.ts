@@ -187,6 +187,11 @@ export class RoomRuntime implements OnApplicationShutdown {
     return loaded.state;
   }
 
+  /** This process's copy of the room, as of its latest commit or load here, without asking the database; null if none. */
+  cached(roomId: string): RoomState | null {
+    return this.slots.get(roomId)?.state ?? null;
+  }
+
   /** How many rooms this process holds in memory (metrics, tests). */
   cachedRooms(): number {
     let held = 0;

@@ -265,7 +265,8 @@ export class RoomsService {
       { kind: 'user', userId: caller.userId },
       this.key(caller, actionId),
     );
-    const state = await this.loadedRoom(roomId);
+    // The copy this commit left in the cache answers: reading the version again would cost each join a query.
+    const state = this.runtime.cached(roomId) ?? (await this.loadedRoom(roomId));
     return { roomId, seat: done.result.seat as number, inviteCode: null, view: this.viewFor(state, caller.userId) };
   }
 
