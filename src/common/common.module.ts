@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { DatabaseBreaker } from '../database/database-breaker';
 import { TransactionHost } from '../database/transaction-host';
 import { IdempotencyRepository } from './idempotency/idempotency.repository';
 import { IdempotencyService } from './idempotency/idempotency.service';
@@ -18,6 +19,7 @@ import { ThrottlingModule } from './throttling/throttling.module';
 @Module({
   imports: [RedisModule, ThrottlingModule],
   providers: [
+    DatabaseBreaker,
     TransactionHost,
     IdempotencyRepository,
     IdempotencyService,
@@ -28,6 +30,7 @@ import { ThrottlingModule } from './throttling/throttling.module';
     MessageHistoryPort,
   ],
   exports: [
+    DatabaseBreaker,
     TransactionHost,
     IdempotencyService,
     LifecycleService,

@@ -45,6 +45,27 @@ export class EnvironmentVariables {
   @Max(500)
   DATABASE_POOL_SIZE = 20;
 
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  DB_BREAKER_ERROR_PERCENT = 50;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  DB_BREAKER_VOLUME_THRESHOLD = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  DB_BREAKER_WINDOW_MS = 10_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  DB_BREAKER_RESET_MS = 2_000;
+
   @IsString()
   EMBEDDED_PG_DIR = './.data/pg';
 
@@ -294,6 +315,8 @@ export interface AppConfig {
   port: number;
   databaseUrl?: string;
   databasePoolSize: number;
+  /** The circuit breaker on the database's connections (see src/database/database-breaker.ts). */
+  databaseBreaker: { errorPercent: number; volumeThreshold: number; windowMs: number; resetMs: number };
   embeddedPg: { dir: string; port: number };
   redisUrl?: string;
   sessionSecret: string;
@@ -367,6 +390,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     port: vars.PORT,
     databaseUrl: vars.DATABASE_URL,
     databasePoolSize: vars.DATABASE_POOL_SIZE,
+    databaseBreaker: {
+      errorPercent: vars.DB_BREAKER_ERROR_PERCENT,
+      volumeThreshold: vars.DB_BREAKER_VOLUME_THRESHOLD,
+      windowMs: vars.DB_BREAKER_WINDOW_MS,
+      resetMs: vars.DB_BREAKER_RESET_MS,
+    },
     embeddedPg: { dir: vars.EMBEDDED_PG_DIR, port: vars.EMBEDDED_PG_PORT },
     redisUrl: vars.REDIS_URL,
     sessionSecret: vars.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET,

@@ -34,6 +34,19 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly databaseBreaker = new Gauge({
+    name: 'arena_database_circuit_state',
+    help: 'State of the database circuit breaker (1 for the current state)',
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+
+  readonly databaseBreakerRejections = new Counter({
+    name: 'arena_database_circuit_rejections_total',
+    help: 'Database work refused at once because the database circuit was open',
+    registers: [this.registry],
+  });
+
   readonly botDecisions = new Counter({
     name: 'arena_bot_decisions_total',
     help: 'Bot decisions by who made them: the plugged-in brain, the built-in policy, or the fallback',

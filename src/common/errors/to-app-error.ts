@@ -44,7 +44,10 @@ function fromHttpException(exception: HttpException): AppError {
 
 /** SQLSTATEs of a refused or dropped connection: class 08, too many clients, a backend ended by the server. */
 const UNAVAILABLE_SQLSTATES = new Set(['53300', '57P01', '57P02', '57P03']);
+/** The code of the error the database circuit breaker refuses with while it is open. */
+export const DATABASE_CIRCUIT_OPEN = 'EDBCIRCUITOPEN';
 const UNAVAILABLE_SOCKET_ERRORS = new Set([
+  DATABASE_CIRCUIT_OPEN,
   'ECONNREFUSED',
   'ECONNRESET',
   'EPIPE',
