@@ -176,6 +176,26 @@ export class EnvironmentVariables {
 
   @Transform(toInt)
   @IsInt()
+  @Min(1024)
+  WS_SOCKET_BUFFER_BYTES = 1024 * 1024;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  WS_SOCKET_MAX_BUFFER_BYTES = 8 * 1024 * 1024;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  WS_SOCKET_BEHIND_MS = 30_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  ROOM_MAX_SOCKETS = 500;
+
+  @Transform(toInt)
+  @IsInt()
   @Min(0)
   SHUTDOWN_GRACE_MS = 10_000;
 
@@ -329,10 +349,23 @@ export interface AppConfig {
   corsOrigins: string[];
   logLevel: string;
   trustProxy: boolean;
-  ws: { pingIntervalMs: number; pingTimeoutMs: number; maxPayloadBytes: number; maxConnections: number };
+  ws: {
+    pingIntervalMs: number;
+    pingTimeoutMs: number;
+    maxPayloadBytes: number;
+    maxConnections: number;
+    /** Unsent bytes past which a socket is behind: it gets fresh full views instead of every update. */
+    socketBufferBytes: number;
+    /** Unsent bytes past which a socket is disconnected (SLOW_CONSUMER). */
+    socketMaxBufferBytes: number;
+    /** How long a socket may stay behind before it is disconnected (SLOW_CONSUMER). */
+    socketBehindMs: number;
+  };
   shutdownGraceMs: number;
   health: { heapLimitBytes: number; eventLoopLagMs: number };
   rooms: {
+    /** Sockets following one room (seats, host and spectators) across every process; past it, ROOM_CROWDED. */
+    maxSockets: number;
     reconnectWindowMs: number;
     kickBanMs: number;
     commitConcurrency: number;
@@ -426,10 +459,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       pingTimeoutMs: vars.WS_PING_TIMEOUT_MS,
       maxPayloadBytes: vars.WS_MAX_PAYLOAD_BYTES,
       maxConnections: vars.WS_MAX_CONNECTIONS,
+      socketBufferBytes: vars.WS_SOCKET_BUFFER_BYTES,
+      socketMaxBufferBytes: Math.max(vars.WS_SOCKET_MAX_BUFFER_BYTES, vars.WS_SOCKET_BUFFER_BYTES),
+      socketBehindMs: vars.WS_SOCKET_BEHIND_MS,
     },
     shutdownGraceMs: vars.SHUTDOWN_GRACE_MS,
     health: { heapLimitBytes: vars.HEALTH_HEAP_LIMIT_MB * 1024 * 1024, eventLoopLagMs: vars.HEALTH_EVENT_LOOP_LAG_MS },
     rooms: {
+      maxSockets: vars.ROOM_MAX_SOCKETS,
       reconnectWindowMs: vars.ROOM_RECONNECT_WINDOW_MS,
       kickBanMs: vars.ROOM_KICK_BAN_MS,
       commitConcurrency: vars.ROOM_COMMIT_CONCURRENCY,

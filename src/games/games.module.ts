@@ -5,6 +5,7 @@ import { EngineRegistry } from './engine-registry';
 import { ModerationKickListener } from './moderation-kick.listener';
 import { RoomHistoryReaderService } from './room-history.reader';
 import { PresenceSweeper } from './presence-sweeper.service';
+import { RoomViewRefresher } from './room-view-refresher';
 import { RoomPublisher } from './room-publisher.service';
 import { RoomRuntime } from './room-runtime.service';
 import { RoomsController } from './rooms.controller';
@@ -27,6 +28,7 @@ import { RoomsService } from './rooms.service';
     ModerationKickListener,
     RoomHistoryReaderService,
     PresenceSweeper,
+    RoomViewRefresher,
   ],
   exports: [RoomsService, EngineRegistry],
 })

@@ -135,6 +135,44 @@ export class RoomPublisher {
     this.bus.emit(ArenaEvents.roomChatChanged, changed);
   }
 
+  /**
+   * The channel a socket follows this room on, and the viewer that makes it: its seat's, the seatless
+   * host's, or the spectators'. Null when the socket follows the room no longer.
+   */
+  channelOf(rooms: ReadonlySet<string>, state: RoomState): { channel: string; viewer: RoomViewer } | null {
+    for (const seat of state.seats) {
+      const channel = seatChannel(state.roomId, seat.seat);
+      if (seat.userId !== null && rooms.has(channel)) return { channel, viewer: seat.seat };
+    }
+    if (rooms.has(hostChannel(state.roomId))) return { channel: hostChannel(state.roomId), viewer: 'host' };
+    if (rooms.has(watchChannel(state.roomId))) return { channel: watchChannel(state.roomId), viewer: 'spectator' };
+    return null;
+  }
+
+  /**
+   * A fresh full update for one socket of this process that fell behind and skipped this room's updates
+   * (see SocketBackpressure): its own view now, with no events (`coalesced`; room:rejoin has them).
+   */
+  refreshSocket(socketId: string, state: RoomState): void {
+    const rooms = this.emitter.socketRooms(socketId);
+    const following = rooms && this.channelOf(rooms, state);
+    if (!following) return;
+    const engine = this.registry.forRoom(state);
+    this.emitter.toSocketInRoom(socketId, [following.channel], 'room:update', {
+      roomId: state.roomId,
+      seq: state.seq,
+      view: roomView(state, engine, following.viewer),
+      events: [],
+      coalesced: true,
+    });
+  }
+
+  /** The users of every socket following this room, on any process (seats, the host and spectators). */
+  followers(state: RoomState): Promise<string[]> {
+    const seats = Array.from({ length: state.settings.seatCount }, (_, seat) => seatChannel(state.roomId, seat));
+    return this.emitter.socketUsersIn([...seats, hostChannel(state.roomId), watchChannel(state.roomId)]);
+  }
+
   /** Spectators of a room receive its updates (public rooms, or private ones with the invite code). */
   watch(userId: string, roomId: string): void {
     this.emitter.joinUserSockets(userId, watchChannel(roomId));

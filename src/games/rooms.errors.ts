@@ -7,7 +7,7 @@ import type { RoomRejectionCode } from './domain/room/room.types';
  * The codes rooms and games answer with, and their REST status. Socket acks carry the same codes.
  * Game rule codes (WRONG_PHASE, ALREADY_ACTED, ...) come from the engines and map here too.
  */
-export type RoomErrorCode = RoomRejectionCode | 'INVITE_REQUIRED' | 'ROOM_BUSY';
+export type RoomErrorCode = RoomRejectionCode | 'INVITE_REQUIRED' | 'ROOM_BUSY' | 'ROOM_CROWDED';
 
 export const ROOM_ERROR_STATUS: Record<Exclude<RoomErrorCode, 'CONFLICT'>, number> = {
   ROOM_NOT_FOUND: HttpStatus.NOT_FOUND,
@@ -42,6 +42,7 @@ export const ROOM_ERROR_STATUS: Record<Exclude<RoomErrorCode, 'CONFLICT'>, numbe
   STALE_DEADLINE: HttpStatus.CONFLICT,
   STALE_BOT_TURN: HttpStatus.CONFLICT,
   ROOM_BUSY: HttpStatus.SERVICE_UNAVAILABLE,
+  ROOM_CROWDED: HttpStatus.SERVICE_UNAVAILABLE,
 };
 
 /** A room or game error; the shared codes (IDEMPOTENCY_KEY_REUSED, SHUTTING_DOWN...) keep their own status. */

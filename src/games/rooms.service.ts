@@ -346,7 +346,7 @@ export class RoomsService {
     }
     if (room.visibility === 'private') await this.requireInvite(roomId, inviteCode);
     await this.sanctions.assertNotKicked(caller.userId, roomId);
-    await this.watchRoom(caller.userId, roomId);
+    await this.watchRoom(caller.userId, room);
     return roomView(room, this.registry.forRoom(room), 'spectator');
   }
 
@@ -357,8 +357,20 @@ export class RoomsService {
     return { roomId };
   }
 
-  /** A spectator's sockets follow the room, and it is in the room's chat before the answer goes back. */
-  private async watchRoom(userId: string, roomId: string): Promise<void> {
+  /**
+   * A spectator's sockets follow the room, and it is in the room's chat before the answer goes back. A
+   * room followed by ROOM_MAX_SOCKETS sockets (seats, host and spectators, on every process) takes no new
+   * spectator: ROOM_CROWDED. One already watching may watch again.
+   */
+  private async watchRoom(userId: string, room: RoomState): Promise<void> {
+    const roomId = room.roomId;
+    const followers = await this.publisher.followers(room);
+    if (followers.length >= this.config.rooms.maxSockets && !followers.includes(userId)) {
+      throw roomError(
+        'ROOM_CROWDED',
+        `This room already has ${followers.length} connections following it (the limit is ${this.config.rooms.maxSockets}); try again later`,
+      );
+    }
     this.publisher.watch(userId, roomId);
     this.publisher.chatChanged(roomId, await this.repository.watchChat(roomId, userId, true));
   }
@@ -393,7 +405,7 @@ export class RoomsService {
     } else {
       if (room.visibility === 'private') await this.requireInvite(roomId, inviteCode);
       await this.sanctions.assertNotKicked(caller.userId, roomId);
-      await this.watchRoom(caller.userId, roomId);
+      await this.watchRoom(caller.userId, room);
     }
     const viewer = this.viewerOf(room, caller.userId);
     const missed = lastSeq >= room.seq ? [] : await this.repository.eventsAfter(roomId, lastSeq, MAX_MISSED_EVENTS + 1);

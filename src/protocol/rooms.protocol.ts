@@ -115,6 +115,12 @@ export interface RoomUpdate {
   view: RoomView;
   /** The committed events since the previous update, as this viewer may see them, in order. */
   events: RoomEventView[];
+  /**
+   * This socket fell behind and skipped updates: `view` is fresh and `events` is empty (room:rejoin with
+   * the last seq seen returns the events, if the client wants them). An update whose seq is not above the
+   * last one seen is older news: skip it.
+   */
+  coalesced?: true;
 }
 
 export interface RoomsServerEvents {

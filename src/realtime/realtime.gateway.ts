@@ -12,6 +12,7 @@ import { IdentityService } from '../identity/identity.service';
 import { SESSIONS_REVOKED, type SessionsRevokedEvent } from '../identity/identity.events';
 import { RESERVED_EVENT } from './arena-parser';
 import { SessionWatch } from './session-watch.service';
+import { SocketBackpressure } from './socket-backpressure';
 import { CLIENT_FEATURES, sessionRoom, SocketEmitter, userFeatureRoom, userRoom } from './socket-emitter.service';
 
 type HandshakeError = Error & { data: ErrorBody };
@@ -36,6 +37,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   constructor(
     private readonly identity: IdentityService,
     private readonly emitter: SocketEmitter,
+    private readonly backpressure: SocketBackpressure,
     private readonly sessions: SessionWatch,
     private readonly lifecycle: LifecycleService,
     private readonly metrics: MetricsService,
@@ -55,6 +57,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
   handleConnection(socket: Socket): void {
     const caller = socket.data.caller as Caller | undefined;
     if (!caller) return void socket.disconnect(true); // only reachable if the middleware was bypassed
+    this.backpressure.watch(socket);
     const declared = (socket.data.features as string[] | undefined) ?? [];
     void socket.join([
       userRoom(caller.userId),

@@ -82,6 +82,18 @@ export class SocketEmitter {
     );
   }
 
+  /** The user of every socket in any of these rooms, on any process, once per socket (one adapter round trip). */
+  async socketUsersIn(rooms: string[]): Promise<string[]> {
+    if (!this.server || rooms.length === 0) return [];
+    const sockets = await this.server.in(rooms).fetchSockets();
+    return sockets.map((socket) => (socket.data as { caller?: { userId?: string } }).caller?.userId ?? '');
+  }
+
+  /** The rooms one socket of this process is in; null for a socket it does not hold (or that closed). */
+  socketRooms(socketId: string): ReadonlySet<string> | null {
+    return this.server?.sockets.sockets.get(socketId)?.rooms ?? null;
+  }
+
   /** Whether this user still has a connected socket (on any process). */
   async isConnected(userId: string): Promise<boolean> {
     if (!this.server) return false;

@@ -27,6 +27,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly socketBackpressure = new Counter({
+    name: 'arena_socket_backpressure_total',
+    help: 'Slow sockets: fell behind, updates withheld, fresh views sent on catching up, disconnected',
+    labelNames: ['outcome'] as const,
+    registers: [this.registry],
+  });
+
   readonly botBrainBreaker = new Gauge({
     name: 'arena_bot_brain_circuit_state',
     help: 'State of the bot brain circuit breaker (1 for the current state)',
