@@ -69,8 +69,11 @@ export interface ArenaProcess {
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
 }
 
-/** Arena as `npm start` runs it (`node dist/src/main`), on this database; resolves once it listens. */
-export async function startArena(env: Record<string, string>): Promise<ArenaProcess> {
+/**
+ * Arena as `npm start` runs it (`node dist/src/main`), on this database; resolves once it listens. A
+ * process that has not started within `startMs` is killed (the test fails, and leaves no process behind).
+ */
+export async function startArena(env: Record<string, string>, startMs = 20_000): Promise<ArenaProcess> {
   const main = await buildArena();
   const port = await freePort();
   const child = spawn(process.execPath, [main], {
@@ -92,7 +95,11 @@ export async function startArena(env: Record<string, string>): Promise<ArenaProc
     child.once('exit', (code, signal) => resolve({ code, signal, at: Date.now() })),
   );
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Arena did not start within 20 s:\n${output}`)), 20_000);
+    const timer = setTimeout(() => {
+      clearInterval(poll);
+      child.kill('SIGKILL');
+      reject(new Error(`Arena did not start within ${startMs} ms:\n${output}`));
+    }, startMs);
     const poll = setInterval(() => {
       if (!output.includes('Arena is listening on')) return;
       clearInterval(poll);
