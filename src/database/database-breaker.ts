@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import CircuitBreaker from 'opossum';
 import type { PoolClient } from 'pg';
@@ -23,7 +23,9 @@ interface PostgresDriverLike {
  * process serves again without a restart. Only unavailability counts: a constraint violation is an answer.
  */
 @Injectable()
-export class DatabaseBreaker implements OnModuleInit, OnModuleDestroy {
+// Never shut down: other modules' shutdown hooks still write (flushes, the drain's last commits) after this
+// module's; opossum's timers are unref'd, so the breaker keeps no process alive.
+export class DatabaseBreaker implements OnModuleInit {
   private readonly logger = new Logger('DatabaseBreaker');
   private readonly breaker: CircuitBreaker<[], Lease>;
   private obtain: (() => Promise<Lease>) | null = null;
@@ -68,10 +70,6 @@ export class DatabaseBreaker implements OnModuleInit, OnModuleDestroy {
   state(): DatabaseBreakerState {
     if (this.breaker.opened) return 'open';
     return this.breaker.halfOpen ? 'half_open' : 'closed';
-  }
-
-  onModuleDestroy(): void {
-    this.breaker.shutdown();
   }
 
   private changed(state: DatabaseBreakerState): void {

@@ -73,7 +73,7 @@ export interface ArenaProcess {
  * Arena as `npm start` runs it (`node dist/src/main`), on this database; resolves once it listens. A
  * process that has not started within `startMs` is killed (the test fails, and leaves no process behind).
  */
-export async function startArena(env: Record<string, string>, startMs = 20_000): Promise<ArenaProcess> {
+export async function startArena(env: Record<string, string>, startMs = 60_000): Promise<ArenaProcess> {
   const main = await buildArena();
   const port = await freePort();
   const child = spawn(process.execPath, [main], {
