@@ -380,7 +380,7 @@ export async function audit(
   counts.roomEvents = (await db.query(`SELECT count(*)::int AS n FROM room_events WHERE room_id = ANY($1)`, [roomIds]))
     .rows[0].n as number;
 
-  // Each deadline pending at a fault fired once, or was overtaken by the room moving on before it was due.
+  // Each deadline pending at a fault fired once, or was overtaken by an action that moved the room on.
   // A bot turn (`bot:<seq>`) is planned again from whatever state comes next, so only "not twice" holds it.
   for (const pending of deadlinesAtFaults) {
     const fired = await db.query(`SELECT seq FROM room_events WHERE room_id = $1 AND action_id = $2`, [
@@ -388,12 +388,13 @@ export async function audit(
       `deadline:${pending.deadline}`,
     ]);
     if (fired.rows.length > 1) problems.push(`deadline ${pending.deadline} fired ${fired.rows.length} times`);
+    // Not fired: then an action must have moved the room on first (a starved sweeper may fire late, and an
+    // action committed before it makes the timeout stale, as the game says); never the room left waiting.
     if (fired.rows.length === 0 && !pending.deadline.startsWith('bot:')) {
-      const earlier = await db.query(`SELECT 1 FROM room_events WHERE room_id = $1 AND seq > $2 AND at <= $3 LIMIT 1`, [
-        pending.id,
-        pending.version,
-        pending.at,
-      ]);
+      const earlier = await db.query(
+        `SELECT 1 FROM room_events WHERE room_id = $1 AND seq = $2 + 1 AND action_id IS DISTINCT FROM $3 LIMIT 1`,
+        [pending.id, pending.version, `deadline:${pending.deadline}`],
+      );
       if (earlier.rows.length === 0) problems.push(`deadline ${pending.deadline} of room ${pending.id} never fired`);
     }
   }
