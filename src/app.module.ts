@@ -21,6 +21,7 @@ import { MessagingModule } from './messaging/messaging.module';
 import { ModerationModule } from './moderation/moderation.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { ShutdownCoordinator } from './realtime/shutdown.coordinator';
+import { TeamsModule } from './teams/teams.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
 export interface AppOptions {
@@ -76,6 +77,7 @@ export class AppModule implements NestModule {
         RealtimeModule,
         GamesModule,
         MessagingModule,
+        TeamsModule,
         ModerationModule,
         HealthModule,
       ],

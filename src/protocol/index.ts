@@ -3,6 +3,7 @@ import type { ChatClientEvents, ChatServerEvents } from './chat.protocol';
 import type { IdentityClientEvents, IdentityServerEvents } from './identity.protocol';
 import type { ModerationServerEvents } from './moderation.protocol';
 import type { RoomsClientEvents, RoomsServerEvents } from './rooms.protocol';
+import type { TeamsClientEvents, TeamsServerEvents } from './teams.protocol';
 
 export type { Ack, AckReply } from './ack';
 export type * from './crew.protocol';
@@ -11,12 +12,18 @@ export type * from './crew.protocol';
  * The Socket.IO protocol as one typed map, shared by the server, the load tools and clients:
  * `io<ServerToClientEvents, ClientToServerEvents>(url)`. Each feature adds its events in its own file.
  */
-export type ClientToServerEvents = IdentityClientEvents & RoomsClientEvents & ChatClientEvents;
+export type ClientToServerEvents = IdentityClientEvents &
+  RoomsClientEvents &
+  ChatClientEvents &
+  // Teams (docs/protocol-teams.md).
+  TeamsClientEvents;
 
 export type ServerToClientEvents = IdentityServerEvents &
   RoomsServerEvents &
   ChatServerEvents &
-  ModerationServerEvents & {
+  ModerationServerEvents &
+  // Teams (docs/protocol-teams.md).
+  TeamsServerEvents & {
     /** The server is draining; reconnect after the delay. */
     'server:shutdown': (payload: { reason: string; reconnectAfterMs: number }) => void;
     /** A refused event that had no ack callback. */

@@ -38,6 +38,11 @@ const EVENTS = Object.keys({
   'chat:leave': true,
   'chat:welcome': true,
   'chat:welcome-confirm': true,
+  'team:create': true,
+  'team:join': true,
+  'team:leave': true,
+  'team:list': true,
+  'team:get': true,
 } satisfies Record<keyof ClientToServerEvents, true>) as Array<keyof ClientToServerEvents>;
 
 /** Every payload field name the protocol uses, so that malformed values reach the validators and past them. */
@@ -75,6 +80,8 @@ const FIELDS = [
   'settings',
   'action',
   'type',
+  'sessionId',
+  'teamId',
 ];
 
 const deep = (levels: number, inner: unknown) =>
