@@ -22,6 +22,7 @@ import { ModerationModule } from './moderation/moderation.module';
 import { RealtimeModule } from './realtime/realtime.module';
 import { ShutdownCoordinator } from './realtime/shutdown.coordinator';
 import { TeamsModule } from './teams/teams.module';
+import { ChshModule } from './chsh/chsh.module';
 import { TelemetryModule } from './telemetry/telemetry.module';
 
 export interface AppOptions {
@@ -78,6 +79,7 @@ export class AppModule implements NestModule {
         GamesModule,
         MessagingModule,
         TeamsModule,
+        ChshModule,
         ModerationModule,
         HealthModule,
       ],

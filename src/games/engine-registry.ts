@@ -3,6 +3,7 @@ import { ValidateBy, type ValidationOptions } from 'class-validator';
 import { ContentPolicyPort } from '../common/ports/content-policy.port';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { benchEngine } from './domain/bench/bench.engine';
+import { chshRoomEngine } from './domain/chsh/chsh.engine';
 import { crewEngine } from './domain/crew/crew.engine';
 import type { GameEngine } from './domain/engine';
 import { mafiaEngine } from './domain/mafia/mafia.engine';
@@ -21,6 +22,8 @@ const CATALOGUE = {
   mafia: () => mafiaEngine,
   crew: () => crewEngine,
   bench: () => benchEngine,
+  // CHSH: the room of a classroom session; its rounds run in src/chsh.
+  chsh: () => chshRoomEngine,
 } satisfies Record<string, (deps: RoastEngineDeps | undefined) => unknown>;
 
 /** A game's id, as the protocol names it. */

@@ -1,5 +1,6 @@
 import type { ErrorBody } from '../common/errors/app-error';
 import type { ChatClientEvents, ChatServerEvents } from './chat.protocol';
+import type { ChshClientEvents, ChshServerEvents } from './chsh.protocol';
 import type { IdentityClientEvents, IdentityServerEvents } from './identity.protocol';
 import type { ModerationServerEvents } from './moderation.protocol';
 import type { RoomsClientEvents, RoomsServerEvents } from './rooms.protocol';
@@ -15,15 +16,17 @@ export type * from './crew.protocol';
 export type ClientToServerEvents = IdentityClientEvents &
   RoomsClientEvents &
   ChatClientEvents &
-  // Teams (docs/protocol-teams.md).
-  TeamsClientEvents;
+  // Teams and CHSH (docs/protocol-teams.md).
+  TeamsClientEvents &
+  ChshClientEvents;
 
 export type ServerToClientEvents = IdentityServerEvents &
   RoomsServerEvents &
   ChatServerEvents &
   ModerationServerEvents &
-  // Teams (docs/protocol-teams.md).
-  TeamsServerEvents & {
+  // Teams and CHSH (docs/protocol-teams.md).
+  TeamsServerEvents &
+  ChshServerEvents & {
     /** The server is draining; reconnect after the delay. */
     'server:shutdown': (payload: { reason: string; reconnectAfterMs: number }) => void;
     /** A refused event that had no ack callback. */

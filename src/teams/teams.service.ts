@@ -114,10 +114,8 @@ export class TeamsService {
   async list(caller: Caller, sessionId: string): Promise<TeamList> {
     const session = await this.repository.session(sessionId);
     if (!session) throw teamError('SESSION_NOT_FOUND', 'No such session', { sessionId });
-    const teams = await this.repository.sessionTeams(sessionId);
-    const views = await this.views(teams);
-    views.sort((a, b) => Number(b.active) - Number(a.active));
-    return { sessionId, teams: views, yourTeamId: await this.repository.teamOf(sessionId, caller.userId) };
+    const teams = await this.sessionTeams(sessionId);
+    return { sessionId, teams, yourTeamId: await this.repository.teamOf(sessionId, caller.userId) };
   }
 
   /** One team as anyone in its session sees it. */
@@ -125,6 +123,21 @@ export class TeamsService {
     const team = await this.repository.team(teamId);
     if (!team) throw teamError('TEAM_NOT_FOUND', 'No such team', { teamId });
     return this.view(team);
+  }
+
+  /** Every team of a session, active first (for the games played by them). */
+  async sessionTeams(sessionId: string): Promise<TeamView[]> {
+    const views = await this.views(await this.repository.sessionTeams(sessionId));
+    return views.sort((a, b) => Number(b.active) - Number(a.active));
+  }
+
+  /** The user's live team in a session and its slot, or null. */
+  async membership(sessionId: string, userId: string): Promise<{ team: TeamView; slot: 1 | 2 } | null> {
+    const teamId = await this.repository.teamOf(sessionId, userId);
+    if (teamId === null) return null;
+    const team = await this.get(teamId);
+    const slot = team.members.find((member) => member.userId === userId)?.slot;
+    return slot === undefined ? null : { team, slot };
   }
 
   /** The user's last socket closed: its slots are held for each session's reconnect window. */

@@ -43,6 +43,14 @@ const EVENTS = Object.keys({
   'team:leave': true,
   'team:list': true,
   'team:get': true,
+  'chsh:configure': true,
+  'chsh:start': true,
+  'chsh:pause': true,
+  'chsh:resume': true,
+  'chsh:restart': true,
+  'chsh:report': true,
+  'chsh:state': true,
+  'chsh:answer': true,
 } satisfies Record<keyof ClientToServerEvents, true>) as Array<keyof ClientToServerEvents>;
 
 /** Every payload field name the protocol uses, so that malformed values reach the validators and past them. */
@@ -82,6 +90,10 @@ const FIELDS = [
   'type',
   'sessionId',
   'teamId',
+  'mode',
+  'round',
+  'item',
+  'answer',
 ];
 
 const deep = (levels: number, inner: unknown) =>
