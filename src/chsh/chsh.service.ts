@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import { ArenaEvents, type TeamChatAccess } from '../common/events/arena-events';
 import { TransactionHost } from '../database/transaction-host';
 import { drawItems, newAssignment } from '../games/domain/chsh/chsh.assignment';
 import { roundRandom } from '../games/domain/chsh/chsh.random';
@@ -29,7 +31,8 @@ export type ChshControl = 'start' | 'pause' | 'resume' | 'restart';
  * A CHSH session: the host's controls, the teams' rounds and answers. Each team plays its own rounds:
  * the balanced draw of the team's next items, from the room's seed, happens in the transaction that
  * closes its previous round, so the next round opens at once. Every change commits before anyone hears
- * of it; each player hears only its own item until the round closes.
+ * of it; each player hears only its own item until the round closes. While the session runs, every team's
+ * chat is closed (its rounds are open all along); in setup and paused it is open.
  */
 @Injectable()
 export class ChshService {
@@ -40,6 +43,7 @@ export class ChshService {
     private readonly reports: ChshReports,
     private readonly dashboard: ChshDashboard,
     private readonly emitter: SocketEmitter,
+    private readonly bus: EventEmitter2,
   ) {}
 
   /** The mode, chosen before the start (and again after a restart). */
@@ -150,7 +154,9 @@ export class ChshService {
       const session = await this.repository.session(team.sessionId, 'share');
       if (!session) return;
       this.tx.afterCommit(() => this.dashboard.changed(team.sessionId));
-      if (session.status !== 'running' || !team.full) return;
+      if (session.status !== 'running') return;
+      this.tx.afterCommit(() => this.chatAccess(teamId, false));
+      if (!team.full) return;
       const open = await this.ensureRound(session, teamId);
       this.tx.afterCommit(() => this.publishRound(team.sessionId, team, open));
     });
@@ -194,6 +200,8 @@ export class ChshService {
       const teams = await this.teams.sessionTeams(session.sessionId).catch(() => []);
       const players = teams.flatMap((team) => team.members.map((member) => userRoom(member.userId)));
       this.emitter.toRoom([hostChannel(session.sessionId), ...players], 'chsh:status', changed);
+      // Partners must not confer while their rounds are open: a running session's team chats are closed.
+      for (const team of teams) this.chatAccess(team.teamId, status !== 'running');
       for (const [team, round] of opened) this.publishRound(session.sessionId, team, round);
       this.dashboard.changed(session.sessionId);
     });
@@ -209,6 +217,11 @@ export class ChshService {
     const drawn = drawItems(last?.assignment ?? newAssignment(session.mode), roundRandom(session.seed, teamId, round));
     const inserted = await this.repository.insertRound(session.sessionId, teamId, round, drawn.items, drawn.state);
     return inserted ?? (await this.repository.lockOpenRound(teamId))!;
+  }
+
+  private chatAccess(teamId: string, writable: boolean): void {
+    const access: TeamChatAccess = { teamId, writable };
+    this.bus.emit(ArenaEvents.teamChatAccess, access);
   }
 
   /** Each member hears of the new round with its own item only. */

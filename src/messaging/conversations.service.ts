@@ -234,8 +234,15 @@ export class ConversationsService {
   async teamMemberJoined(teamId: string, userId: string): Promise<void> {
     await this.tx.transaction(async () => {
       const id = await this.repository.ensureTeamConversation(teamId, null);
-      this.announceJoined(id, await this.repository.addMembers(id, [userId], 'member', true), true);
+      const added = await this.repository.addMembers(id, [userId], 'member', true);
+      await this.repository.matchTeamWriteAccess(id, userId);
+      this.announceJoined(id, added, true);
     });
+  }
+
+  /** Opens or closes a team's chat for writing (closed while one of its CHSH rounds is open). */
+  async setTeamWritable(teamId: string, writable: boolean): Promise<void> {
+    await this.repository.setTeamWritable(teamId, writable);
   }
 
   async teamMemberLeft(teamId: string, userId: string): Promise<void> {

@@ -3,6 +3,7 @@ import { OnEvent } from '@nestjs/event-emitter';
 import {
   ArenaEvents,
   type RoomChatChanged,
+  type TeamChatAccess,
   type TeamCreated,
   type TeamMemberJoined,
   type TeamMemberLeft,
@@ -45,6 +46,11 @@ export class MessagingListeners {
   @OnEvent(ArenaEvents.teamMemberLeft)
   async teamMemberLeft(event: TeamMemberLeft): Promise<void> {
     await this.guard('teams.member-left', () => this.conversations.teamMemberLeft(event.teamId, event.userId));
+  }
+
+  @OnEvent(ArenaEvents.teamChatAccess)
+  async teamChatAccess(event: TeamChatAccess): Promise<void> {
+    await this.guard('teams.chat-access', () => this.conversations.setTeamWritable(event.teamId, event.writable));
   }
 
   private async guard(event: string, work: () => Promise<unknown>): Promise<void> {

@@ -418,6 +418,27 @@ export class MessagingRepository {
     return this.ensureTeamConversation(teamId, title);
   }
 
+  /** Whether the live members of a team's conversation may write; false while a CHSH round of the team is open. */
+  async setTeamWritable(teamId: string, writable: boolean): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE conversation_members m SET can_write = $2
+       FROM conversations c
+       WHERE c.team_id = $1 AND m.conversation_id = c.id AND m.left_at IS NULL AND m.can_write <> $2`,
+      [teamId, writable],
+    );
+  }
+
+  /** A member who just joined a team's conversation writes only when its teammates may (a closed chat stays closed). */
+  async matchTeamWriteAccess(conversationId: string, userId: string): Promise<void> {
+    await this.tx.manager.query(
+      `UPDATE conversation_members m SET can_write = false
+       WHERE m.conversation_id = $1 AND m.user_id = $2 AND m.left_at IS NULL AND m.can_write
+         AND EXISTS (SELECT 1 FROM conversation_members o WHERE o.conversation_id = $1 AND o.user_id <> $2
+                     AND o.left_at IS NULL AND NOT o.can_write)`,
+      [conversationId, userId],
+    );
+  }
+
   async teamConversation(teamId: string): Promise<string | null> {
     const rows: Array<{ id: string }> = await this.tx.manager.query(`SELECT id FROM conversations WHERE team_id = $1`, [
       teamId,

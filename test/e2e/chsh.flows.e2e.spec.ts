@@ -223,6 +223,36 @@ describe('CHSH sessions over Socket.IO', () => {
     });
   });
 
+  it('closes the team chat while the team’s rounds are open, and opens it while the session is paused', async () => {
+    const session = await chshSession(arena);
+    const { sessionId } = session;
+    const [ann, bob] = await chshTeam(arena, sessionId, 'Whisper');
+    const { teamId } = await ok(ann.socket, 'chsh:state', { sessionId });
+    let conversationId = '';
+    for (let attempt = 0; attempt < 100 && conversationId === ''; attempt += 1) {
+      const mine = await ok(bob.socket, 'chat:conversations', undefined);
+      conversationId = mine.find((c: { teamId: string | null }) => c.teamId === teamId)?.id ?? '';
+      if (conversationId === '') await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const send = (body: string) => ask(ann.socket, 'chat:send', { conversationId, clientMsgId: aid('m'), body });
+    /** Sends until the reply has this outcome: the access change follows the commit on the in-process bus. */
+    const eventually = async (code: string | null) => {
+      for (let attempt = 0; attempt < 100; attempt += 1) {
+        const reply = await send(`attempt ${attempt}`);
+        if (code === null ? reply.ok : reply.error?.code === code) return reply;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      throw new Error(`chat never answered ${code ?? 'ok'}`);
+    };
+    expect(await send('Before the start we may talk')).toMatchObject({ ok: true });
+    await hostDo(session, 'chsh:start');
+    await eventually('CHANNEL_CLOSED');
+    const fromPartner = await ask(bob.socket, 'chat:send', { conversationId, clientMsgId: aid('m'), body: 'psst' });
+    expect(fromPartner).toMatchObject({ ok: false, error: { code: 'CHANNEL_CLOSED' } });
+    await hostDo(session, 'chsh:pause');
+    await eventually(null);
+  });
+
   it('refuses every dashboard control to a connection that is not the host, whatever the payload says', async () => {
     const session = await chshSession(arena);
     const { sessionId } = session;

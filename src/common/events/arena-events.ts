@@ -17,6 +17,8 @@ export const ArenaEvents = {
   teamMemberJoined: 'teams.member-joined',
   /** Someone left a team for good (payload TeamMemberLeft). */
   teamMemberLeft: 'teams.member-left',
+  /** A team's members may write its chat now, or no longer (payload TeamChatAccess): CHSH partners must not confer. */
+  teamChatAccess: 'teams.chat-access',
 } as const;
 
 /** One committed change to a room channel's members: joined, left, or may now read or no longer (`access`). */
@@ -57,4 +59,9 @@ export interface TeamMemberJoined {
 export interface TeamMemberLeft {
   teamId: string;
   userId: string;
+}
+
+export interface TeamChatAccess {
+  teamId: string;
+  writable: boolean;
 }
