@@ -38,6 +38,9 @@ const toRound = (row: RawRound): ChshRoundRow => ({
 /** The chsh module's SQL: a session's control row and its teams' rounds. */
 @Injectable()
 export class ChshRepository {
+  /** Rooms known to be CHSH sessions with their control row: a room's game never changes, the row stays with it. */
+  private readonly known = new Set<string>();
+
   constructor(private readonly tx: TransactionHost) {}
 
   private query<T>(sql: string, params: unknown[]): Promise<T[]> {
@@ -55,24 +58,30 @@ export class ChshRepository {
    * commands, `share` for answers (many at once, none past a pause that committed first).
    */
   async session(roomId: string, lock: 'update' | 'share' | null): Promise<ChshSessionRow | null> {
-    const [room] = await this.query<{ game_id: string }>(`SELECT game_id FROM rooms WHERE id = $1`, [roomId]);
-    if (!room || room.game_id !== 'chsh') return null;
-    await this.query(`INSERT INTO chsh_sessions (room_id) VALUES ($1) ON CONFLICT DO NOTHING`, [roomId]);
+    if (!this.known.has(roomId)) {
+      const [room] = await this.query<{ game_id: string }>(`SELECT game_id FROM rooms WHERE id = $1`, [roomId]);
+      if (!room || room.game_id !== 'chsh') return null;
+      await this.query(`INSERT INTO chsh_sessions (room_id) VALUES ($1) ON CONFLICT DO NOTHING`, [roomId]);
+    }
     const [row] = await this.query<RawSession>(
       `SELECT s.room_id, r.host_user_id, r.seed, s.mode, s.status
        FROM chsh_sessions s JOIN rooms r ON r.id = s.room_id WHERE s.room_id = $1
        ${lock === 'update' ? 'FOR UPDATE OF s' : lock === 'share' ? 'FOR SHARE OF s' : ''}`,
       [roomId],
     );
-    return row
-      ? {
-          sessionId: row.room_id,
-          hostUserId: row.host_user_id,
-          seed: Number(row.seed),
-          mode: row.mode,
-          status: row.status,
-        }
-      : null;
+    if (!row) {
+      // Known, but the row was made by a transaction that rolled back: make it again.
+      if (!this.known.delete(roomId)) return null;
+      return this.session(roomId, lock);
+    }
+    this.known.add(roomId);
+    return {
+      sessionId: row.room_id,
+      hostUserId: row.host_user_id,
+      seed: Number(row.seed),
+      mode: row.mode,
+      status: row.status,
+    };
   }
 
   async setControl(roomId: string, mode: ChshMode, status: ChshStatus): Promise<void> {
