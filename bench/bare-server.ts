@@ -5,12 +5,14 @@ import { Server } from 'socket.io';
 import type { ChatMessage } from '../src/protocol/chat.protocol';
 
 /**
- * The benchmarks' yardstick: a bare Socket.IO server doing in memory (no database, no framework) what
- * Arena does on the wire. Rooms: the same room broadcast as Arena's bench game (ack the action, then
- * send each seat its own view and the spectators theirs). Chat: a relay (ack the sender with the
- * message, send it as chat:message to every other member of the conversation).
- * Run as its own process: `node dist/bench/bare-server.js <port>`; when forked with an IPC channel it
- * also answers the chat bench's { cpu } and { stop } messages, as Arena's bench process does.
+ * The benchmarks' yardsticks: a bare Socket.IO server doing in memory (no database, no framework) what
+ * Arena does on the wire. Rooms, two ways (the third argument): `views` (the default) sends what Arena's
+ * bench game sends (ack the action, then each seat its own view and the spectators theirs); `plain` is
+ * the plain relay a user would compare with (ack the action, then one ~220 B event to the whole room in
+ * one Socket.IO room broadcast). Chat: a relay (ack the sender with the message, send it as chat:message
+ * to every other member of the conversation).
+ * Run as its own process: `node dist/bench/bare-server.js <port> [views|plain]`; when forked with an IPC
+ * channel it also answers the chat bench's { cpu } and { stop } messages, as Arena's bench process does.
  */
 interface BareRoom {
   seq: number;
@@ -21,6 +23,7 @@ interface BareRoom {
 }
 
 const port = Number(process.argv[2] ?? 0);
+const plain = process.argv[3] === 'plain';
 const rooms = new Map<string, BareRoom>();
 const chatSeqs = new Map<string, number>(); // conversation -> last seq
 const httpServer = createServer();
@@ -58,7 +61,7 @@ io.on('connection', (socket) => {
       rooms.set(payload.roomId, room);
     }
     socket.data.seat = payload.seat;
-    void socket.join(`room:${payload.roomId}:seat:${payload.seat}`);
+    void socket.join(plain ? `room:${payload.roomId}` : `room:${payload.roomId}:seat:${payload.seat}`);
     ack({ ok: true, data: { seat: payload.seat } });
   });
   socket.on('game:action', (payload: { roomId: string; action: { type: string } }, ack: (reply: unknown) => void) => {
@@ -78,6 +81,10 @@ io.on('connection', (socket) => {
       actorSeat: seat,
       events: [{ type: 'bumped', payload: { seat, counter: room.counter } }],
     };
+    if (plain) {
+      io.to(`room:${payload.roomId}`).emit('room:update', { roomId: payload.roomId, seq: room.seq, events: [event] });
+      return;
+    }
     for (const s of room.seats)
       io.to(`room:${payload.roomId}:seat:${s}`).emit('room:update', {
         roomId: payload.roomId,

@@ -1,29 +1,60 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ClientToServerEvents } from '../src/protocol';
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '../src/protocol';
 import { LeanSocket } from './lean-client';
 import { adminQuery, withDatabase } from '../src/database/admin-sql';
 
 /**
- * `npm run bench:rooms`: Arena's room runtime against a bare Socket.IO server, over real sockets.
+ * `npm run bench:rooms`: Arena's room runtime against three servers that store nothing, over real sockets.
  *
  * 250 rooms x 4 players of the bench game (any seat acts at any time; every action is committed, then
- * broadcast as per-viewer views). Phases: closed loop (each player sends its next action when the
- * previous one is acknowledged) and open loop (a fixed offered rate, 2,000 actions/s by default).
- * Arena runs as its own process on a fresh PostgreSQL database (created and dropped here); the bare
- * server as another process; the load runs in this one. Several runs; medians are printed.
+ * broadcast as per-viewer views). The yardsticks, each its own process, doing the same game in memory:
+ * `bare` (plain Socket.IO: ack, then one ~220 B event to the room in one room broadcast), `bare-views`
+ * (Socket.IO sending each seat its own full view, as Arena does), `nest` (a bare NestJS
+ * `@WebSocketGateway`: the handler's return value as the ack, `server.to(room).emit`). Arena runs on a
+ * fresh PostgreSQL database (created and dropped here). The servers take turns, in the same run, on
+ * the same load client (this process): closed loop (each player sends its next action when the previous
+ * one is acknowledged), then open loop (a fixed offered rate, 2,000 actions/s by default). Per server and
+ * phase: actions/s, ack p50/p99, all-members p50/p99 (from sending an action until every member of its
+ * room has an update at least as new), the server's CPU per action and its RSS. Several runs; medians.
  *
  * Environment: DATABASE_URL (admin URL of the server, default postgres://postgres@127.0.0.1:5432/postgres),
- * ROOMS (250), PLAYERS (4), RUNS (3), CLOSED_SECONDS (8), OPEN_SECONDS (8), WARMUP_SECONDS (2), OPEN_RATE (2000).
+ * ROOMS (250), PLAYERS (4), RUNS (3), CLOSED_SECONDS (8), OPEN_SECONDS (8), WARMUP_SECONDS (2), OPEN_RATE (2000),
+ * BENCH_CLIENT (`standard`: socket.io-client, the default; `lean`: bench/lean-client.ts, which costs the
+ * load process less), BENCH_SERVERS (a comma list of arena,bare,bare-views,nest; default all),
+ * ARENA_DIST (another build's dist folder to run as Arena, e.g. an older commit's), BENCH_NODE_ARGS (flags
+ * for the Arena process).
  */
 
-type BenchSocket = LeanSocket;
+/** What the benchmark needs of a client socket; socket.io-client and the lean client both provide it. */
+interface BenchSocket {
+  emitWithAck<T>(event: string, payload: unknown): Promise<T>;
+  onUpdate(handler: (update: { seq: number }) => void): void;
+  close(): void;
+}
 /** The events this benchmark sends, from the shared protocol map. */
 type BenchEvent = keyof ClientToServerEvents | 'bare:join';
+interface Room {
+  /** Each member's newest update seq. */
+  memberSeq: number[];
+  /** When the slowest member reached each seq (the newest few). */
+  reached: { seq: number; at: number }[];
+  /** Acknowledged actions some member has no update for yet. */
+  waiting: { seq: number; sentAt: number }[];
+}
 interface Player {
   socket: BenchSocket;
   roomId: string;
+  room: Room;
+}
+type ServerName = 'arena' | 'bare' | 'bare-views' | 'nest';
+interface Target {
+  name: ServerName;
+  pid: number;
+  players: Player[];
 }
 interface Phase {
   actions: number;
@@ -31,6 +62,13 @@ interface Phase {
   rate: number;
   p50: number;
   p99: number;
+  allP50: number;
+  allP99: number;
+  /** Server CPU (user + system) per acknowledged action, microseconds. */
+  cpuUs: number;
+  /** Load client CPU, share of one core. */
+  clientCpu: number;
+  rssMiB: number;
   errors: number;
 }
 
@@ -42,13 +80,29 @@ const CLOSED_SECONDS = env('CLOSED_SECONDS', 8);
 const OPEN_SECONDS = env('OPEN_SECONDS', 8);
 const WARMUP_SECONDS = env('WARMUP_SECONDS', 2);
 const OPEN_RATE = env('OPEN_RATE', 2000);
+const CLIENT = process.env.BENCH_CLIENT === 'lean' ? 'lean' : 'standard';
+const SERVERS = (process.env.BENCH_SERVERS ?? 'arena,bare,bare-views,nest').split(',') as ServerName[];
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+const ARENA_DIST = process.env.ARENA_DIST ?? join(__dirname, '..');
+const CLOCK_TICK_US = 10_000; // USER_HZ is 100 on Linux
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const percentile = (sorted: number[], p: number) =>
   sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const ms = (ns: bigint) => Number(ns) / 1e6;
+const now = () => Number(process.hrtime.bigint()) / 1e6;
+
+/** A process's CPU time so far (user + system), microseconds, from /proc. */
+function processCpuUs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * CLOCK_TICK_US;
+}
+
+function processRssMiB(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024;
+}
 
 async function freePort(): Promise<number> {
   const { createServer } = await import('node:net');
@@ -84,14 +138,75 @@ function startProcess(
   });
 }
 
-function connect(url: string, token?: string): Promise<BenchSocket> {
-  return LeanSocket.connect(url, token ? { token } : undefined);
+async function connectStandard(url: string, token?: string): Promise<BenchSocket> {
+  const socket: Socket<ServerToClientEvents> = io(url, {
+    transports: ['websocket'],
+    auth: token ? { token } : undefined,
+    forceNew: true,
+    reconnection: false,
+  });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('connect', () => resolve());
+    socket.once('connect_error', reject);
+  });
+  return {
+    emitWithAck: <T>(event: string, payload: unknown) =>
+      (socket as unknown as { emitWithAck(e: string, p: unknown): Promise<T> }).emitWithAck(event, payload),
+    onUpdate: (handler) => socket.on('room:update', handler),
+    close: () => socket.close(),
+  };
 }
+
+async function connectLean(url: string, token?: string): Promise<BenchSocket> {
+  const socket = await LeanSocket.connect(url, token ? { token } : undefined);
+  return {
+    emitWithAck: (event, payload) => socket.emitWithAck(event, payload),
+    onUpdate: (handler) => socket.on('room:update', handler),
+    close: () => socket.close(),
+  };
+}
+
+const connect = CLIENT === 'lean' ? connectLean : connectStandard;
 
 async function call<T>(socket: BenchSocket, event: BenchEvent, payload: unknown): Promise<T> {
   const reply = await socket.emitWithAck<{ ok: boolean; data: T; error?: unknown }>(event, payload);
   if (!reply.ok) throw new Error(`${event} failed: ${JSON.stringify(reply.error)}`);
   return reply.data;
+}
+
+/** Where all-members latencies go while a phase measures (null between phases). */
+let allMembersSink: number[] | null = null;
+
+const newRoom = (): Room => ({ memberSeq: new Array<number>(PLAYERS).fill(0), reached: [], waiting: [] });
+
+/** A member's update: when the slowest member moves on, the actions it now covers have reached everyone. */
+function updateArrived(room: Room, member: number, seq: number): void {
+  if (seq <= room.memberSeq[member]) return;
+  const before = Math.min(...room.memberSeq);
+  room.memberSeq[member] = seq;
+  const slowest = Math.min(...room.memberSeq);
+  if (slowest === before) return;
+  const at = now();
+  room.reached.push({ seq: slowest, at });
+  if (room.reached.length > 16) room.reached.shift();
+  room.waiting = room.waiting.filter((action) => {
+    if (action.seq > slowest) return true;
+    allMembersSink?.push(at - action.sentAt);
+    return false;
+  });
+}
+
+function actionAcknowledged(room: Room, seq: number, sentAt: number): void {
+  if (Math.min(...room.memberSeq) < seq) {
+    room.waiting.push({ seq, sentAt });
+    return;
+  }
+  const reached = room.reached.find((entry) => entry.seq >= seq);
+  allMembersSink?.push((reached?.at ?? now()) - sentAt);
+}
+
+function follow(socket: BenchSocket, room: Room, member: number): void {
+  socket.onUpdate((update) => updateArrived(room, member, update.seq));
 }
 
 let counter = 0;
@@ -114,89 +229,134 @@ async function setUpArena(url: string): Promise<Player[]> {
           if (!response.ok) throw new Error(`sign-in failed: ${JSON.stringify(signedIn)}`);
           sockets.push(await connect(url, signedIn.token));
         }
-        const room = await call<{ roomId: string }>(sockets[0], 'room:create', {
+        const created = await call<{ roomId: string }>(sockets[0], 'room:create', {
           actionId: actionId(),
           gameId: 'bench',
           seatCount: PLAYERS,
         });
         for (const socket of sockets.slice(1))
-          await call(socket, 'room:join', { actionId: actionId(), roomId: room.roomId });
-        await call(sockets[0], 'room:start', { actionId: actionId(), roomId: room.roomId });
-        for (const socket of sockets) players.push({ socket, roomId: room.roomId });
+          await call(socket, 'room:join', { actionId: actionId(), roomId: created.roomId });
+        await call(sockets[0], 'room:start', { actionId: actionId(), roomId: created.roomId });
+        const room = newRoom();
+        sockets.forEach((socket, member) => {
+          follow(socket, room, member);
+          players.push({ socket, roomId: created.roomId, room });
+        });
       }),
     );
   }
   return players;
 }
 
+/** A yardstick: the same rooms, joined by seat. */
 async function setUpBare(url: string): Promise<Player[]> {
   const players: Player[] = [];
   for (let r = 0; r < ROOMS; r += 1) {
     const roomId = `bare-${r}`;
+    const room = newRoom();
     for (let p = 0; p < PLAYERS; p += 1) {
       const socket = await connect(url);
       await call(socket, 'bare:join', { roomId, seat: p, seats: PLAYERS });
-      players.push({ socket, roomId });
+      follow(socket, room, p);
+      players.push({ socket, roomId, room });
     }
   }
   return players;
 }
 
-const send = (player: Player): Promise<boolean> =>
-  player.socket
-    .emitWithAck<{ ok: boolean }>('game:action', {
+/** One action; resolves with its ack latency, or null when refused. */
+const send = (player: Player): Promise<number | null> => {
+  const sentAt = now();
+  return player.socket
+    .emitWithAck<{ ok: boolean; data?: { seq: number } }>('game:action', {
       actionId: actionId(),
       roomId: player.roomId,
       action: { type: 'bump' },
     })
-    .then((reply) => reply.ok);
+    .then((reply) => {
+      if (!reply.ok || !reply.data) return null;
+      actionAcknowledged(player.room, reply.data.seq, sentAt);
+      return now() - sentAt;
+    });
+};
 
-/** Every player keeps one action in flight; counted after the warm-up. */
-async function closedLoop(players: Player[], seconds: number): Promise<Phase> {
-  const latencies: number[] = [];
-  let errors = 0;
-  let measuring = false;
-  let running = true;
-  const loops = players.map(async (player) => {
-    while (running) {
-      const start = process.hrtime.bigint();
-      const ok = await send(player);
-      if (!measuring) continue;
-      if (ok) latencies.push(ms(process.hrtime.bigint() - start));
-      else errors += 1;
-    }
-  });
-  await sleep(WARMUP_SECONDS * 1000);
-  measuring = true;
-  const began = process.hrtime.bigint();
-  await sleep(seconds * 1000);
-  measuring = false;
-  const elapsed = ms(process.hrtime.bigint() - began) / 1000;
-  running = false;
-  await Promise.all(loops);
-  latencies.sort((a, b) => a - b);
-  return {
-    actions: latencies.length,
-    seconds: elapsed,
-    rate: latencies.length / elapsed,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    errors,
-  };
+/** Latencies and the server's and the client's CPU over a measured window. */
+class Window {
+  readonly latencies: number[] = [];
+  readonly allMembers: number[] = [];
+  errors = 0;
+  private began = 0;
+  private serverCpu = 0;
+  private clientCpu = process.cpuUsage();
+
+  constructor(private readonly target: Target) {}
+
+  start(): void {
+    this.latencies.length = 0;
+    this.allMembers.length = 0;
+    this.errors = 0;
+    allMembersSink = this.allMembers;
+    this.began = now();
+    this.serverCpu = processCpuUs(this.target.pid);
+    this.clientCpu = process.cpuUsage();
+  }
+
+  record(latency: number | null): void {
+    if (allMembersSink !== this.allMembers) return;
+    if (latency === null) this.errors += 1;
+    else this.latencies.push(latency);
+  }
+
+  stop(): Phase {
+    allMembersSink = null;
+    const elapsedMs = now() - this.began;
+    const serverCpu = processCpuUs(this.target.pid) - this.serverCpu;
+    const client = process.cpuUsage(this.clientCpu);
+    const latencies = [...this.latencies].sort((a, b) => a - b);
+    const allMembers = [...this.allMembers].sort((a, b) => a - b);
+    return {
+      actions: latencies.length,
+      seconds: elapsedMs / 1000,
+      rate: latencies.length / (elapsedMs / 1000),
+      p50: percentile(latencies, 50),
+      p99: percentile(latencies, 99),
+      allP50: percentile(allMembers, 50),
+      allP99: percentile(allMembers, 99),
+      cpuUs: serverCpu / latencies.length,
+      clientCpu: (client.user + client.system) / 1000 / elapsedMs,
+      rssMiB: processRssMiB(this.target.pid),
+      errors: this.errors,
+    };
+  }
 }
 
-/** A fixed offered rate, whatever the acknowledgements do. */
-async function openLoop(players: Player[], rate: number, seconds: number): Promise<Phase> {
-  const latencies: number[] = [];
-  let errors = 0;
-  let sent = 0;
-  const tickMs = 5;
+/** Every player keeps one action in flight; counted after the warm-up. */
+async function closedLoop(target: Target, seconds: number): Promise<Phase> {
+  const window = new Window(target);
+  let running = true;
+  const loops = target.players.map(async (player) => {
+    while (running) window.record(await send(player));
+  });
+  await sleep(WARMUP_SECONDS * 1000);
+  window.start();
+  await sleep(seconds * 1000);
+  const phase = window.stop();
+  running = false;
+  await Promise.all(loops);
+  return phase;
+}
+
+/** A fixed offered rate, whatever the acknowledgements do; the window closes when the last ack is in. */
+async function openLoop(target: Target, rate: number, seconds: number): Promise<Phase> {
+  const window = new Window(target);
   const pending: Promise<void>[] = [];
-  const began = process.hrtime.bigint();
+  let sent = 0;
   let next = 0;
+  window.start();
+  const began = now();
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
-      const elapsed = ms(process.hrtime.bigint() - began) / 1000;
+      const elapsed = (now() - began) / 1000;
       if (elapsed >= seconds) {
         clearInterval(timer);
         resolve();
@@ -204,96 +364,119 @@ async function openLoop(players: Player[], rate: number, seconds: number): Promi
       }
       const due = Math.floor(elapsed * rate) - sent;
       for (let i = 0; i < due; i += 1) {
-        const player = players[next];
-        next = (next + 1) % players.length;
+        const player = target.players[next];
+        next = (next + 1) % target.players.length;
         sent += 1;
-        const start = process.hrtime.bigint();
-        pending.push(
-          send(player).then((ok) => {
-            if (ok) latencies.push(ms(process.hrtime.bigint() - start));
-            else errors += 1;
-          }),
-        );
+        pending.push(send(player).then((latency) => window.record(latency)));
       }
-    }, tickMs);
+    }, 5);
   });
   await Promise.all(pending);
-  latencies.sort((a, b) => a - b);
-  const elapsed = ms(process.hrtime.bigint() - began) / 1000;
-  return {
-    actions: latencies.length,
-    seconds: elapsed,
-    rate: latencies.length / elapsed,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    errors,
-  };
+  await sleep(50); // the last updates
+  return window.stop();
 }
 
+const f1 = (value: number) => value.toFixed(1).padStart(6);
 const fmt = (phase: Phase) =>
-  `${phase.rate.toFixed(0).padStart(6)} actions/s  ack p50 ${phase.p50.toFixed(1).padStart(6)} ms  p99 ${phase.p99.toFixed(1).padStart(6)} ms${phase.errors ? `  errors ${phase.errors}` : ''}`;
+  `${phase.rate.toFixed(0).padStart(6)} actions/s  ${phase.cpuUs.toFixed(0).padStart(4)} us CPU/action  ` +
+  `ack p50 ${f1(phase.p50)} p99 ${f1(phase.p99)} ms  all-members p50 ${f1(phase.allP50)} p99 ${f1(phase.allP99)} ms  ` +
+  `RSS ${phase.rssMiB.toFixed(0)} MiB  client ${(phase.clientCpu * 100).toFixed(0)} %${phase.errors ? `  errors ${phase.errors}` : ''}`;
+
+interface RunResult {
+  closed: Partial<Record<ServerName, Phase>>;
+  open: Partial<Record<ServerName, Phase>>;
+}
 
 async function main(): Promise<void> {
   const database = `arena_bench_${process.pid}`;
-  await adminQuery(ADMIN_URL, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-  await adminQuery(ADMIN_URL, `CREATE DATABASE ${database}`);
   const children: ChildProcess[] = [];
-  const sockets: BenchSocket[] = [];
+  const targets: Target[] = [];
   try {
-    const arenaPort = await freePort();
-    const arena = await startProcess(
-      join(__dirname, '..', 'src', 'main.js'),
-      [],
-      {
-        NODE_ENV: 'development',
-        ARENA_BENCH_GAME: '1',
-        HOST: '127.0.0.1',
-        PORT: String(arenaPort),
-        DATABASE_URL: withDatabase(ADMIN_URL, database),
-        LOG_LEVEL: 'error',
-        THROTTLE_USER_LIMIT: '100000000',
-        THROTTLE_IP_LIMIT: '100000000',
-        THROTTLE_AUTH_LIMIT: '100000000',
-      },
-      /listening on/,
-    );
-    children.push(arena);
-    const barePort = await freePort();
-    children.push(await startProcess(join(__dirname, 'bare-server.js'), [String(barePort)], {}, /BARE_READY \d+/));
-    const bareUrl = `http://127.0.0.1:${barePort}`;
-    const arenaUrl = `http://127.0.0.1:${arenaPort}`;
-
+    const start = async (name: ServerName): Promise<Target> => {
+      const port = await freePort();
+      const url = `http://127.0.0.1:${port}`;
+      let child: ChildProcess;
+      if (name === 'arena') {
+        await adminQuery(ADMIN_URL, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
+        await adminQuery(ADMIN_URL, `CREATE DATABASE ${database}`);
+        child = await startProcess(
+          join(ARENA_DIST, 'src', 'main.js'),
+          [],
+          {
+            NODE_ENV: 'development',
+            ARENA_BENCH_GAME: '1',
+            HOST: '127.0.0.1',
+            PORT: String(port),
+            DATABASE_URL: withDatabase(ADMIN_URL, database),
+            LOG_LEVEL: 'error',
+            THROTTLE_USER_LIMIT: '100000000',
+            THROTTLE_IP_LIMIT: '100000000',
+            THROTTLE_AUTH_LIMIT: '100000000',
+          },
+          /listening on/,
+        );
+      } else if (name === 'nest') {
+        child = await startProcess(join(__dirname, 'bare-nest.js'), [String(port)], {}, /BARE_READY \d+/);
+      } else {
+        const mode = name === 'bare' ? 'plain' : 'views';
+        child = await startProcess(join(__dirname, 'bare-server.js'), [String(port), mode], {}, /BARE_READY \d+/);
+      }
+      children.push(child);
+      const target: Target = { name, pid: child.pid!, players: [] };
+      targets.push(target);
+      process.stdout.write(`Setting up ${ROOMS} rooms x ${PLAYERS} players on ${name} (${url})...\n`);
+      target.players = name === 'arena' ? await setUpArena(url) : await setUpBare(url);
+      return target;
+    };
+    for (const name of SERVERS) await start(name);
     process.stdout.write(
-      `Setting up ${ROOMS} rooms x ${PLAYERS} players on Arena (${arenaUrl}) and on the bare server (${bareUrl})...\n`,
+      `Load client: ${CLIENT === 'lean' ? 'the lean client (bench/lean-client.ts)' : 'socket.io-client'}, one connection per player\n`,
     );
-    const arenaPlayers = await setUpArena(arenaUrl);
-    const barePlayers = await setUpBare(bareUrl);
-    sockets.push(...arenaPlayers.map((p) => p.socket), ...barePlayers.map((p) => p.socket));
 
-    const results: { arenaClosed: Phase; bareClosed: Phase; arenaOpen: Phase; bareOpen: Phase }[] = [];
+    const results: RunResult[] = [];
     for (let run = 1; run <= RUNS; run += 1) {
-      const arenaClosed = await closedLoop(arenaPlayers, CLOSED_SECONDS);
-      const bareClosed = await closedLoop(barePlayers, CLOSED_SECONDS);
-      const arenaOpen = await openLoop(arenaPlayers, OPEN_RATE, OPEN_SECONDS);
-      const bareOpen = await openLoop(barePlayers, OPEN_RATE, OPEN_SECONDS);
-      results.push({ arenaClosed, bareClosed, arenaOpen, bareOpen });
-      process.stdout.write(
-        `run ${run}: closed loop  Arena ${fmt(arenaClosed)}\n` +
-          `              bare  ${fmt(bareClosed)}   ratio ${(arenaClosed.rate / bareClosed.rate).toFixed(2)}x\n` +
-          `       open ${OPEN_RATE}/s Arena ${fmt(arenaOpen)}\n` +
-          `              bare  ${fmt(bareOpen)}\n`,
-      );
+      const result: RunResult = { closed: {}, open: {} };
+      for (const target of targets) {
+        result.closed[target.name] = await closedLoop(target, CLOSED_SECONDS);
+        process.stdout.write(`run ${run} closed loop ${target.name.padEnd(10)} ${fmt(result.closed[target.name]!)}\n`);
+      }
+      for (const target of targets) {
+        result.open[target.name] = await openLoop(target, OPEN_RATE, OPEN_SECONDS);
+        process.stdout.write(
+          `run ${run} open ${OPEN_RATE}/s ${target.name.padEnd(10)} ${fmt(result.open[target.name]!)}\n`,
+        );
+      }
+      results.push(result);
     }
-    const pick = (f: (r: (typeof results)[number]) => number) => median(results.map(f));
-    process.stdout.write(
-      `\nMedians of ${RUNS} runs (${ROOMS} rooms x ${PLAYERS} players, closed ${CLOSED_SECONDS}s, open ${OPEN_SECONDS}s at ${OPEN_RATE}/s):\n` +
-        `  closed loop: Arena ${pick((r) => r.arenaClosed.rate).toFixed(0)} actions/s (ack p50 ${pick((r) => r.arenaClosed.p50).toFixed(1)} ms, p99 ${pick((r) => r.arenaClosed.p99).toFixed(1)} ms)` +
-        `; bare ${pick((r) => r.bareClosed.rate).toFixed(0)} actions/s (p50 ${pick((r) => r.bareClosed.p50).toFixed(1)} ms, p99 ${pick((r) => r.bareClosed.p99).toFixed(1)} ms)\n` +
-        `  ratio Arena/bare (closed loop, per run, median): ${pick((r) => r.arenaClosed.rate / r.bareClosed.rate).toFixed(2)}x (target >= 0.50x)\n` +
-        `  open loop at ${OPEN_RATE}/s: Arena ack p50 ${pick((r) => r.arenaOpen.p50).toFixed(1)} ms, p99 ${pick((r) => r.arenaOpen.p99).toFixed(1)} ms (target p99 <= 25 ms); bare p50 ${pick((r) => r.bareOpen.p50).toFixed(1)} ms, p99 ${pick((r) => r.bareOpen.p99).toFixed(1)} ms\n`,
-    );
+
+    const pick = (f: (r: RunResult) => number | undefined) => median(results.map((r) => f(r) ?? NaN));
+    const line = (phase: 'closed' | 'open', name: ServerName) => {
+      const m = (f: (p: Phase) => number) => pick((r) => (r[phase][name] ? f(r[phase][name]) : undefined));
+      return (
+        `  ${name.padEnd(10)} ${m((p) => p.rate)
+          .toFixed(0)
+          .padStart(6)} actions/s  ${m((p) => p.cpuUs)
+          .toFixed(0)
+          .padStart(4)} us CPU/action  ` +
+        `ack p50 ${f1(m((p) => p.p50))} p99 ${f1(m((p) => p.p99))} ms  all-members p50 ${f1(m((p) => p.allP50))} p99 ${f1(m((p) => p.allP99))} ms  ` +
+        `RSS ${m((p) => p.rssMiB).toFixed(0)} MiB\n`
+      );
+    };
+    const ratio = (name: ServerName) =>
+      pick((r) => (r.closed.arena && r.closed[name] ? r.closed.arena.rate / r.closed[name].rate : undefined)).toFixed(
+        2,
+      );
+    let out = `\nMedians of ${RUNS} runs (${ROOMS} rooms x ${PLAYERS} players, ${CLIENT === 'lean' ? 'lean client' : 'socket.io-client'}, closed ${CLOSED_SECONDS}s, open ${OPEN_SECONDS}s at ${OPEN_RATE}/s):\n`;
+    out += ` closed loop:\n${targets.map((t) => line('closed', t.name)).join('')}`;
+    out += ` open loop at ${OPEN_RATE}/s:\n${targets.map((t) => line('open', t.name)).join('')}`;
+    if (SERVERS.includes('arena')) {
+      out += ' Arena / yardstick, closed-loop actions/s (per run, median):';
+      for (const name of SERVERS.filter((n) => n !== 'arena')) out += ` ${name} ${ratio(name)}x`;
+      out += `\n Targets: above nest (> 1.00x), at least 0.60x bare; open-loop ack p99 <= 25 ms (Arena: ${pick((r) => r.open.arena?.p99).toFixed(1)} ms)\n`;
+    }
+    process.stdout.write(out);
   } finally {
-    for (const socket of sockets) socket.close();
+    for (const target of targets) for (const player of target.players) player.socket.close();
     for (const child of children) {
       child.kill('SIGTERM');
       await Promise.race([once(child, 'exit'), sleep(15_000)]);
