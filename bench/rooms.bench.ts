@@ -25,8 +25,9 @@ import { adminQuery, withDatabase } from '../src/database/admin-sql';
  * ROOMS (250), PLAYERS (4), RUNS (3), CLOSED_SECONDS (8), OPEN_SECONDS (8), WARMUP_SECONDS (2), OPEN_RATE (2000),
  * BENCH_CLIENT (`standard`: socket.io-client, the default; `lean`: bench/lean-client.ts, which costs the
  * load process less), BENCH_SERVERS (a comma list of arena,bare,bare-views,nest; default all),
- * ARENA_DIST (another build's dist folder to run as Arena, e.g. an older commit's), BENCH_NODE_ARGS (flags
- * for the Arena process).
+ * ARENA_DIST (another build's dist folder to run as Arena), BENCH_BEFORE_DIST (an older build's dist folder,
+ * run as one more server, `arena-before`, on its own database: before and after in the same run),
+ * BENCH_NODE_ARGS (flags for the Arena processes).
  */
 
 /** What the benchmark needs of a client socket; socket.io-client and the lean client both provide it. */
@@ -50,7 +51,7 @@ interface Player {
   roomId: string;
   room: Room;
 }
-type ServerName = 'arena' | 'bare' | 'bare-views' | 'nest';
+type ServerName = 'arena' | 'arena-before' | 'bare' | 'bare-views' | 'nest';
 interface Target {
   name: ServerName;
   pid: number;
@@ -81,7 +82,10 @@ const OPEN_SECONDS = env('OPEN_SECONDS', 8);
 const WARMUP_SECONDS = env('WARMUP_SECONDS', 2);
 const OPEN_RATE = env('OPEN_RATE', 2000);
 const CLIENT = process.env.BENCH_CLIENT === 'lean' ? 'lean' : 'standard';
-const SERVERS = (process.env.BENCH_SERVERS ?? 'arena,bare,bare-views,nest').split(',') as ServerName[];
+const BEFORE_DIST = process.env.BENCH_BEFORE_DIST;
+const SERVERS = (process.env.BENCH_SERVERS ?? `arena,${BEFORE_DIST ? 'arena-before,' : ''}bare,bare-views,nest`).split(
+  ',',
+) as ServerName[];
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ARENA_DIST = process.env.ARENA_DIST ?? join(__dirname, '..');
 const CLOCK_TICK_US = 10_000; // USER_HZ is 100 on Linux
@@ -388,7 +392,7 @@ interface RunResult {
 }
 
 async function main(): Promise<void> {
-  const database = `arena_bench_${process.pid}`;
+  const databases: string[] = [];
   const children: ChildProcess[] = [];
   const targets: Target[] = [];
   try {
@@ -396,11 +400,14 @@ async function main(): Promise<void> {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
       let child: ChildProcess;
-      if (name === 'arena') {
+      if (name === 'arena' || name === 'arena-before') {
+        const database = `arena_bench_${process.pid}_${databases.length}`;
+        databases.push(database);
         await adminQuery(ADMIN_URL, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
         await adminQuery(ADMIN_URL, `CREATE DATABASE ${database}`);
+        if (name === 'arena-before' && !BEFORE_DIST) throw new Error('arena-before needs BENCH_BEFORE_DIST');
         child = await startProcess(
-          join(ARENA_DIST, 'src', 'main.js'),
+          join(name === 'arena' ? ARENA_DIST : BEFORE_DIST!, 'src', 'main.js'),
           [],
           {
             NODE_ENV: 'development',
@@ -425,7 +432,7 @@ async function main(): Promise<void> {
       const target: Target = { name, pid: child.pid!, players: [] };
       targets.push(target);
       process.stdout.write(`Setting up ${ROOMS} rooms x ${PLAYERS} players on ${name} (${url})...\n`);
-      target.players = name === 'arena' ? await setUpArena(url) : await setUpBare(url);
+      target.players = name.startsWith('arena') ? await setUpArena(url) : await setUpBare(url);
       return target;
     };
     for (const name of SERVERS) await start(name);
@@ -436,11 +443,13 @@ async function main(): Promise<void> {
     const results: RunResult[] = [];
     for (let run = 1; run <= RUNS; run += 1) {
       const result: RunResult = { closed: {}, open: {} };
-      for (const target of targets) {
+      // Each run starts with the next server, so none always runs first (or right after Arena).
+      const turn = [...targets.slice((run - 1) % targets.length), ...targets.slice(0, (run - 1) % targets.length)];
+      for (const target of turn) {
         result.closed[target.name] = await closedLoop(target, CLOSED_SECONDS);
         process.stdout.write(`run ${run} closed loop ${target.name.padEnd(10)} ${fmt(result.closed[target.name]!)}\n`);
       }
-      for (const target of targets) {
+      for (const target of turn) {
         result.open[target.name] = await openLoop(target, OPEN_RATE, OPEN_SECONDS);
         process.stdout.write(
           `run ${run} open ${OPEN_RATE}/s ${target.name.padEnd(10)} ${fmt(result.open[target.name]!)}\n`,
@@ -481,7 +490,8 @@ async function main(): Promise<void> {
       child.kill('SIGTERM');
       await Promise.race([once(child, 'exit'), sleep(15_000)]);
     }
-    await adminQuery(ADMIN_URL, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
+    for (const database of databases)
+      await adminQuery(ADMIN_URL, `DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined);
   }
 }
 

@@ -34,6 +34,23 @@ class ArenaDecoder extends parser.Decoder {
   }
 }
 
+/**
+ * Socket.IO's encoder without its binary scan: every payload Arena sends is JSON (the protocol map has no
+ * binary field), so each packet is encoded as one string straight away instead of first walking the whole
+ * payload looking for Buffers (a walk per emit, over every seat's view, on every action).
+ */
+class ArenaEncoder extends parser.Encoder {
+  override encode(packet: parser.Packet): string[] {
+    if (packet.type !== parser.PacketType.EVENT && packet.type !== parser.PacketType.ACK) return super.encode(packet);
+    // socket.io-parser's string form: type, namespace other than `/` and a comma, ack id, JSON data.
+    let text = String(packet.type);
+    if (packet.nsp && packet.nsp !== '/') text += `${packet.nsp},`;
+    if (packet.id != null) text += packet.id;
+    if (packet.data != null) text += JSON.stringify(packet.data);
+    return [text];
+  }
+}
+
 function markReservedName(packet: string): string | null {
   const match = EVENT_PACKET.exec(packet);
   if (!match) return null;
@@ -47,4 +64,4 @@ function markReservedName(packet: string): string | null {
   return match[1] + JSON.stringify([RESERVED_EVENT, ...payload]);
 }
 
-export const arenaParser = { ...parser, Decoder: ArenaDecoder };
+export const arenaParser = { ...parser, Encoder: ArenaEncoder, Decoder: ArenaDecoder };
