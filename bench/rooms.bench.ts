@@ -88,6 +88,7 @@ const SERVERS = (process.env.BENCH_SERVERS ?? `arena,${BEFORE_DIST ? 'arena-befo
 ) as ServerName[];
 const ADMIN_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const ARENA_DIST = process.env.ARENA_DIST ?? join(__dirname, '..');
+const ACK_TIMEOUT_MS = 60_000;
 const CLOCK_TICK_US = 10_000; // USER_HZ is 100 on Linux
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -154,8 +155,12 @@ async function connectStandard(url: string, token?: string): Promise<BenchSocket
     socket.once('connect_error', reject);
   });
   return {
+    // A timeout, so an ack lost with a dropped connection ends a loop instead of hanging the benchmark.
     emitWithAck: <T>(event: string, payload: unknown) =>
-      (socket as unknown as { emitWithAck(e: string, p: unknown): Promise<T> }).emitWithAck(event, payload),
+      (socket.timeout(ACK_TIMEOUT_MS) as unknown as { emitWithAck(e: string, p: unknown): Promise<T> }).emitWithAck(
+        event,
+        payload,
+      ),
     onUpdate: (handler) => socket.on('room:update', handler),
     close: () => socket.close(),
   };
@@ -277,11 +282,14 @@ const send = (player: Player): Promise<number | null> => {
       roomId: player.roomId,
       action: { type: 'bump' },
     })
-    .then((reply) => {
-      if (!reply.ok || !reply.data) return null;
-      actionAcknowledged(player.room, reply.data.seq, sentAt);
-      return now() - sentAt;
-    });
+    .then(
+      (reply) => {
+        if (!reply.ok || !reply.data) return null;
+        actionAcknowledged(player.room, reply.data.seq, sentAt);
+        return now() - sentAt;
+      },
+      () => null, // no ack in time, or the connection closed: counted as an error
+    );
 };
 
 /** Latencies and the server's and the client's CPU over a measured window. */
