@@ -143,17 +143,25 @@ function startProcess(
   });
 }
 
-async function connectStandard(url: string, token?: string): Promise<BenchSocket> {
+/** Connects, trying again a few times when a loaded server refuses the handshake for now. */
+async function connectStandard(url: string, token?: string, attempt = 1): Promise<BenchSocket> {
   const socket: Socket<ServerToClientEvents> = io(url, {
     transports: ['websocket'],
     auth: token ? { token } : undefined,
     forceNew: true,
     reconnection: false,
   });
-  await new Promise<void>((resolve, reject) => {
-    socket.once('connect', () => resolve());
-    socket.once('connect_error', reject);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('connect_error', reject);
+    });
+  } catch (error) {
+    socket.close();
+    if (attempt >= 5) throw error;
+    await sleep(500 * attempt);
+    return connectStandard(url, token, attempt + 1);
+  }
   return {
     // A timeout, so an ack lost with a dropped connection ends a loop instead of hanging the benchmark.
     emitWithAck: <T>(event: string, payload: unknown) =>
