@@ -10,6 +10,7 @@ import { mafiaEngine } from './domain/mafia/mafia.engine';
 import type { EngineLookup, RoomState } from './domain/room/room.types';
 import { createRoastEngine } from './domain/roast/roast.engine';
 import type { RoastEngineDeps } from './domain/roast/roast.types';
+import { villaEngine } from './domain/villa/villa.engine';
 
 type AnyEngine = GameEngine<unknown, object>;
 
@@ -21,6 +22,7 @@ const CATALOGUE = {
   roast: (deps: RoastEngineDeps | undefined) => createRoastEngine(deps),
   mafia: () => mafiaEngine,
   crew: () => crewEngine,
+  villa: () => villaEngine,
   bench: () => benchEngine,
   // CHSH: the room of a classroom session; its rounds run in src/chsh.
   chsh: () => chshRoomEngine,

@@ -34,6 +34,7 @@ export const ROOM_ERROR_STATUS: Record<Exclude<RoomErrorCode, 'CONFLICT'>, numbe
   INVALID_TARGET: HttpStatus.BAD_REQUEST,
   ALREADY_ACTED: HttpStatus.CONFLICT,
   SELF_TARGET: HttpStatus.BAD_REQUEST,
+  IMMUNE_TARGET: HttpStatus.BAD_REQUEST,
   SAME_OWNER: HttpStatus.BAD_REQUEST,
   DEAD_SEAT: HttpStatus.CONFLICT,
   TEXT_TOO_LONG: HttpStatus.BAD_REQUEST,

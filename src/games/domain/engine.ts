@@ -61,6 +61,7 @@ export type GameRejectionCode =
   | 'INVALID_OPTIONS'
   | 'ALREADY_ACTED'
   | 'SELF_TARGET'
+  | 'IMMUNE_TARGET'
   | 'SAME_OWNER'
   | 'TEXT_TOO_LONG'
   | 'CONTENT_BLOCKED'
