@@ -32,7 +32,15 @@ import { villaEngine, parseVillaOptions } from '../../../src/games/domain/villa/
 import { formCouples, VILLA_MOVE } from '../../../src/games/domain/villa/villa.rules';
 import type { VillaOptions, VillaRoundPhase, VillaState, VillaView } from '../../../src/games/domain/villa/villa.types';
 import { villaChannels } from '../../../src/games/domain/villa/villa.view';
-import { canSee, contextAt, fireDeadline, gameRoom, mustApply, playWithBots, seatsOf } from '../../support/engine-harness';
+import {
+  canSee,
+  contextAt,
+  fireDeadline,
+  gameRoom,
+  mustApply,
+  playWithBots,
+  seatsOf,
+} from '../../support/engine-harness';
 
 const T0 = 1_000_000;
 const anyVilla = villaEngine as unknown as GameEngine<unknown, object>;
@@ -81,7 +89,8 @@ function game(seatCount: number, options: VillaOptions = fast, seed = 1) {
 }
 
 const codeOf = (outcome: unknown): string | undefined => (isRejection(outcome) ? outcome.code : undefined);
-const viewOf = (state: VillaState, viewer: number | 'spectator' | 'host') => villaEngine.view(state, viewer) as VillaView;
+const viewOf = (state: VillaState, viewer: number | 'spectator' | 'host') =>
+  villaEngine.view(state, viewer) as VillaView;
 const resolvedIn = (events: GameEvent[]) => events.filter((event) => event.type === 'phase_resolved');
 
 describe('villa: complete games with fixed seeds', () => {
@@ -89,7 +98,13 @@ describe('villa: complete games with fixed seeds', () => {
     const g = game(4);
     expect(g.state).toMatchObject({ phase: 'pairing', round: 1, alive: [0, 1, 2, 3], couples: [] });
     g.choose({ 0: 1, 1: 0, 2: 3, 3: 2 });
-    expect(g.state).toMatchObject({ phase: 'challenge', couples: [[0, 1], [2, 3]] });
+    expect(g.state).toMatchObject({
+      phase: 'challenge',
+      couples: [
+        [0, 1],
+        [2, 3],
+      ],
+    });
     g.choose({ 0: 1, 1: 2, 2: 1, 3: 1 });
     expect(g.state).toMatchObject({ phase: 'twist', immune: 1, favour: { 0: 0, 1: 3, 2: 1, 3: 0 } });
     g.choose({ 0: 2, 1: 2, 2: 0, 3: 0 });
@@ -136,7 +151,10 @@ describe('villa: complete games with fixed seeds', () => {
       scores: { 0: 0, 1: 5, 2: 2, 3: 0 },
       summary: 'Seat 1 and Seat 2 won as the final couple in round 2',
     });
-    expect(g.log.at(-1)).toMatchObject({ type: 'villa_finished', payload: { reason: 'final_couple', winners: [1, 2] } });
+    expect(g.log.at(-1)).toMatchObject({
+      type: 'villa_finished',
+      payload: { reason: 'final_couple', winners: [1, 2] },
+    });
   });
 
   it('six seats left to their deadlines: every choice filled, and after round 3 the viewers favourite wins', () => {
@@ -195,7 +213,12 @@ describe('villa: complete games with fixed seeds', () => {
   });
 
   it('a ten-seat game of bots plays to a valid finish', () => {
-    const played = playWithBots(villaEngine, seatsOf(10, () => ({ kind: 'bot' })), fast, { seed: 5, maxSteps: 200 });
+    const played = playWithBots(
+      villaEngine,
+      seatsOf(10, () => ({ kind: 'bot' })),
+      fast,
+      { seed: 5, maxSteps: 200 },
+    );
     expect(played.final.phase).toBe('finished');
     expect(played.final.finishReason).toBe('viewers_favourite');
     expect(played.final.alive).toHaveLength(7);
@@ -203,10 +226,15 @@ describe('villa: complete games with fixed seeds', () => {
   });
 
   it('with enough rounds, every game reaches the final couple', () => {
-    const played = playWithBots(villaEngine, seatsOf(7, () => ({ kind: 'bot' })), { ...fast, rounds: 8 }, {
-      seed: 11,
-      maxSteps: 200,
-    });
+    const played = playWithBots(
+      villaEngine,
+      seatsOf(7, () => ({ kind: 'bot' })),
+      { ...fast, rounds: 8 },
+      {
+        seed: 11,
+        maxSteps: 200,
+      },
+    );
     expect(played.final).toMatchObject({ phase: 'finished', round: 5, finishReason: 'final_couple' });
     expect(played.final.winners).toEqual(played.final.alive);
     expect(played.final.alive).toHaveLength(2);
@@ -411,7 +439,9 @@ describe('villa: what each viewer sees', () => {
   it('a choice is its author alone until the phase resolves; others see only that the seat acted', () => {
     const g = game(4);
     const made = g.act({ type: 'pair', seat: 2 }, 0);
-    expect(made.events).toEqual([{ type: 'choice_made', payload: { round: 1, phase: 'pairing', seat: 0 }, audience: 'all' }]);
+    expect(made.events).toEqual([
+      { type: 'choice_made', payload: { round: 1, phase: 'pairing', seat: 0 }, audience: 'all' },
+    ]);
     expect(viewOf(g.state, 0).you).toMatchObject({ choice: 2, mustAct: false, targets: [] });
     for (const viewer of [1, 2, 'spectator', 'host'] as const) {
       const view = viewOf(g.state, viewer);
@@ -484,7 +514,10 @@ describe('villa: the bot', () => {
     g.timeout();
     for (let seed = 0; seed < 10; seed += 1) {
       // Seat 2's partner 1 chose it: kept.
-      expect(villaEngine.botAction(villaEngine.view(g.state, 2), 2, [], ctx(seed))).toEqual({ type: 'recouple', seat: 1 });
+      expect(villaEngine.botAction(villaEngine.view(g.state, 2), 2, [], ctx(seed))).toEqual({
+        type: 'recouple',
+        seat: 1,
+      });
       // Seat 1's partner 2 chose it; seat 0 did too, but the partner is kept.
       expect(villaEngine.botAction(villaEngine.view(g.state, 1), 1, [], ctx(seed))?.seat).toBe(2);
       expect(villaEngine.botAction(villaEngine.view(g.state, 0), 0, [], ctx(seed))?.seat).toBe(3);
@@ -497,7 +530,10 @@ describe('villa: the bot', () => {
     const g = game(4);
     g.choose({ 0: 1, 1: 0, 2: 3, 3: 2 });
     for (let seed = 0; seed < 10; seed += 1)
-      expect(villaEngine.botAction(villaEngine.view(g.state, 2), 2, [], ctx(seed))).toEqual({ type: 'challenge', seat: 3 });
+      expect(villaEngine.botAction(villaEngine.view(g.state, 2), 2, [], ctx(seed))).toEqual({
+        type: 'challenge',
+        seat: 3,
+      });
   });
 
   it('votes against the seat that voted against it, from the view and from memory', () => {
@@ -510,7 +546,10 @@ describe('villa: the bot', () => {
     expect(g.state.phase).toBe('elimination');
     for (let seed = 0; seed < 10; seed += 1) {
       // Seat 2 was named in the twist by seat 5 and by seat 0, who is immune: it votes 5 out.
-      expect(villaEngine.botAction(villaEngine.view(g.state, 2), 2, [], ctx(seed))).toEqual({ type: 'eliminate', seat: 5 });
+      expect(villaEngine.botAction(villaEngine.view(g.state, 2), 2, [], ctx(seed))).toEqual({
+        type: 'eliminate',
+        seat: 5,
+      });
     }
     const memory = villaEngine.botMemoryEntry!(villaEngine.view(g.state, 4), 4);
     expect(memory).toEqual({ round: 1, choseMe: [5], against: [1, 2, 3] });

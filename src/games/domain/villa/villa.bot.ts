@@ -36,7 +36,10 @@ export function villaBotAction(
     case 'recouple':
       return { type, seat: choosePartner(view, you, memory, ctx) };
     case 'challenge':
-      return { type, seat: you.partner !== null && you.targets.includes(you.partner) ? you.partner : pick(you.targets, ctx) };
+      return {
+        type,
+        seat: you.partner !== null && you.targets.includes(you.partner) ? you.partner : pick(you.targets, ctx),
+      };
     default:
       return { type, seat: chooseAccused(view, you, memory, ctx) };
   }

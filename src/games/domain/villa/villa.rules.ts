@@ -104,9 +104,7 @@ export const VILLA_MOVE: Record<VillaRoundPhase, string> = {
 /** The seats this seat may name now: the other living seats, less the immune seat in the twist and the elimination. */
 export function validTargets(state: VillaState, seat: number): number[] {
   if (!isRoundPhase(state.phase) || !state.alive.includes(seat)) return [];
-  return state.alive.filter(
-    (other) => other !== seat && !(SPARES_IMMUNE.has(state.phase) && other === state.immune),
-  );
+  return state.alive.filter((other) => other !== seat && !(SPARES_IMMUNE.has(state.phase) && other === state.immune));
 }
 
 /** Living seats that have not acted in this phase (and have someone to name). */
@@ -240,7 +238,14 @@ function favourite(state: VillaState): number {
 }
 
 function finish(state: VillaState, reason: VillaFinishReason, winners: number[], events: GameEvent[]): VillaStep {
-  const finished: VillaState = { ...state, phase: 'finished', deadline: null, choices: {}, winners, finishReason: reason };
+  const finished: VillaState = {
+    ...state,
+    phase: 'finished',
+    deadline: null,
+    choices: {},
+    winners,
+    finishReason: reason,
+  };
   const over = toAll('villa_finished', { reason, winners, favour: state.favour, couples: state.couples });
   return step(finished, [...events, over]);
 }
