@@ -326,6 +326,40 @@ function gamePanel(view) {
     }
   }
   if (game.game === 'crew') parts.push(...crewPanel(game, you));
+  if (game.game === 'villa') parts.push(...villaPanel(game, you));
+  return parts;
+}
+
+const VILLA_MOVES = {
+  pairing: ['pair', 'Pair with'],
+  challenge: ['challenge', 'Challenge winner:'],
+  twist: ['twist', 'Make vulnerable:'],
+  recouple: ['recouple', 'Recouple with'],
+  elimination: ['eliminate', 'Vote out'],
+};
+
+/** Villa: your couple and standing, the couples, and one button per seat you may name in this phase. */
+function villaPanel(game, you) {
+  const parts = [];
+  const standing = document.createElement('p');
+  const partner = you.partner === null ? 'single' : `coupled with ${seatName(you.partner)}`;
+  standing.textContent = `${you.alive ? 'In the villa' : 'Eliminated'}, ${partner}${game.immune === you.seat ? ', immune this round' : ''}${game.vulnerable === you.seat ? ', vulnerable' : ''}`;
+  const couples = document.createElement('p');
+  couples.textContent = `Couples: ${game.couples.map(([a, b]) => `${seatName(a)} & ${seatName(b)}`).join(', ') || 'none'}`;
+  parts.push(standing, couples);
+  const [type, verb] = VILLA_MOVES[game.phase] ?? [];
+  if (type && you.mustAct) {
+    for (const seat of you.targets) parts.push(button(`${verb} ${seatName(seat)}`, () => play({ type, seat })));
+  } else if (type && you.choice !== null) {
+    const chosen = document.createElement('p');
+    chosen.textContent = `${verb} ${seatName(you.choice)} (waiting for the others)`;
+    parts.push(chosen);
+  }
+  if (game.winners.length > 0) {
+    const won = document.createElement('p');
+    won.textContent = `${game.finishReason === 'final_couple' ? 'The final couple' : "The viewers' favourite"}: ${game.winners.map(seatName).join(' & ')}`;
+    parts.push(won);
+  }
   return parts;
 }
 

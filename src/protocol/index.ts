@@ -8,6 +8,7 @@ import type { TeamsClientEvents, TeamsServerEvents } from './teams.protocol';
 
 export type { Ack, AckReply } from './ack';
 export type * from './crew.protocol';
+export type * from './villa.protocol';
 
 /**
  * The Socket.IO protocol as one typed map, shared by the server, the load tools and clients:

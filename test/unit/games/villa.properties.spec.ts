@@ -331,7 +331,6 @@ describe('villa: properties', () => {
           const played = playWithBots(villaEngine, seats, options, { seed, maxSteps: rounds * 5 * seatCount });
           // Bots always act: no phase of a bots-only game waits for its deadline.
           expect(played.steps.every((step) => step.actor !== 'system')).toBe(true);
-          for (const step of played.steps) expectViewsHideChoices(step.after);
           expectInvariants(played.final, seatCount, options);
           expect(villaEngine.result(played.final)?.winners.length).toBeGreaterThan(0);
         },
