@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import type { Socket } from 'socket.io-client';
+import type { VillaAction, VillaRoundPhase, VillaView } from '../../src/protocol';
 import { ask, createTestApp, FAST_ROOMS, type TestApp } from '../support/test-app';
 import { aid, ok, UpdateLog } from '../support/rooms';
 
@@ -9,7 +10,7 @@ interface Player {
   log: UpdateLog;
 }
 
-const MOVE: Record<string, string> = {
+const MOVE: Record<VillaRoundPhase, VillaAction['type']> = {
   pairing: 'pair',
   challenge: 'challenge',
   twist: 'twist',
@@ -17,7 +18,7 @@ const MOVE: Record<string, string> = {
   elimination: 'eliminate',
 };
 
-const villaOf = (update: { view: { game: unknown } } | undefined): any => update?.view.game;
+const villaOf = (update: { view: { game: unknown } }): VillaView => update.view.game as VillaView;
 
 const until = async <T>(probe: () => Promise<T>, test: (value: T) => boolean, what: string): Promise<T> => {
   for (let i = 0; i < 200; i += 1) {
@@ -32,9 +33,9 @@ const until = async <T>(probe: () => Promise<T>, test: (value: T) => boolean, wh
 function autoplay(player: Player, roomId: string): string[] {
   const acks: string[] = [];
   const acted = new Set<string>();
-  player.socket.on('room:update', (update: { view: { game: any } }) => {
-    const game = update.view.game;
-    if (!game?.you?.mustAct) return;
+  player.socket.on('room:update', (update: { view: { game: unknown } }) => {
+    const game = villaOf(update);
+    if (game?.phase === 'finished' || game?.phase === 'lobby' || !game?.you?.mustAct) return;
     const key = `${game.round}:${game.phase}`;
     if (acted.has(key)) return;
     acted.add(key);
@@ -98,9 +99,7 @@ describe('Villa over Socket.IO', () => {
     expect(done.view.result?.winners).toEqual(game.winners);
     expect(game.winners.length).toBeGreaterThan(0);
     // Three rounds of five phases, one choice each: the human acted in every phase it was in, all accepted.
-    const rounds = game.eliminated.some((out: { seat: number }) => out.seat === 0)
-      ? game.eliminated.find((out: { seat: number }) => out.seat === 0).round
-      : 3;
+    const rounds = game.eliminated.find((out) => out.seat === 0)?.round ?? 3;
     expect(acks.length).toBeGreaterThanOrEqual(5 * rounds - 1);
     expect(acks.every((ack) => ack === 'ok')).toBe(true);
 
@@ -116,6 +115,43 @@ describe('Villa over Socket.IO', () => {
       e.events.filter((x) => x.type === 'choice_made'),
     );
     for (const made of choicesMade) expect(Object.keys(made.payload).sort()).toEqual(['phase', 'round', 'seat']);
+  });
+
+  it('a room of bots only plays to a valid finish by autoplay; the watching host sees no choice before it resolves', async () => {
+    const host = await player('Villa Producer');
+    const timers = { pairingMs: 2000, challengeMs: 2000, twistMs: 2000, recoupleMs: 2000, eliminationMs: 2000 };
+    const room = await ok(host.socket, 'room:create', {
+      actionId: aid(),
+      gameId: 'villa',
+      seatCount: 6,
+      botFill: true,
+      options: timers,
+    });
+    await ok(host.socket, 'room:leave', { actionId: aid(), roomId: room.roomId });
+    await ok(host.socket, 'room:watch', { roomId: room.roomId });
+    await ok(host.socket, 'room:start', { actionId: aid(), roomId: room.roomId });
+    const done = await host.log.until((u) => u.view.phase === 'finished', 20_000, 'a finished villa of bots');
+    const game = villaOf(done);
+    expect(game.seats.every((seat) => seat.kind === 'bot')).toBe(true);
+    expect(game.eliminated).toHaveLength(3);
+    expect(game.round).toBe(3);
+    expect(done.view.result?.winners).toEqual(game.winners);
+    for (const update of host.log.updates) {
+      const view = update.view.game as VillaView | null;
+      if (view === null) continue;
+      expect(view.you).toBeNull();
+      for (const event of update.events) {
+        if (event.type === 'game.act') expect(event.actorSeat).toBeNull();
+        expect(event.type).not.toBe('bot.turn');
+        for (const e of event.events)
+          if (e.type === 'choice_made') expect(Object.keys(e.payload).sort()).toEqual(['phase', 'round', 'seat']);
+      }
+    }
+    // Every phase ended early, by the bots, long before a deadline.
+    const timeouts = await db.query("SELECT count(*) FROM room_events WHERE room_id = $1 AND type = 'game.timeout'", [
+      room.roomId,
+    ]);
+    expect(Number(timeouts.rows[0].count)).toBe(0);
   });
 
   it("a dropped human's seat is held for the reconnect window, then a bot plays it to the end", async () => {
@@ -160,7 +196,7 @@ describe('Villa over Socket.IO', () => {
     });
     await ok(host, 'room:start', { actionId: aid(), roomId: room.roomId });
     // The bots choose at once; the pairing waits for the host, who does not act.
-    await hostLog.until((u) => villaOf(u)?.seats.filter((s: { acted: boolean }) => s.acted).length === 3);
+    await hostLog.until((u) => villaOf(u)?.seats.filter((s) => s.acted).length === 3);
     const { rows } = await db.query('SELECT next_deadline_id FROM rooms WHERE id = $1', [room.roomId]);
     const deadlineId = rows[0].next_deadline_id as string;
     expect(deadlineId).toMatch(/^g1:pairing:1:/);
@@ -221,7 +257,7 @@ describe('Villa over Socket.IO', () => {
       seatOf.set(p, started.view.you.seat as number);
     }
     expect(players.map((p) => seatOf.get(p))).toEqual([0, 1, 2, 3]);
-    const everyone = async (phase: string, choices: number[]) => {
+    const everyone = async (phase: VillaRoundPhase, choices: number[]) => {
       await Promise.all(
         players.map((p, seat) =>
           ok(p.socket, 'game:action', {
