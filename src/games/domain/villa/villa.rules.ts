@@ -40,7 +40,7 @@ const SPARES_IMMUNE: ReadonlySet<VillaPhase> = new Set(['twist', 'elimination'])
 export const isRoundPhase = (phase: VillaPhase): phase is VillaRoundPhase =>
   (VILLA_ROUND_PHASES as readonly string[]).includes(phase);
 
-/** Deals nobody anything: every seat enters the villa single, and the first round's pairing opens. */
+/** No roles to deal: every seat enters the villa single, and the first round's pairing opens. */
 export function startVilla(seats: readonly SeatInfo[], options: VillaOptions, ctx: GameContext): VillaStep {
   const sorted = [...seats].sort((a, b) => a.seat - b.seat);
   const everyone = sorted.map((seat) => seat.seat);
