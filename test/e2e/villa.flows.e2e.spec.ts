@@ -134,7 +134,13 @@ describe('Villa over Socket.IO', () => {
 
   it('a room of bots only plays to a valid finish by autoplay; the watching host sees no choice before it resolves', async () => {
     const host = await player('Villa Producer');
-    const timers = { pairingMs: 60_000, challengeMs: 60_000, twistMs: 60_000, recoupleMs: 60_000, eliminationMs: 60_000 };
+    const timers = {
+      pairingMs: 60_000,
+      challengeMs: 60_000,
+      twistMs: 60_000,
+      recoupleMs: 60_000,
+      eliminationMs: 60_000,
+    };
     const room = await ok(host.socket, 'room:create', {
       actionId: aid(),
       gameId: 'villa',
