@@ -149,7 +149,7 @@ describe('villa: properties', () => {
         fc.integer({ min: 4, max: 10 }),
         fc.integer(),
         fc.integer({ min: 1, max: 8 }),
-        fc.array(fc.nat(), { maxLength: 150 }),
+        fc.array(fc.nat(), { maxLength: 100 }),
         (seatCount, seed, rounds, picks) => {
           const options = { ...timers, rounds };
           const random = seededRandom(seed);
@@ -190,7 +190,7 @@ describe('villa: properties', () => {
           expect(state.phase).toBe('finished');
         },
       ),
-      { numRuns: 1500 },
+      { numRuns: 1200 },
     );
   });
 
@@ -335,7 +335,7 @@ describe('villa: properties', () => {
           expect(villaEngine.result(played.final)?.winners.length).toBeGreaterThan(0);
         },
       ),
-      { numRuns: 500 },
+      { numRuns: 400 },
     );
   });
 
