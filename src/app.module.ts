@@ -23,7 +23,7 @@ import { RealtimeModule } from './realtime/realtime.module';
 import { ShutdownCoordinator } from './realtime/shutdown.coordinator';
 import { TeamsModule } from './teams/teams.module';
 import { ChshModule } from './chsh/chsh.module';
-import { TelemetryModule } from './telemetry/telemetry.module';
+import { MetricsModule, TelemetryModule } from './telemetry/telemetry.module';
 
 export interface AppOptions {
   config: AppConfig;
@@ -73,7 +73,7 @@ export class AppModule implements NestModule {
         EventEmitterModule.forRoot(),
         ScheduleModule.forRoot(),
         CommonModule,
-        TelemetryModule,
+        MetricsModule,
         IdentityModule,
         RealtimeModule,
         GamesModule,
@@ -81,6 +81,7 @@ export class AppModule implements NestModule {
         TeamsModule,
         ChshModule,
         ModerationModule,
+        TelemetryModule,
         HealthModule,
       ],
       providers: [

@@ -253,6 +253,11 @@ export class EnvironmentVariables {
 
   @Transform(toInt)
   @IsInt()
+  @Min(10)
+  MATCH_RATING_INTERVAL_MS = 1_000;
+
+  @Transform(toInt)
+  @IsInt()
   @Min(0)
   BOT_DELAY_MS = 400;
 
@@ -387,6 +392,8 @@ export interface AppConfig {
     maxGroupMembers: number;
     commitConcurrency: number;
   };
+  /** How often unrated matches are looked for (each commit that finishes a game also wakes the rater). */
+  telemetry: { ratingIntervalMs: number };
   moderation: {
     reportThrottle: { limit: number; ttlMs: number };
     kickDefaultMs: number;
@@ -486,6 +493,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxGroupMembers: vars.CHAT_MAX_GROUP_MEMBERS,
       commitConcurrency: vars.CHAT_COMMIT_CONCURRENCY,
     },
+    telemetry: { ratingIntervalMs: vars.MATCH_RATING_INTERVAL_MS },
     moderation: {
       reportThrottle: { limit: vars.REPORT_THROTTLE_LIMIT, ttlMs: vars.REPORT_THROTTLE_TTL_MS },
       kickDefaultMs: vars.KICK_DEFAULT_MINUTES * 60_000,

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { ArenaEvents, type RoomChatChange, type RoomChatChanged } from '../common/events/arena-events';
 import { SocketEmitter, userRoom } from '../realtime/socket-emitter.service';
+import { MetricsService } from '../telemetry/metrics.service';
 import { eventView, hasPlayers, roomView } from './domain/room/room.rules';
 import type { RoomState, RoomViewer, StoredRoomEvent } from './domain/room/room.types';
 import { EngineRegistry } from './engine-registry';
@@ -52,23 +53,29 @@ export class RoomPublisher {
     private readonly emitter: SocketEmitter,
     private readonly registry: EngineRegistry,
     private readonly bus: EventEmitter2,
+    private readonly metrics: MetricsService,
   ) {}
 
   publish(before: RoomState | null, after: RoomState, events: StoredRoomEvent[], chat: RoomChatChange[]): void {
     this.moveSeatChannels(before, after);
     this.chatChanged(after.roomId, chat);
     const engine = this.registry.forRoom(after);
+    let views = 1;
     for (const seat of after.seats) {
       if (seat.userId === null) continue; // bots have no sockets
+      views += 1;
       this.emitter.toRoom(
         seatChannel(after.roomId, seat.seat),
         'room:update',
         this.update(after, events, seat.seat, engine),
       );
     }
-    if (after.seatlessHost)
+    if (after.seatlessHost) {
+      views += 1;
       this.emitter.toRoom(hostChannel(after.roomId), 'room:update', this.update(after, events, 'host', engine));
+    }
     this.emitter.toRoom(watchChannel(after.roomId), 'room:update', this.update(after, events, 'spectator', engine));
+    this.metrics.broadcastFanout.observe(views);
     this.publishLobby(before, after);
     this.publishKicks(after, events);
   }
@@ -171,6 +178,11 @@ export class RoomPublisher {
   followers(state: RoomState): Promise<string[]> {
     const seats = Array.from({ length: state.settings.seatCount }, (_, seat) => seatChannel(state.roomId, seat));
     return this.emitter.socketUsersIn([...seats, hostChannel(state.roomId), watchChannel(state.roomId)]);
+  }
+
+  /** Match rows were committed: the rater need not wait for its next round to count them. */
+  matchesFinished(): void {
+    this.bus.emit(ArenaEvents.matchesFinished);
   }
 
   /** Spectators of a room receive its updates (public rooms, or private ones with the invite code). */

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { findInputProblem, inputProblemError } from '../common/errors/input-bounds';
 import { canonicalJson } from '../common/idempotency/idempotency.service';
@@ -9,6 +9,7 @@ import type { RoomChatChange } from '../common/events/arena-events';
 import { BotDriver } from './bots/bot-driver.service';
 import { stateDelta } from './domain/room/room.outcome';
 import { changedRoomChat } from './domain/room/room.chat';
+import { finishedMatch, type MatchRecord } from './domain/room/room.match';
 import { applyRoomCommand, nextRoomDeadline, roomDeadlines, roomRandom, seatOfUser } from './domain/room/room.rules';
 import type { RoomActor, RoomCommand, RoomState, StoredRoomEvent } from './domain/room/room.types';
 import { EngineRegistry } from './engine-registry';
@@ -33,6 +34,8 @@ interface Submission {
   actionId: string | null;
   fingerprint: string | null;
   attempts: number;
+  /** performance.now() when the command arrived, for the receipt-to-ack latency. */
+  receivedAt: number;
   resolve(done: Committed): void;
   reject(error: unknown): void;
 }
@@ -133,12 +136,23 @@ export class RoomRuntime implements OnApplicationShutdown {
         if (seen.fingerprint !== fingerprint)
           return Promise.reject(roomError('IDEMPOTENCY_KEY_REUSED', 'This actionId was used for a different action'));
         this.metrics.roomActions.inc({ outcome: 'duplicate' });
+        this.metrics.gameAction(slot.state?.gameId, 'DUPLICATE').inc();
         return seen.answer.then((done) => ({ ...done, duplicate: true }));
       }
     }
     const done = this.lifecycle.begin();
     const answer = new Promise<Committed>((resolve, reject) => {
-      slot.queue.push({ kind: 'command', command, actor, actionId, fingerprint, attempts: 0, resolve, reject });
+      slot.queue.push({
+        kind: 'command',
+        command,
+        actor,
+        actionId,
+        fingerprint,
+        attempts: 0,
+        receivedAt: performance.now(),
+        resolve,
+        reject,
+      });
     });
     if (actionId !== null) {
       slot.recent.set(actionId, { fingerprint, answer });
@@ -359,6 +373,7 @@ export class RoomRuntime implements OnApplicationShutdown {
     slot.busy = true;
     let state = before;
     const accepted: Accepted[] = [];
+    const matches: MatchRecord[] = [];
     let seatsChanged = false;
     let claimed = false;
     const lookup = this.registry.lookup;
@@ -404,6 +419,11 @@ export class RoomRuntime implements OnApplicationShutdown {
         },
       });
       seatsChanged ||= outcome.seatsChanged;
+      if (state.phase === 'playing' && outcome.state.phase === 'finished') {
+        const engine = this.registry.forRoom(outcome.state);
+        const match = engine && finishedMatch(state, outcome.state, engine, randomUUID());
+        if (match) matches.push(match);
+      }
       state = outcome.state;
       return true;
     };
@@ -421,6 +441,7 @@ export class RoomRuntime implements OnApplicationShutdown {
       for (const deadline of roomDeadlines(state, lookup)) {
         if (deadline.at > now) break;
         this.metrics.deadlinesFired.inc({ kind: deadline.kind });
+        this.metrics.deadlineLag(deadline.kind).observe((now - deadline.at) / 1000);
         if (deadline.kind === 'game') {
           apply(
             { type: 'game.timeout', deadlineId: deadline.engineDeadlineId },
@@ -474,6 +495,7 @@ export class RoomRuntime implements OnApplicationShutdown {
         seats: seatsChanged ? state.seats : null,
         // Written with the events, so a client that sees them finds the chat rules they bring in force.
         chat: changedRoomChat(before, state, this.registry.forRoom(state)),
+        matches,
       },
     };
   }
@@ -503,6 +525,7 @@ export class RoomRuntime implements OnApplicationShutdown {
           this.wake(slot);
         } else {
           this.metrics.roomActions.inc({ outcome: 'rejected' });
+          this.metrics.gameAction(slot.state?.gameId, (error as { code?: string }).code ?? 'REJECTED').inc();
           submission.reject(error);
         }
       },
@@ -559,9 +582,18 @@ export class RoomRuntime implements OnApplicationShutdown {
     slot.state = write.state;
     slot.version = write.state.seq;
     slot.busy = false;
+    const gameId = write.state.gameId;
+    const now = performance.now();
     for (const { submission, event } of part.accepted) {
       this.metrics.roomActions.inc({ outcome: 'committed' });
-      submission?.resolve({ roomId: slot.roomId, seq: event.seq, result: event.result, duplicate: false });
+      if (!submission) continue;
+      this.metrics.gameAction(gameId, 'OK').inc();
+      this.metrics.actionLatency(gameId).observe((now - submission.receivedAt) / 1000);
+      submission.resolve({ roomId: slot.roomId, seq: event.seq, result: event.result, duplicate: false });
+    }
+    if (write.matches.length > 0) {
+      this.metrics.matchesFinished(gameId).inc(write.matches.length);
+      this.publisher.matchesFinished();
     }
     try {
       this.publisher.publish(part.before, write.state, write.events, chat);

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import type { RoomChatChange } from '../common/events/arena-events';
 import type { RoomChatChannel } from './domain/room/room.chat';
+import type { MatchRecord } from './domain/room/room.match';
 import type {
   RoomCommand,
   RoomPhase,
@@ -23,6 +24,8 @@ export interface RoomWrite {
   seats: RoomSeat[] | null;
   /** The room's chat channels, stored with the events (only when they changed). */
   chat: RoomChatChannel[] | null;
+  /** Games these events finished: their match rows are written in the same statement. */
+  matches: MatchRecord[];
 }
 
 export interface LoadedRoom {
@@ -42,7 +45,7 @@ export interface OpenRoomRow {
   createdAt: string;
 }
 
-interface EventRow {
+export interface EventRow {
   seq: number;
   rules_version: number;
   type: string;
@@ -64,7 +67,8 @@ const EVENT_COLUMNS = 'seq, rules_version, type, actor, payload, action_id, at';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function toStored(row: EventRow): StoredRoomEvent {
+/** A stored event row as the room rules know it. */
+export function toStored(row: EventRow): StoredRoomEvent {
   return {
     seq: row.seq,
     rulesVersion: row.rules_version,
@@ -114,6 +118,40 @@ function seatRecords(roomId: string, seats: RoomSeat[]) {
 }
 
 const seatedCount = (state: RoomState) => state.seats.length;
+
+function matchRecord(match: MatchRecord) {
+  return {
+    id: match.id,
+    room_id: match.roomId,
+    game_no: match.gameNo,
+    game_id: match.gameId,
+    rules_version: match.rulesVersion,
+    end_seq: match.endSeq,
+    started_at: iso(match.startedAt),
+    finished_at: iso(match.finishedAt),
+    duration_ms: match.durationMs,
+    winners: match.winners,
+    summary: match.summary,
+  };
+}
+
+function participantRecords(match: MatchRecord) {
+  return match.participants.map((participant) => ({
+    match_id: match.id,
+    seat: participant.seat,
+    // A server bot's synthetic id is no user.
+    user_id: participant.userId,
+    kind: participant.kind,
+    name: participant.name,
+    role: participant.role,
+    team: participant.team,
+    score: participant.score,
+    win: participant.win,
+    figures: participant.figures,
+    game_id: match.gameId,
+    finished_at: iso(match.finishedAt),
+  }));
+}
 
 interface ChatChangeRow {
   conversation_id: string;
@@ -288,6 +326,30 @@ export class RoomsRepository {
       chatColumn = `(SELECT json_agg(json_build_object('conversation_id', x.conversation_id, 'user_id', x.user_id, 'change', x.change, 'readable', x.readable))
                        FROM chat x WHERE x.room_id = w.id)`;
     }
+    if (writes.some((write) => write.matches.length > 0)) {
+      // Games these events finished: their match rows, in the same statement as the events.
+      const matchesParam = param(JSON.stringify(writes.flatMap((write) => write.matches.map(matchRecord))));
+      const participantsParam = param(
+        JSON.stringify(writes.flatMap((write) => write.matches.flatMap(participantRecords))),
+      );
+      parts += `, new_matches AS (
+         INSERT INTO matches (id, room_id, game_no, game_id, rules_version, end_seq, started_at, finished_at, duration_ms, winners, summary)
+         SELECT m.id, m.room_id, m.game_no, m.game_id, m.rules_version, m.end_seq, m.started_at, m.finished_at, m.duration_ms,
+                ARRAY(SELECT jsonb_array_elements_text(m.winners)::int), m.summary
+           FROM jsonb_to_recordset(${matchesParam}::jsonb)
+             AS m(id uuid, room_id uuid, game_no int, game_id text, rules_version int, end_seq int, started_at timestamptz,
+                  finished_at timestamptz, duration_ms bigint, winners jsonb, summary text)
+          WHERE m.room_id IN (SELECT id FROM written)
+         RETURNING id
+       ), new_participants AS (
+         INSERT INTO match_participants (match_id, seat, user_id, kind, name, role, team, score, win, figures, game_id, finished_at)
+         SELECT p.match_id, p.seat, p.user_id, p.kind, p.name, p.role, p.team, p.score, p.win, p.figures, p.game_id, p.finished_at
+           FROM jsonb_to_recordset(${participantsParam}::jsonb)
+             AS p(match_id uuid, seat int, user_id uuid, kind text, name text, role text, team text, score float8, win boolean,
+                  figures jsonb, game_id text, finished_at timestamptz)
+          WHERE p.match_id IN (SELECT id FROM new_matches)
+       )`;
+    }
     const rows: Array<{ id: string; chat: ChatChangeRow[] | null }> = await this.dataSource.query(
       `WITH batch AS (
          SELECT * FROM jsonb_to_recordset($1::jsonb)
@@ -435,6 +497,22 @@ export class RoomsRepository {
       watching,
     ]);
     return rows.map(toChatChange);
+  }
+
+  /**
+   * Keeps what a room answered without an event of its own, for the KPIs: a refused join (its code) or a
+   * reconnect (succeeded: the seat was still the player's; failed: it had gone).
+   */
+  async recordActivity(
+    kind: 'join_refused' | 'reconnect',
+    code: string,
+    room: { roomId: string; gameId: string } | null,
+    userId: string,
+  ): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO room_activity (kind, code, room_id, game_id, user_id) VALUES ($1, $2, $3, $4, $5)`,
+      [kind, code, room?.roomId ?? null, room?.gameId ?? null, userId],
+    );
   }
 
   /** Rooms where this user holds a seat. */

@@ -71,6 +71,8 @@ interface HostResults {
 export type HostReply<C extends HostCommand> = { roomId: string; seq: number } & HostResults[C['type']];
 
 const MAX_MISSED_EVENTS = 500;
+/** Joins refused because the room is full, the caller already sits there, or the seat asked for is taken. */
+const REFUSED_JOINS = new Set(['ROOM_FULL', 'ALREADY_SEATED', 'SEAT_TAKEN']);
 
 /** What rooms do for a caller: the lobby, seats, host commands, play, watching and coming back. */
 @Injectable()
@@ -259,12 +261,19 @@ export class RoomsService {
       await this.requireInvite(roomId, input.inviteCode);
     await this.sanctions.assertNotKicked(caller.userId, roomId);
     const holder = this.holder(caller, input.name, roomId);
-    const done = await this.runtime.submit(
-      roomId,
-      { type: 'seat.take', holder, seat: input.seat },
-      { kind: 'user', userId: caller.userId },
-      this.key(caller, actionId),
-    );
+    const done = await this.runtime
+      .submit(
+        roomId,
+        { type: 'seat.take', holder, seat: input.seat },
+        { kind: 'user', userId: caller.userId },
+        this.key(caller, actionId),
+      )
+      .catch(async (error: { code?: string }) => {
+        // Quick match tries the next room on these: only a player's own join counts as refused.
+        if (REFUSED_JOINS.has(error.code ?? '') && !actionId.startsWith('quick:'))
+          await this.recordActivity('join_refused', error.code as string, room, caller.userId);
+        throw error;
+      });
     // The copy this commit left in the cache answers: reading the version again would cost each join a query.
     const state = this.runtime.cached(roomId) ?? (await this.loadedRoom(roomId));
     return { roomId, seat: done.result.seat as number, inviteCode: null, view: this.viewFor(state, caller.userId) };
@@ -400,9 +409,13 @@ export class RoomsService {
         }
       });
       room = await this.loadedRoom(roomId);
+      await this.recordActivity('reconnect', 'succeeded', room, caller.userId);
     } else if (this.isSeatlessHost(room, caller.userId)) {
       this.publisher.followAsHost(caller.userId, roomId);
     } else {
+      // Someone who held a seat here and comes back without it: its seat went (window passed, game over).
+      if ((await this.repository.seatTakenAt(roomId, caller.userId)) !== Number.MAX_SAFE_INTEGER)
+        await this.recordActivity('reconnect', 'failed', room, caller.userId);
       if (room.visibility === 'private') await this.requireInvite(roomId, inviteCode);
       await this.sanctions.assertNotKicked(caller.userId, roomId);
       await this.watchRoom(caller.userId, room);
@@ -532,6 +545,18 @@ export class RoomsService {
       });
     this.presence.set(userId, next);
     return next;
+  }
+
+  /** Activity is kept for the KPIs; failing to keep it must not fail the player's request. */
+  private async recordActivity(
+    kind: 'join_refused' | 'reconnect',
+    code: string,
+    room: RoomState,
+    userId: string,
+  ): Promise<void> {
+    await this.repository
+      .recordActivity(kind, code, { roomId: room.roomId, gameId: room.gameId }, userId)
+      .catch((error) => this.logger.warn({ err: error, roomId: room.roomId }, 'room activity not recorded'));
   }
 
   private engine(gameId: string) {

@@ -5,6 +5,7 @@ import type { IdentityClientEvents, IdentityServerEvents } from './identity.prot
 import type { ModerationServerEvents } from './moderation.protocol';
 import type { RoomsClientEvents, RoomsServerEvents } from './rooms.protocol';
 import type { TeamsClientEvents, TeamsServerEvents } from './teams.protocol';
+import type { TelemetryClientEvents } from './telemetry.protocol';
 
 export type { Ack, AckReply } from './ack';
 export type * from './crew.protocol';
@@ -19,7 +20,9 @@ export type ClientToServerEvents = IdentityClientEvents &
   ChatClientEvents &
   // Teams and CHSH (docs/protocol-teams.md).
   TeamsClientEvents &
-  ChshClientEvents;
+  ChshClientEvents &
+  // Statistics and leaderboards (docs/telemetry.md).
+  TelemetryClientEvents;
 
 export type ServerToClientEvents = IdentityServerEvents &
   RoomsServerEvents &

@@ -1,6 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
+type CounterChild = { inc(value?: number): void };
+type HistogramChild = { observe(value: number): void };
+
+function cached<T>(children: Map<string, T>, key: string, make: () => T): T {
+  let child = children.get(key);
+  if (child === undefined) children.set(key, (child = make()));
+  return child;
+}
+
 /** Arena's Prometheus registry (one per app instance, so tests can run several apps in one process). */
 @Injectable()
 export class MetricsService {
@@ -109,8 +118,80 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly gameActions = new Counter({
+    name: 'arena_game_actions_total',
+    help: 'Room commands by game and outcome code (OK, DUPLICATE, or the refusal code such as NOT_YOUR_TURN)',
+    labelNames: ['game', 'code'] as const,
+    registers: [this.registry],
+  });
+
+  readonly actionLatencies = new Histogram({
+    name: 'arena_room_action_latency_seconds',
+    help: 'Room commands from receipt to acknowledgement (committed), by game',
+    labelNames: ['game'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+    registers: [this.registry],
+  });
+
+  readonly broadcastFanout = new Histogram({
+    name: 'arena_room_broadcast_fanout',
+    help: 'Distinct views (seat, host and spectator channels) sent per committed room update',
+    buckets: [1, 2, 4, 8, 16, 32],
+    registers: [this.registry],
+  });
+
+  readonly deadlineLags = new Histogram({
+    name: 'arena_room_deadline_lag_seconds',
+    help: 'How late stored deadlines fired: from when they were due to when they fired, by kind',
+    labelNames: ['kind'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+
+  readonly matchesFinishedTotal = new Counter({
+    name: 'arena_matches_finished_total',
+    help: 'Games finished (match rows committed) by this process, by game',
+    labelNames: ['game'] as const,
+    registers: [this.registry],
+  });
+
+  /** Read at scrape time from the database (set by the telemetry module): rooms by game and phase. */
+  readonly activeRooms = new Gauge({
+    name: 'arena_rooms_active',
+    help: 'Rooms not closed, by game and room phase (lobby, playing, finished), as stored',
+    labelNames: ['game', 'phase'] as const,
+    registers: [this.registry],
+  });
+
+  readonly databasePool = new Gauge({
+    name: 'arena_db_pool_connections',
+    help: "This process's database pool: connections in use, idle, and requests waiting for one",
+    labelNames: ['state'] as const,
+    registers: [this.registry],
+  });
+
+  // Label children are looked up once and kept: the hot path does no label hashing or allocation.
+  private readonly counters = new Map<string, CounterChild>();
+  private readonly histograms = new Map<string, HistogramChild>();
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'arena_' });
+  }
+
+  gameAction(game: string | undefined, code: string): CounterChild {
+    return cached(this.counters, `${game}\0${code}`, () => this.gameActions.labels(game ?? 'unknown', code));
+  }
+
+  matchesFinished(game: string): CounterChild {
+    return cached(this.counters, `matches\0${game}`, () => this.matchesFinishedTotal.labels(game));
+  }
+
+  actionLatency(game: string): HistogramChild {
+    return cached(this.histograms, `latency\0${game}`, () => this.actionLatencies.labels(game));
+  }
+
+  deadlineLag(kind: string): HistogramChild {
+    return cached(this.histograms, `lag\0${kind}`, () => this.deadlineLags.labels(kind));
   }
 
   render(): Promise<string> {

@@ -51,6 +51,8 @@ const EVENTS = Object.keys({
   'chsh:report': true,
   'chsh:state': true,
   'chsh:answer': true,
+  'stats:me': true,
+  'leaderboard:get': true,
 } satisfies Record<keyof ClientToServerEvents, true>) as Array<keyof ClientToServerEvents>;
 
 /** Every payload field name the protocol uses, so that malformed values reach the validators and past them. */
@@ -94,6 +96,10 @@ const FIELDS = [
   'round',
   'item',
   'answer',
+  'metric',
+  'period',
+  'cursor',
+  'minGames',
 ];
 
 const deep = (levels: number, inner: unknown) =>

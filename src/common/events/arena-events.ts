@@ -9,6 +9,8 @@ export const ArenaEvents = {
    * committed with the room event; this only moves live sockets, which a reconnect also does.
    */
   roomChatChanged: 'rooms.chat-changed',
+  /** Games finished and their match rows committed (no payload); telemetry rates them. */
+  matchesFinished: 'rooms.matches-finished',
   /** A user was sanctioned; live sockets must act at once (payload UserSanctioned). */
   userSanctioned: 'moderation.user-sanctioned',
   /** A team was formed (payload TeamCreated); chat makes its team conversation. */

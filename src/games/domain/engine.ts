@@ -109,6 +109,16 @@ export interface GameResult {
   summary: string;
 }
 
+/** What a finished game says of one seat beyond the result, for match rows and player statistics. */
+export interface SeatReport {
+  /** The seat's role, once the game is over and roles are public (Mafia's mafia or town). */
+  role?: string;
+  /** The side the seat played for, when seats win or lose together (ratings treat a team as one). */
+  team?: string;
+  /** The game's own figures for the seat (Roast: roundsWon; Mafia: nightsSurvived), summed into statistics. */
+  figures?: Record<string, number>;
+}
+
 /** What a bot remembers between its turns: the last few rounds it saw (the runtime keeps 3). */
 export type BotMemory = ReadonlyArray<Record<string, unknown>>;
 
@@ -186,6 +196,12 @@ export interface GameEngine<S, O extends object = Record<string, unknown>> {
    * one channel, `room`, open to every seat and spectator.
    */
   channels?(state: S): Record<string, ChatChannelRule>;
+
+  /**
+   * Each seat's role, team and figures in a finished game (only called once `isOver`). The match row and
+   * the players' statistics carry them; a game that omits it records only the result's winners and scores.
+   */
+  matchReport?(state: S): Record<number, SeatReport>;
 
   /** What a bot should remember of this view after acting (one entry per round), or null. */
   botMemoryEntry?(view: Record<string, unknown>, seat: number): Record<string, unknown> | null;

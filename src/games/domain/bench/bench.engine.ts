@@ -109,5 +109,7 @@ export const benchEngine: GameEngine<BenchState, BenchOptions> = {
   pendingSeats: () => [],
   isOver: () => false,
   result: () => null,
+  matchReport: (state) =>
+    Object.fromEntries(state.seats.map(({ seat }) => [seat, { figures: { bumps: state.bumps[seat] ?? 0 } }])),
   botAction: () => null,
 };

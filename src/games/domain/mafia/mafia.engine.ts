@@ -1,4 +1,4 @@
-import { reject, type GameEngine, type GameResult, type Rejection } from '../engine';
+import { reject, type GameEngine, type GameResult, type Rejection, type SeatReport } from '../engine';
 import { mafiaBotAction, mafiaBotMemoryEntry } from './mafia.bot';
 import { mafiaActors, mafiaPendingSeats, mafiaPhases, mafiaTimeout, startGame } from './mafia.rules';
 import type { MafiaOptions, MafiaState } from './mafia.types';
@@ -48,6 +48,23 @@ function mafiaResult(state: MafiaState): GameResult | null {
   };
 }
 
+/**
+ * Roles are public once the game is over; a seat survived every night before its death (a seat executed
+ * on a day had survived that day's night).
+ */
+export function mafiaMatchReport(state: MafiaState): Record<number, SeatReport> {
+  return Object.fromEntries(
+    state.seats.map(({ seat }) => {
+      const death = state.deaths.find((entry) => entry.seat === seat);
+      const survived = state.nights.filter(
+        (night) => !death || night.day < death.day || (night.day === death.day && death.cause === 'executed'),
+      ).length;
+      const role = state.roles[seat];
+      return [seat, { role, team: role, figures: { nightsSurvived: survived, survived: death ? 0 : 1 } }];
+    }),
+  );
+}
+
 export const mafiaEngine: GameEngine<MafiaState, MafiaOptions> = {
   id: 'mafia',
   rulesVersion: 1,
@@ -66,6 +83,7 @@ export const mafiaEngine: GameEngine<MafiaState, MafiaOptions> = {
   pendingSeats: mafiaPendingSeats,
   isOver: (state) => state.phase === 'finished',
   result: mafiaResult,
+  matchReport: mafiaMatchReport,
   botAction: mafiaBotAction,
   botMemoryEntry: mafiaBotMemoryEntry,
   channels: mafiaChannels,

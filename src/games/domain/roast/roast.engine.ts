@@ -99,6 +99,8 @@ export function createRoastEngine(deps: RoastEngineDeps = {}): GameEngine<RoastS
     pendingSeats: roastPendingSeats,
     isOver: (state) => state.phase === 'finished',
     result: roastResult,
+    matchReport: (state) =>
+      Object.fromEntries(state.seats.map(({ seat }) => [seat, { figures: { roundsWon: state.scores[seat] ?? 0 } }])),
     botAction: roastBotAction,
     botMemoryEntry: roastBotMemoryEntry,
   };

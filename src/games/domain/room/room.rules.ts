@@ -467,7 +467,13 @@ function startGame(state: RoomState, engine: Engine, ctx: GameContext, rematch: 
   if (seats.length < engine.minSeats)
     return refuse('NOT_ENOUGH_PLAYERS', `${engine.id} needs at least ${engine.minSeats} seats`);
   if (seats.length > engine.maxSeats) return refuse('ROOM_FULL', `${engine.id} takes at most ${engine.maxSeats} seats`);
-  const seated: RoomState = { ...state, seats, gameNo: state.gameNo + 1, hostUserId: nextHost(state, seats) };
+  const seated: RoomState = {
+    ...state,
+    seats,
+    gameNo: state.gameNo + 1,
+    gameStartedAt: ctx.now,
+    hostUserId: nextHost(state, seats),
+  };
   const started = engine.start(gameSeats(seated), seated.settings.game, ctx);
   const events = [
     toAll(rematch ? 'rematch_started' : 'game_started', { gameNo: seated.gameNo, botSeats: filled.added }),
@@ -640,8 +646,13 @@ export function eventView(stored: StoredRoomEvent, viewer: RoomViewer): RoomEven
  * a room replays to its snapshot whatever today's rules are. Events stored before outcomes were kept have
  * none; those are applied again through `legacyEngines`, at the rules version they were made under.
  */
-export function foldRoom(events: readonly StoredRoomEvent[], legacyEngines: EngineLookup): RoomState {
-  let state: RoomState | null = null;
+export function foldRoom(
+  events: readonly StoredRoomEvent[],
+  legacyEngines: EngineLookup,
+  /** The fold of the events before these (a room folded page by page); null from the room's creation. */
+  from: RoomState | null = null,
+): RoomState {
+  let state: RoomState | null = from;
   for (const stored of events) {
     const next: RoomState = stored.outcome
       ? applyDelta(state, stored.outcome)

@@ -60,6 +60,8 @@ export interface RoomState {
   game: unknown;
   /** Counts games started in this room; part of every deadline id so an old game's deadline never matches. */
   gameNo: number;
+  /** When the current (or last) game started (epoch ms); absent in rooms stored before it was kept. */
+  gameStartedAt?: number;
   /** Players the host kicked, and until when they may not take a seat again. */
   bans: { userId: string; until: number }[];
   /** Each bot seat's memory: its last three rounds. */
