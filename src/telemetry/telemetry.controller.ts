@@ -1,4 +1,4 @@
-import { Controller, Get, Header, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiForbiddenResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { AppError } from '../common/errors/app-error';
@@ -60,12 +60,11 @@ export class RoomAuditController {
   @ApiOperation({ summary: "A room's stored events, one JSON object a line, streamed page by page" })
   @ApiProduces('application/x-ndjson')
   @Get(':roomId/events.ndjson')
-  @Header('Content-Type', 'application/x-ndjson; charset=utf-8')
   async events(@Param('roomId', ParseUUIDPipe) roomId: string, @Res() response: Response): Promise<void> {
     const lines = this.audit.exportLines(roomId);
     // The first page answers ROOM_NOT_FOUND through the error filter before anything is sent.
     const first = await lines.next();
-    response.status(200);
+    response.status(200).setHeader('Content-Type', 'application/x-ndjson; charset=utf-8');
     if (!first.done) await write(response, first.value);
     try {
       for await (const chunk of lines) {

@@ -90,7 +90,11 @@ describe('telemetry: statistics, ratings and leaderboards', () => {
       expect(body.games[0]).toMatchObject({ gameId: 'roast', played, won, lost, currentStreak, bestStreak });
       expect(body.games[0].winRate).toBeCloseTo(won / played, 12);
     }
-    const b = await arena.http().get(`/players/${id('B')}/stats`).set(bearer(p.A.token)).expect(200);
+    const b = await arena
+      .http()
+      .get(`/players/${id('B')}/stats`)
+      .set(bearer(p.A.token))
+      .expect(200);
     expect(b.body.games[0].figures).toEqual({ roundsWon: 3 });
     const mine = await ask(await arena.socket(p.C.token), 'stats:me');
     expect(mine).toMatchObject({ ok: true, data: { userId: id('C'), games: [{ played: 3, won: 1, lost: 2 }] } });
@@ -104,8 +108,18 @@ describe('telemetry: statistics, ratings and leaderboards', () => {
 
   it('moves ratings the right way: a win from the start rating is exactly openskill’s, above a loss', async () => {
     const [winner, loser] = rate([[rating()], [rating()]], { rank: [1, 2] });
-    const e = (await arena.http().get(`/players/${id('E')}/stats`).set(bearer(p.A.token))).body.games[0].rating;
-    const f = (await arena.http().get(`/players/${id('F')}/stats`).set(bearer(p.A.token))).body.games[0].rating;
+    const e = (
+      await arena
+        .http()
+        .get(`/players/${id('E')}/stats`)
+        .set(bearer(p.A.token))
+    ).body.games[0].rating;
+    const f = (
+      await arena
+        .http()
+        .get(`/players/${id('F')}/stats`)
+        .set(bearer(p.A.token))
+    ).body.games[0].rating;
     expect(e).toEqual({ mu: winner[0].mu, sigma: winner[0].sigma, value: ordinal(winner[0]) });
     expect(f).toEqual({ mu: loser[0].mu, sigma: loser[0].sigma, value: ordinal(loser[0]) });
     expect(e.value).toBeGreaterThan(0); // the start rating's ordinal is 0
@@ -124,7 +138,12 @@ describe('telemetry: statistics, ratings and leaderboards', () => {
     let pages = 0;
     do {
       const query: Record<string, string | number> = { limit: 2, ...(cursor ? { cursor } : {}) };
-      const { body } = await arena.http().get('/leaderboards/roast/wins').query(query).set(bearer(p.A.token)).expect(200);
+      const { body } = await arena
+        .http()
+        .get('/leaderboards/roast/wins')
+        .query(query)
+        .set(bearer(p.A.token))
+        .expect(200);
       expect(body).toMatchObject({ gameId: 'roast', metric: 'wins', period: 'all', periodStart: '1970-01-01' });
       expect(body.entries.length).toBeLessThanOrEqual(2);
       for (const entry of body.entries) seen.push([entry.userId, entry.rank, entry.value]);
@@ -143,12 +162,14 @@ describe('telemetry: statistics, ratings and leaderboards', () => {
         .query({ period, limit: 10 })
         .set(bearer(p.A.token))
         .expect(200);
-      expect(body.entries.map((entry: { userId: string; rank: number; value: number; played: number }) => [
-        entry.userId,
-        entry.rank,
-        entry.value,
-        entry.played,
-      ])).toEqual([
+      expect(
+        body.entries.map((entry: { userId: string; rank: number; value: number; played: number }) => [
+          entry.userId,
+          entry.rank,
+          entry.value,
+          entry.played,
+        ]),
+      ).toEqual([
         [id('B'), 1, 2, 2],
         ...byId(['C', 'D', 'E']).map((userId) => [userId, 2, 1, userId === id('D') ? 3 : userId === id('C') ? 2 : 1]),
         ...byId(['A', 'F']).map((userId) => [userId, 5, 0, 1]),
@@ -163,7 +184,10 @@ describe('telemetry: statistics, ratings and leaderboards', () => {
       .query({ minGames: 3 })
       .set(bearer(p.A.token))
       .expect(200);
-    const expected = [...byId(['A', 'B']).map((userId) => [userId, 1]), ...byId(['C', 'D']).map((userId) => [userId, 3])];
+    const expected = [
+      ...byId(['A', 'B']).map((userId) => [userId, 1]),
+      ...byId(['C', 'D']).map((userId) => [userId, 3]),
+    ];
     expect(rest.body.minGames).toBe(3);
     expect(rest.body.entries.map((entry: { userId: string; rank: number }) => [entry.userId, entry.rank])).toEqual(
       expected,
