@@ -5,6 +5,7 @@ import { createRoastEngine } from '../../src/games/domain/roast/roast.engine';
 import type { RoastState } from '../../src/games/domain/roast/roast.types';
 import { EngineRegistry } from '../../src/games/engine-registry';
 import { RoomsService } from '../../src/games/rooms.service';
+import { RoomAuditService } from '../../src/telemetry/room-audit.service';
 import { ask, createTestApp, FAST_ROOMS, type TestApp } from '../support/test-app';
 import { aid, ok, UpdateLog } from '../support/rooms';
 
@@ -134,6 +135,15 @@ describe('rooms: seatless hosts and rules versions', () => {
     expect(folded.seq).toBe(stored.version);
     expect(JSON.parse(JSON.stringify(folded))).toEqual(stored.state);
     expect(stored.state.game.rounds[0]).toMatchObject({ decidedBy: 'draw', roasts: { 0: long, 1: long } });
+
+    // The finished old game's match row names the rules it was played under, and the fold check over
+    // every stored room (old rules and new) finds each one equal to its snapshot.
+    const match = (await db.query('SELECT rules_version, end_seq FROM matches WHERE room_id = $1', [old.roomId])).rows;
+    expect(match).toEqual([{ rules_version: 1, end_seq: stored.version }]);
+    const check = await arena.app.get(RoomAuditService).verifyAll();
+    expect(check.mismatches).toEqual([]);
+    const replayed = await arena.app.get(RoomAuditService).replay(old.roomId, stored.version);
+    expect(JSON.parse(JSON.stringify(replayed.state))).toEqual(stored.state);
     host.disconnect();
     guest.disconnect();
   });
