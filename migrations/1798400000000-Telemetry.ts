@@ -74,11 +74,13 @@ export class Telemetry1798400000000 implements MigrationInterface {
         CONSTRAINT chk_player_stats_period CHECK (period IN ('all', 'month', 'week')),
         CONSTRAINT chk_player_stats_counts CHECK (played >= 1 AND won >= 0 AND lost >= 0 AND won + lost = played)
       )`);
+    // One per leaderboard metric: a page is a range of it, and a rank a count over it (index only, with played).
     for (const metric of ['rating', 'won', 'win_rate'])
       await q.query(
-        `CREATE INDEX idx_player_stats_${metric} ON player_stats (game_id, period, period_start, ${metric} DESC, user_id)`,
+        `CREATE INDEX idx_player_stats_${metric} ON player_stats (game_id, period, period_start, ${metric} DESC, user_id) INCLUDE (played)`,
       );
-    await q.query(`CREATE INDEX idx_player_stats_user ON player_stats (user_id) WHERE period = 'all'`);
+    // A player's statistics, and the standings the rater reads for a match's players.
+    await q.query(`CREATE INDEX idx_player_stats_user ON player_stats (user_id, game_id, period, period_start)`);
     await q.query(`
       CREATE TABLE room_activity (
         id bigserial PRIMARY KEY,

@@ -93,6 +93,36 @@ export interface BoardRow {
   rating: number;
 }
 
+/**
+ * One page of a leaderboard with each row's rank: 1 + the players strictly ahead (ties share a rank), an
+ * index range count on the same index the page is read from. The page starts after the cursor's row:
+ * lower values, or the same value and a later user id.
+ */
+export const leaderboardSql = (column: BoardQuery['column']) =>
+  `SELECT 1 + (SELECT count(*) FROM player_stats o
+                WHERE o.game_id = $1 AND o.period = $2 AND o.period_start = $3 AND o.played >= $4
+                  AND o.${column} > s.${column})::int AS rank,
+          s.user_id, u.display_name, s.${column}::float8 AS value, s.played, s.won, s.lost, s.win_rate, s.rating
+     FROM player_stats s JOIN users u ON u.id = s.user_id
+    WHERE s.game_id = $1 AND s.period = $2 AND s.period_start = $3 AND s.played >= $4
+      AND ($5::float8 IS NULL OR s.${column} < $5 OR (s.${column} = $5 AND s.user_id > $6::uuid))
+    ORDER BY s.${column} DESC, s.user_id
+    LIMIT $7`;
+
+export const leaderboardParams = (query: BoardQuery) => [
+  query.gameId,
+  query.period,
+  query.periodStart,
+  query.minGames,
+  query.after?.value ?? null,
+  query.after?.userId ?? null,
+  query.limit,
+];
+
+export const PLAYER_STATS_SQL = `SELECT game_id, period, to_char(period_start, 'YYYY-MM-DD') AS period_start, user_id, played, won, lost,
+        current_streak, best_streak, figures, mu, sigma, rating, last_match_at
+   FROM player_stats WHERE user_id = $1 AND period = 'all' ORDER BY game_id`;
+
 // Only one process rates at a time, so every player's matches are rated in the order they finished.
 const RATING_LOCK = 7_201_605;
 
@@ -208,28 +238,7 @@ export class TelemetryRepository {
   }
 
   async leaderboard(query: BoardQuery): Promise<BoardRow[]> {
-    const column = query.column;
-    // The keyset after the cursor's row: lower values, or the same value and a later user id.
-    return this.dataSource.query(
-      `SELECT 1 + (SELECT count(*) FROM player_stats o
-                    WHERE o.game_id = $1 AND o.period = $2 AND o.period_start = $3 AND o.played >= $4
-                      AND o.${column} > s.${column})::int AS rank,
-              s.user_id, u.display_name, s.${column}::float8 AS value, s.played, s.won, s.lost, s.win_rate, s.rating
-         FROM player_stats s JOIN users u ON u.id = s.user_id
-        WHERE s.game_id = $1 AND s.period = $2 AND s.period_start = $3 AND s.played >= $4
-          AND ($5::float8 IS NULL OR s.${column} < $5 OR (s.${column} = $5 AND s.user_id > $6::uuid))
-        ORDER BY s.${column} DESC, s.user_id
-        LIMIT $7`,
-      [
-        query.gameId,
-        query.period,
-        query.periodStart,
-        query.minGames,
-        query.after?.value ?? null,
-        query.after?.userId ?? null,
-        query.limit,
-      ],
-    );
+    return this.dataSource.query(leaderboardSql(query.column), leaderboardParams(query));
   }
 
   async playerStats(userId: string): Promise<{ displayName: string; rows: StandingRow[] } | null> {
@@ -238,12 +247,7 @@ export class TelemetryRepository {
       [userId],
     );
     if (users.length === 0) return null;
-    const rows: StatsRow[] = await this.dataSource.query(
-      `SELECT game_id, period, to_char(period_start, 'YYYY-MM-DD') AS period_start, user_id, played, won, lost,
-              current_streak, best_streak, figures, mu, sigma, rating, last_match_at
-         FROM player_stats WHERE user_id = $1 AND period = 'all' ORDER BY game_id`,
-      [userId],
-    );
+    const rows: StatsRow[] = await this.dataSource.query(PLAYER_STATS_SQL, [userId]);
     return { displayName: users[0].display_name, rows: rows.map(toStanding) };
   }
 
