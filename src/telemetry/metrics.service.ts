@@ -4,12 +4,6 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom
 type CounterChild = { inc(value?: number): void };
 type HistogramChild = { observe(value: number): void };
 
-function cached<T>(children: Map<string, T>, key: string, make: () => T): T {
-  let child = children.get(key);
-  if (child === undefined) children.set(key, (child = make()));
-  return child;
-}
-
 /** Arena's Prometheus registry (one per app instance, so tests can run several apps in one process). */
 @Injectable()
 export class MetricsService {
@@ -170,28 +164,42 @@ export class MetricsService {
     registers: [this.registry],
   });
 
-  // Label children are looked up once and kept: the hot path does no label hashing or allocation.
-  private readonly counters = new Map<string, CounterChild>();
-  private readonly histograms = new Map<string, HistogramChild>();
+  // Label children are looked up once and kept, keyed by the label values themselves: the hot path neither
+  // hashes labels nor builds a key string per action.
+  private readonly actionChildren = new Map<string, Map<string, CounterChild>>();
+  private readonly matchChildren = new Map<string, CounterChild>();
+  private readonly latencyChildren = new Map<string, HistogramChild>();
+  private readonly lagChildren = new Map<string, HistogramChild>();
 
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'arena_' });
   }
 
   gameAction(game: string | undefined, code: string): CounterChild {
-    return cached(this.counters, `${game}\0${code}`, () => this.gameActions.labels(game ?? 'unknown', code));
+    const label = game ?? 'unknown';
+    let byCode = this.actionChildren.get(label);
+    if (!byCode) this.actionChildren.set(label, (byCode = new Map()));
+    let child = byCode.get(code);
+    if (!child) byCode.set(code, (child = this.gameActions.labels(label, code)));
+    return child;
   }
 
   matchesFinished(game: string): CounterChild {
-    return cached(this.counters, `matches\0${game}`, () => this.matchesFinishedTotal.labels(game));
+    let child = this.matchChildren.get(game);
+    if (!child) this.matchChildren.set(game, (child = this.matchesFinishedTotal.labels(game)));
+    return child;
   }
 
   actionLatency(game: string): HistogramChild {
-    return cached(this.histograms, `latency\0${game}`, () => this.actionLatencies.labels(game));
+    let child = this.latencyChildren.get(game);
+    if (!child) this.latencyChildren.set(game, (child = this.actionLatencies.labels(game)));
+    return child;
   }
 
   deadlineLag(kind: string): HistogramChild {
-    return cached(this.histograms, `lag\0${kind}`, () => this.deadlineLags.labels(kind));
+    let child = this.lagChildren.get(kind);
+    if (!child) this.lagChildren.set(kind, (child = this.deadlineLags.labels(kind)));
+    return child;
   }
 
   render(): Promise<string> {
