@@ -147,6 +147,9 @@ export class TelemetryRepository {
         [RATING_LOCK],
       );
       if (!locked) return 0;
+      // Short queries over a few hundred rows: JIT compiling them (planned when statistics lag behind a
+      // burst of matches) costs seconds and saves nothing.
+      await manager.query(`SET LOCAL jit = off`);
       const matches = await this.unrated(manager, limit);
       if (matches.length === 0) return 0;
       const current = await this.standingsOf(manager, matches);
