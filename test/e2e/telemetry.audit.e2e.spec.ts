@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import type { Socket } from 'socket.io-client';
+import { EngineRegistry } from '../../src/games/engine-registry';
 import { RoomAuditService } from '../../src/telemetry/room-audit.service';
 import { TelemetryRepository } from '../../src/telemetry/telemetry.repository';
 import { account, bearer, type Account } from '../support/moderation';
@@ -26,19 +27,17 @@ describe('telemetry: room export, replay and the fold check', () => {
     await arena.close();
   });
 
+  /** Short timers, and a seat count, for each game bots play to the end here. */
+  const BOT_GAMES: Record<string, { seatCount: number; options: Record<string, number> }> = {
+    roast: { seatCount: 3, options: { rounds: 2, roundMs: 40, votingMs: 40, intermissionMs: 10 } },
+    mafia: { seatCount: 5, options: { nightMs: 30, discussionMs: 30, votingMs: 30, maxDays: 2 } },
+    crew: { seatCount: 5, options: { tasksMs: 30, meetingMs: 30, maxRounds: 2 } },
+  };
+
   /** A room of bots only, played to its end by the runtime; watched by its host through `log`. */
-  async function botGame(host: Socket, log: UpdateLog, gameId: 'roast' | 'mafia'): Promise<string> {
-    const options =
-      gameId === 'roast'
-        ? { rounds: 2, roundMs: 40, votingMs: 40, intermissionMs: 10 }
-        : { nightMs: 30, discussionMs: 30, votingMs: 30, maxDays: 2 };
-    const { roomId } = await ok(host, 'room:create', {
-      actionId: aid(),
-      gameId,
-      seatCount: gameId === 'roast' ? 3 : 5,
-      botFill: true,
-      options,
-    });
+  async function botGame(host: Socket, log: UpdateLog, gameId: string): Promise<string> {
+    const { seatCount, options } = BOT_GAMES[gameId];
+    const { roomId } = await ok(host, 'room:create', { actionId: aid(), gameId, seatCount, botFill: true, options });
     await ok(host, 'room:leave', { actionId: aid(), roomId });
     await ok(host, 'room:watch', { roomId });
     await ok(host, 'room:start', { actionId: aid(), roomId });
@@ -60,14 +59,17 @@ describe('telemetry: room export, replay and the fold check', () => {
     const host = await arena.socket(await arena.guest('Bot keeper'));
     const guest = await arena.socket(await arena.guest('Bumper'));
     const log = new UpdateLog(host);
-    const rooms = await Promise.all([
-      ...[0, 1, 2].map(() => botGame(host, log, 'roast')),
-      ...[0, 1, 2].map(() => botGame(host, log, 'mafia')),
-    ]);
+    // Every registered game: the bench game (which never ends) played by players beside a bot.
+    const played = arena.app
+      .get(EngineRegistry)
+      .ids()
+      .filter((gameId) => gameId !== 'bench');
+    expect(played.every((gameId) => gameId in BOT_GAMES)).toBe(true);
+    const rooms = await Promise.all(played.flatMap((gameId) => [0, 1, 2].map(() => botGame(host, log, gameId))));
     for (let i = 0; i < 3; i += 1) rooms.push(await benchGame(host, guest));
     const games = (await db.query(`SELECT DISTINCT game_id FROM rooms`)).rows.map((row) => row.game_id).sort();
-    expect(games).toEqual(['bench', 'mafia', 'roast']);
-    expect((await db.query(`SELECT count(*)::int AS n FROM matches`)).rows[0].n).toBe(6);
+    expect(games).toEqual(['bench', ...played].sort());
+    expect((await db.query(`SELECT count(*)::int AS n FROM matches`)).rows[0].n).toBe(3 * played.length);
 
     const audit = arena.app.get(RoomAuditService);
     const clean = await audit.verifyAll();
