@@ -45,6 +45,7 @@ export class SocketBackpressure implements OnModuleDestroy {
   private readonly logger = new Logger('Backpressure');
   private readonly hooks = new Map<string, FreshViewHook>();
   private readonly behind = new Map<Socket, Behind>();
+  private readonly cutting = new WeakSet<Socket>();
 
   constructor(
     private readonly metrics: MetricsService,
@@ -66,6 +67,8 @@ export class SocketBackpressure implements OnModuleDestroy {
     const write = client.writeToEngine.bind(client);
     client.writeToEngine = (encoded, options) => {
       if (socket.disconnected) return;
+      // The SLOW_CONSUMER notice that `cut` emits comes back through here: let it pass instead of cutting again.
+      if (this.cutting.has(socket)) return write(encoded, options);
       const backlog = this.backlog(socket);
       if (backlog > this.config.ws.socketMaxBufferBytes) return this.cut(socket, `${backlog} bytes unsent`);
       let behind = this.behind.get(socket);
@@ -129,7 +132,8 @@ export class SocketBackpressure implements OnModuleDestroy {
   /** Tells it why (it reads that only if it ever catches up), then drops the connection at once. */
   private cut(socket: Socket, why: string): void {
     this.forget(socket);
-    if (socket.disconnected) return;
+    if (socket.disconnected || this.cutting.has(socket)) return;
+    this.cutting.add(socket);
     this.metrics.socketBackpressure.inc({ outcome: 'disconnected' });
     this.logger.warn({ socketId: socket.id, why }, 'disconnecting a socket that does not read');
     socket.emit('arena:error', {
