@@ -124,8 +124,14 @@ function connect() {
   socket.on('lobby:room', () => subscribeLobby());
   socket.on('room:update', (update) => {
     if (!state.room || update.roomId !== state.room.roomId || update.seq <= state.lastSeq) return;
+    if (update.view) {
+      state.lastSeq = update.seq;
+      return showRoom(update.view);
+    }
+    // A patch applies only onto the view at patch.from; any other view missed an update: rejoin for a whole one.
+    if (state.room.seq !== update.patch.from) return rejoin();
     state.lastSeq = update.seq;
-    showRoom(update.view);
+    showRoom({ ...state.room, seq: update.seq, game: update.patch.game, result: update.patch.result });
   });
   socket.on('room:kicked', () => leftRoom());
   socket.on('chat:message', (message) => message.conversationId === state.channel && addMessage(message));

@@ -1,9 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EventEmitter2 } from '@nestjs/event-emitter';
 import { ArenaEvents, type RoomChatChange, type RoomChatChanged } from '../common/events/arena-events';
+import type { RoomUpdate } from '../protocol/rooms.protocol';
 import { SocketEmitter, userRoom } from '../realtime/socket-emitter.service';
 import { MetricsService } from '../telemetry/metrics.service';
-import { eventView, hasPlayers, roomView } from './domain/room/room.rules';
+import { eventView, hasPlayers, onlyGameMoved, roomView, roomViewPatch } from './domain/room/room.rules';
 import type { RoomState, RoomViewer, StoredRoomEvent } from './domain/room/room.types';
 import { EngineRegistry } from './engine-registry';
 
@@ -60,6 +61,8 @@ export class RoomPublisher {
     this.moveSeatChannels(before, after);
     this.chatChanged(after.roomId, chat);
     const engine = this.registry.forRoom(after);
+    // A game move leaves the rest of every view as it was: viewers get only the game's part.
+    const base = before !== null && onlyGameMoved(before, after) ? before : null;
     let views = 1;
     for (const seat of after.seats) {
       if (seat.userId === null) continue; // bots have no sockets
@@ -67,31 +70,35 @@ export class RoomPublisher {
       this.emitter.toRoom(
         seatChannel(after.roomId, seat.seat),
         'room:update',
-        this.update(after, events, seat.seat, engine),
+        this.update(base, after, events, seat.seat, engine),
       );
     }
     if (after.seatlessHost) {
       views += 1;
-      this.emitter.toRoom(hostChannel(after.roomId), 'room:update', this.update(after, events, 'host', engine));
+      this.emitter.toRoom(hostChannel(after.roomId), 'room:update', this.update(base, after, events, 'host', engine));
     }
-    this.emitter.toRoom(watchChannel(after.roomId), 'room:update', this.update(after, events, 'spectator', engine));
+    this.emitter.toRoom(
+      watchChannel(after.roomId),
+      'room:update',
+      this.update(base, after, events, 'spectator', engine),
+    );
     this.metrics.broadcastFanout.observe(views);
     this.publishLobby(before, after);
     this.publishKicks(after, events);
   }
 
+  /** The viewer's update: its full view, or, on top of the view at `base`, the game's part of it. */
   private update(
+    base: RoomState | null,
     state: RoomState,
     events: StoredRoomEvent[],
     viewer: RoomViewer,
     engine: ReturnType<EngineRegistry['forRoom']>,
-  ) {
-    return {
-      roomId: state.roomId,
-      seq: state.seq,
-      view: roomView(state, engine, viewer),
-      events: events.map((event) => eventView(event, viewer)),
-    };
+  ): RoomUpdate {
+    const seen = events.map((event) => eventView(event, viewer));
+    if (base)
+      return { roomId: state.roomId, seq: state.seq, patch: roomViewPatch(base, state, engine, viewer), events: seen };
+    return { roomId: state.roomId, seq: state.seq, view: roomView(state, engine, viewer), events: seen };
   }
 
   /** Seat holders' sockets follow their seat's channel; a new holder stops receiving the spectators' view. */

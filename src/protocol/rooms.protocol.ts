@@ -1,10 +1,10 @@
 import type { GameAction } from '../games/domain/engine';
-import type { RoomEventView, RoomSettings, RoomView } from '../games/domain/room/room.types';
+import type { RoomEventView, RoomSettings, RoomView, RoomViewPatch } from '../games/domain/room/room.types';
 import type { GameId } from '../games/engine-registry';
 import type { LobbyRoom } from '../games/room-publisher.service';
 import type { Ack } from './ack';
 
-export type { GameAction, GameId, LobbyRoom, RoomEventView, RoomView };
+export type { GameAction, GameId, LobbyRoom, RoomEventView, RoomView, RoomViewPatch };
 
 /** One game the server runs (GET /games, lobby:games): the list comes from its engine registry. */
 export interface GameInfo {
@@ -108,20 +108,32 @@ export interface RoomsClientEvents {
   ) => void;
 }
 
-export interface RoomUpdate {
+/**
+ * A room's committed events, to one viewer, in seq order. It carries either the viewer's whole `view`
+ * (after a change to seats, settings, the phase or the host, and when `coalesced`) or, when only the game
+ * moved, a `patch` on the view the client holds. A client applies a patch only onto its view at
+ * `patch.from`; when its view is at another seq it missed an update and asks `room:rejoin` with its last
+ * seq, which answers the whole view and the missed events.
+ */
+export type RoomUpdate = {
   roomId: string;
   seq: number;
-  /** This viewer's view after the events. */
-  view: RoomView;
   /** The committed events since the previous update, as this viewer may see them, in order. */
   events: RoomEventView[];
-  /**
-   * This socket fell behind and skipped updates: `view` is fresh and `events` is empty (room:rejoin with
-   * the last seq seen returns the events, if the client wants them). An update whose seq is not above the
-   * last one seen is older news: skip it.
-   */
-  coalesced?: true;
-}
+} & (
+  | {
+      /** This viewer's view after the events. */
+      view: RoomView;
+      patch?: undefined;
+      /**
+       * This socket fell behind and skipped updates: `view` is fresh and `events` is empty (room:rejoin with
+       * the last seq seen returns the events, if the client wants them). An update whose seq is not above the
+       * last one seen is older news: skip it.
+       */
+      coalesced?: true;
+    }
+  | { view?: undefined; patch: RoomViewPatch; coalesced?: undefined }
+);
 
 export interface RoomsServerEvents {
   'room:update': (payload: RoomUpdate) => void;

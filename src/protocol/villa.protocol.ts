@@ -21,7 +21,7 @@ export type {
 
 /**
  * Villa over the wire (see docs/protocol-rooms.md): `game:action` carries a `VillaAction`, and in a villa
- * room `room:update`'s `view.game` is a `VillaView` and its game events are `VillaGameEvents`.
+ * room `room:update`'s `view.game` (or `patch.game`) is a `VillaView` and its game events are `VillaGameEvents`.
  */
 export type VillaAction =
   | { type: 'pair'; seat: number }

@@ -26,8 +26,8 @@ const until = async <T>(probe: () => Promise<T | null | undefined | false>, what
 /** A human who plays Crew from its own view: the crew do their task, the impostor kills the lowest crew seat, everyone skips. */
 function autoplayCrew(player: Player, roomId: string): void {
   const done = new Set<string>();
-  player.socket.on('room:update', (update: { view: { game: CrewView | null } }) => {
-    const game = update.view.game;
+  player.log.on((update) => {
+    const game = update.view.game as CrewView | null;
     if (!game?.you?.mustAct) return;
     const key = `${game.phase}:${game.round}:${game.deadline?.id}`;
     if (done.has(key)) return;
@@ -101,7 +101,7 @@ describe('Crew over Socket.IO', () => {
     const human = await player('Crew Human');
     const spectator = await player('Crew Fan');
     const roomId = await crewRoom([human], 5, { tasksMs: 600, meetingMs: 400, maxRounds: 6 });
-    await ok(spectator.socket, 'room:watch', { roomId });
+    spectator.log.seed(await ok(spectator.socket, 'room:watch', { roomId }));
     autoplayCrew(human, roomId);
     const done = await human.log.until((u) => u.view.phase === 'finished', 30_000, 'a finished crew game');
     const end = crewOf(done)!;

@@ -3,7 +3,6 @@ import { TransactionHost } from '../../src/database/transaction-host';
 import type { Caller } from '../../src/identity/caller';
 import { RoomsService } from '../../src/games/rooms.service';
 import type { Socket } from 'socket.io-client';
-import type { RoomUpdate } from '../../src/protocol/rooms.protocol';
 import { aid, ok, UpdateLog } from '../support/rooms';
 import { ask, createTestApp, FAST_ROOMS, type TestApp } from '../support/test-app';
 
@@ -105,8 +104,8 @@ describe('room chat channels commit with the room', () => {
 
     let mafiaChannel: string | null = null;
     const whispers: Array<Promise<{ ok: boolean; error?: { code: string } }>> = [];
-    const whisperAtNightfall = (socket: Socket) =>
-      socket.on('room:update', (update: RoomUpdate) => {
+    const whisperAtNightfall = (socket: Socket, log: UpdateLog) =>
+      log.on((update) => {
         const nightfall = update.events.some((event) => event.events.some((e) => e.type === 'night_started'));
         const you = (update.view.game as { you?: { role: string; alive: boolean } } | null)?.you;
         if (!nightfall || you?.role !== 'mafia' || !you.alive || mafiaChannel === null) return;
@@ -114,7 +113,7 @@ describe('room chat channels commit with the room', () => {
           ask(socket, 'chat:send', { conversationId: mafiaChannel, clientMsgId: aid('w'), body: 'tonight: the baker' }),
         );
       });
-    for (const p of players) whisperAtNightfall(p.socket);
+    for (const p of players) whisperAtNightfall(p.socket, p.log);
 
     const games = 13;
     for (let game = 0; game < games; game += 1) {

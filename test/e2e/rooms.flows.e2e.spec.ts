@@ -352,8 +352,8 @@ describe('rooms over Socket.IO', () => {
 /** A human who writes a roast in every round and votes for the first seat it may. */
 function autoplayRoast(socket: Socket, log: UpdateLog, roomId: string): void {
   const acted = new Set<string>();
-  socket.on('room:update', (update: { view: { game: any } }) => {
-    const game = update.view.game;
+  log.on((update) => {
+    const game = update.view.game as any;
     if (!game?.you) return;
     const key = `${game.phase}:${game.round}`;
     if (acted.has(key)) return;

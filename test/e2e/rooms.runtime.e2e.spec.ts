@@ -53,6 +53,34 @@ describe('room runtime', () => {
   const snapshot = async (roomId: string) =>
     (await db.query('SELECT state, version FROM rooms WHERE id = $1', [roomId])).rows[0];
 
+  it('a game move reaches each viewer as a patch of its view; a seat change as the whole view', async () => {
+    const { roomId, players } = await benchRoom(arena, 2);
+    const [first, second] = players;
+    const raw: Array<{ seq: number; view?: unknown; patch?: { from: number } }> = [];
+    second.socket.on('room:update', (update) => raw.push(update));
+    const bumped = await ok(first.socket, 'game:action', { actionId: aid(), roomId, action: { type: 'bump' } });
+
+    const seen = await second.log.until((u) => u.seq === bumped.seq);
+    expect(seen.patch).toEqual(expect.objectContaining({ from: bumped.seq - 1 }));
+    expect(raw.find((u) => u.seq === bumped.seq)?.view).toBeUndefined();
+    // The patched view is the one the server would give whole.
+    const rejoined = await ok(second.socket, 'room:rejoin', { roomId, lastSeq: bumped.seq });
+    expect(seen.view).toEqual(rejoined.view);
+
+    const spectator = await arena.socket(await arena.guest(`Watcher ${aid()}`));
+    const watching = new UpdateLog(spectator);
+    watching.seed(await ok(spectator, 'room:watch', { roomId }));
+    await ok(second.socket, 'game:action', { actionId: aid(), roomId, action: { type: 'bump' } });
+    const dropped = await ok(first.socket, 'room:leave', { actionId: aid(), roomId });
+    const whole = await watching.until((u) => u.seq === dropped.seq);
+    expect(whole.patch).toBeUndefined();
+    const holderOf0 = (view: typeof whole.view) => view.seats.find((seat) => seat.seat === 0)?.userId;
+    expect(holderOf0(seen.view)).not.toBeNull();
+    expect(holderOf0(whole.view)).not.toBe(holderOf0(seen.view));
+    expect(watching.updates.some((u) => u.patch)).toBe(true);
+    spectator.disconnect();
+  });
+
   it('an action retried with the same actionId has one effect and one answer', async () => {
     const { roomId, players } = await benchRoom(arena, 2);
     const [first] = players;

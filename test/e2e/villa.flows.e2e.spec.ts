@@ -33,7 +33,7 @@ const until = async <T>(probe: () => Promise<T>, test: (value: T) => boolean, wh
 function autoplay(player: Player, roomId: string): string[] {
   const acks: string[] = [];
   const acted = new Set<string>();
-  player.socket.on('room:update', (update: { view: { game: unknown } }) => {
+  player.log.on((update) => {
     const game = villaOf(update);
     if (game?.phase === 'finished' || game?.phase === 'lobby' || !game?.you?.mustAct) return;
     const key = `${game.round}:${game.phase}`;

@@ -6,8 +6,9 @@ import { mafiaBotAction } from '../../src/games/domain/mafia/mafia.bot';
 import { seededRandom } from '../../src/games/domain/random';
 import { roastBotAction } from '../../src/games/domain/roast/roast.bot';
 import type { ChatMessage } from '../../src/messaging/messaging.types';
-import type { RejoinReply, RoomEventView, RoomUpdate } from '../../src/protocol/rooms.protocol';
+import type { RejoinReply, RoomEventView, RoomUpdate, RoomView } from '../../src/protocol/rooms.protocol';
 import type { ClientEvent } from '../../src/realtime/on-event.decorator';
+import { ViewTracker } from './rooms';
 
 /**
  * Players for the fault tests (a crash, a rolling restart, a shutdown): real Socket.IO clients that keep
@@ -88,8 +89,7 @@ export class Player {
   }
 
   /** Plays the seat from its own view, as a bot would; a third of the phases it lets time out. */
-  act(update: RoomUpdate): void {
-    const { view } = update;
+  act(view: RoomView): void {
     const game = view.game as (Record<string, unknown> & { phase?: string }) | null;
     if (!game || view.phase !== 'playing' || view.you.seat === null) return;
     const key = `${view.roomId}|${game.phase}|${String(game.round ?? '')}|${String(game.day ?? '')}`;
@@ -231,9 +231,14 @@ export class Crowd {
       }
       (socket as Socket & { resyncing?: boolean }).resyncing = true;
       player.socket = socket;
+      const views = new ViewTracker();
       socket.on('room:update', (update: RoomUpdate) => {
         for (const event of update.events) player.seenRoom(update.roomId, event.seq);
-        player.act(update);
+        const viewed = views.follow(update);
+        if (viewed) player.act(viewed.view);
+        // A patch on a view this socket does not hold: it missed an update, and rejoins for the whole view.
+        else if (update.patch && !(socket as Socket & { resyncing?: boolean }).resyncing)
+          void this.rejoin(player, socket, views, update.roomId);
       });
       socket.on('chat:message', (message: ChatMessage) => player.seenMessage(message));
       socket.on('server:shutdown', () => (player.shutdownNotices += 1));
@@ -242,24 +247,28 @@ export class Crowd {
         player.reconnects += 1;
         void this.connect(player, start + attempt + 1);
       });
-      await this.resync(player, socket);
+      await this.resync(player, socket, views);
       (socket as Socket & { resyncing?: boolean }).resyncing = false;
       return;
     }
   }
 
   /** After a (re)connect: rejoin every room with the last seq seen, and fetch the chat missed. */
-  private async resync(player: Player, socket: Socket): Promise<void> {
-    for (const roomId of player.roomSeqs.keys()) {
-      const reply = (await socket
-        .timeout(10_000)
-        .emitWithAck('room:rejoin', { roomId, lastSeq: player.lastSeq.get(roomId) ?? 0 })
-        .catch(() => null)) as Ack<RejoinReply> | null;
-      if (reply?.ok && reply.data.events)
-        for (const event of reply.data.events as RoomEventView[]) player.seenRoom(roomId, event.seq);
-      if (reply?.ok) player.act({ roomId, seq: reply.data.view.seq, view: reply.data.view, events: [] });
-    }
+  private async resync(player: Player, socket: Socket, views: ViewTracker): Promise<void> {
+    for (const roomId of player.roomSeqs.keys()) await this.rejoin(player, socket, views, roomId);
     await this.resyncChat(player, socket);
+  }
+
+  /** room:rejoin with the last seq seen: the events missed, and the whole view the next patches apply to. */
+  private async rejoin(player: Player, socket: Socket, views: ViewTracker, roomId: string): Promise<void> {
+    const reply = (await socket
+      .timeout(10_000)
+      .emitWithAck('room:rejoin', { roomId, lastSeq: player.lastSeq.get(roomId) ?? 0 })
+      .catch(() => null)) as Ack<RejoinReply> | null;
+    if (!reply?.ok) return;
+    if (reply.data.events) for (const event of reply.data.events as RoomEventView[]) player.seenRoom(roomId, event.seq);
+    views.seed(reply.data.view);
+    player.act(reply.data.view);
   }
 
   /** chat:sync from each conversation's cursor until nothing more is missing. */

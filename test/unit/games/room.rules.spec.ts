@@ -7,10 +7,12 @@ import {
   applyRoomCommand,
   eventView,
   foldRoom,
+  onlyGameMoved,
   rememberRound,
   roomDeadlines,
   roomRandom,
   roomView,
+  roomViewPatch,
 } from '../../../src/games/domain/room/room.rules';
 import type {
   EngineLookup,
@@ -265,6 +267,71 @@ describe('room rules', () => {
       }),
       { numRuns: 200 },
     );
+  });
+
+  it("property: where only the game moved, each viewer's patch turns its old view into its new one", () => {
+    const actors = ['host', 'u1', 'u2', 'u3'];
+    const step = fc.record({
+      type: fc.constantFrom(
+        'seat.take',
+        'seat.leave',
+        'seat.drop',
+        'seat.return',
+        'game.start',
+        'bots.add',
+        'bump',
+        'bump',
+        'bump',
+      ),
+      who: fc.constantFrom(...actors),
+    });
+    const viewers = [0, 1, 2, 3, 'spectator', 'host'] as const;
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 40 }), fc.integer({ min: 1, max: 4 }), (steps, batch) => {
+        const r = room('bench', 4);
+        const states: RoomState[] = [r.state];
+        for (const { type, who } of steps) {
+          const actor = user(who);
+          if (type === 'seat.take') r.run({ type, holder: holder(who) }, actor);
+          else if (type === 'bots.add') r.run({ type, count: 1 }, actor);
+          else if (type === 'bump') r.run({ type: 'game.act', action: { type: 'bump' } }, actor);
+          else r.run({ type } as RoomCommand, actor);
+          if (r.state !== states.at(-1)) states.push(r.state);
+        }
+        // A group commit publishes its batch's first and last states: check every span up to `batch` long.
+        for (let i = 0; i < states.length; i += 1) {
+          for (let j = i + 1; j < Math.min(states.length, i + 1 + batch); j += 1) {
+            const [before, after] = [states[i], states[j]];
+            if (!onlyGameMoved(before, after)) continue;
+            for (const viewer of viewers) {
+              const patch = roomViewPatch(before, after, lookup('bench'), viewer);
+              const old = roomView(before, lookup('bench'), viewer);
+              expect(patch.from).toBe(old.seq);
+              expect({ ...old, seq: after.seq, game: patch.game, result: patch.result }).toEqual(
+                roomView(after, lookup('bench'), viewer),
+              );
+            }
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('sends the whole view when seats, settings, the phase or the host change', () => {
+    const r = room('bench', 2);
+    const lobby = r.state;
+    r.run({ type: 'seat.take', holder: holder('u1') }, user('u1'));
+    expect(onlyGameMoved(lobby, r.state)).toBe(false);
+    const seated = r.state;
+    r.run({ type: 'game.start' }, user('host'));
+    expect(onlyGameMoved(seated, r.state)).toBe(false);
+    const playing = r.state;
+    r.run({ type: 'game.act', action: { type: 'bump' } }, user('u1'));
+    expect(onlyGameMoved(playing, r.state)).toBe(true);
+    const bumped = r.state;
+    r.run({ type: 'seat.drop' }, user('u1'));
+    expect(onlyGameMoved(bumped, r.state)).toBe(false);
   });
 
   it('closes a room its players all left once the reconnect window passes untouched, unless someone came back', () => {

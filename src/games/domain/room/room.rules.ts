@@ -25,6 +25,7 @@ import type {
   RoomState,
   RoomView,
   RoomViewer,
+  RoomViewPatch,
   SeatHolder,
   StoredRoomEvent,
 } from './room.types';
@@ -589,9 +590,15 @@ export function nextRoomDeadline(state: RoomState, engines: EngineLookup): RoomD
  * What this viewer sees of the room: public room facts and the game's own view for it. A seat number that
  * is not a seat sees what a spectator sees.
  */
-export function roomView(state: RoomState, engine: Engine | undefined, viewer: RoomViewer): RoomView {
+/** Whom the game shows its view to: a seat only while it holds that seat, the host, else a spectator. */
+function gameViewerOf(state: RoomState, viewer: RoomViewer): Viewer {
   const seated = typeof viewer === 'number' && state.seats.some((seat) => seat.seat === viewer);
-  const gameViewer: Viewer = seated || viewer === 'host' ? viewer : 'spectator';
+  return seated || viewer === 'host' ? viewer : 'spectator';
+}
+
+export function roomView(state: RoomState, engine: Engine | undefined, viewer: RoomViewer): RoomView {
+  const gameViewer = gameViewerOf(state, viewer);
+  const seated = typeof viewer === 'number' && gameViewer === viewer;
   return {
     roomId: state.roomId,
     gameId: state.gameId,
@@ -612,9 +619,44 @@ export function roomView(state: RoomState, engine: Engine | undefined, viewer: R
       team: seat.team ?? null,
     })),
     you: { seat: seated ? (viewer as number) : null, host: gameViewer === 'host' },
-    game: engine && state.game !== null ? engine.view(state.game, gameViewer) : null,
+    ...gamePart(state, engine, gameViewer),
+  };
+}
+
+/** The part of a view the game owns: its own view for this viewer, and the result once it is over. */
+function gamePart(state: RoomState, engine: Engine | undefined, viewer: Viewer): Pick<RoomView, 'game' | 'result'> {
+  return {
+    game: engine && state.game !== null ? engine.view(state.game, viewer) : null,
     result: engine && state.game !== null && state.phase === 'finished' ? engine.result(state.game) : null,
   };
+}
+
+/**
+ * Whether every part of the view outside the game is the same after as before. States are never changed
+ * in place, so an unchanged part is the same object: a room command that touches seats or settings makes
+ * new ones, a game move makes only a new `game`.
+ */
+export function onlyGameMoved(before: RoomState, after: RoomState): boolean {
+  return (
+    before.roomId === after.roomId &&
+    before.gameId === after.gameId &&
+    before.name === after.name &&
+    before.visibility === after.visibility &&
+    before.phase === after.phase &&
+    before.hostUserId === after.hostUserId &&
+    before.settings === after.settings &&
+    before.seats === after.seats
+  );
+}
+
+/** The viewer's view at `before.seq` turned into its view after, when `onlyGameMoved(before, after)`. */
+export function roomViewPatch(
+  before: RoomState,
+  after: RoomState,
+  engine: Engine | undefined,
+  viewer: RoomViewer,
+): RoomViewPatch {
+  return { from: before.seq, ...gamePart(after, engine, gameViewerOf(after, viewer)) };
 }
 
 const visibleTo = (event: GameEvent, viewer: RoomViewer) =>

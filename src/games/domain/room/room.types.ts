@@ -204,6 +204,16 @@ export interface RoomView {
   result: { winners: number[]; scores: Record<number, number>; summary: string } | null;
 }
 
+/**
+ * What changed in a viewer's view when only the game moved (no seat, setting, phase or host changed):
+ * the view at seq `from` with `game` and `result` replaced and `seq` the update's.
+ */
+export interface RoomViewPatch {
+  from: number;
+  game: RoomView['game'];
+  result: RoomView['result'];
+}
+
 /** One committed event as a viewer may see it: only the game events meant for it, and its own action. */
 export interface RoomEventView {
   seq: number;
