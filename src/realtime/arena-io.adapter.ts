@@ -25,8 +25,6 @@ function transportFrameCap(maxPayloadBytes: number): number {
 export class ArenaIoAdapter extends IoAdapter {
   private redisClients: Redis[] = [];
   private dispatcher: SocketDispatcher | undefined;
-  /** One listener per event, shared by every socket (it reads the socket from `this`): none is made per connection. */
-  private readonly listeners = new Map<string, (this: Socket, ...args: unknown[]) => void>();
 
   constructor(
     private readonly context: INestApplicationContext,
@@ -61,34 +59,18 @@ export class ArenaIoAdapter extends IoAdapter {
 
   /**
    * Each event Nest maps to a gateway handler runs through Arena's SocketDispatcher (guards, exactly-once,
-   * validation, handler, ack) with a plain listener; Nest's own per-event callback is not used.
+   * validation, handler, ack), which the realtime gateway's middleware hands every screened packet; Nest's
+   * own per-event callbacks are not used, and no listener is added to the socket.
    */
   override bindMessageHandlers(
-    socket: Socket,
+    _socket: Socket,
     handlers: MessageMappingProperties[],
     _transform: (data: unknown) => Observable<unknown>,
   ): void {
     const dispatcher = (this.dispatcher ??= this.context.get(SocketDispatcher, { strict: false }) ?? undefined);
     if (!dispatcher) throw new Error('SocketDispatcher is not registered (RealtimeModule)');
-    for (const { message } of handlers) {
-      const event = message as string;
-      let listener = this.listeners.get(event);
-      if (!listener) {
-        const route = dispatcher.route(event);
-        const mapPayload = (payload: unknown) => this.mapPayload(payload);
-        listener = function (this: Socket, ...args: unknown[]) {
-          const { data, ack } = mapPayload(args.length > 1 ? args : args[0]);
-          void dispatcher.dispatch(
-            route,
-            this,
-            data,
-            typeof ack === 'function' ? (ack as (reply: unknown) => void) : undefined,
-          );
-        };
-        this.listeners.set(event, listener);
-      }
-      socket.on(event, listener);
-    }
+    dispatcher.mapPayload ??= (payload) => this.mapPayload(payload);
+    for (const { message } of handlers) dispatcher.route(message as string);
   }
 
   override async close(server: Server): Promise<void> {

@@ -10,6 +10,7 @@ import { MetricsService } from '../telemetry/metrics.service';
 import type { Caller } from '../identity/caller';
 import { IdentityService } from '../identity/identity.service';
 import { SESSIONS_REVOKED, type SessionsRevokedEvent } from '../identity/identity.events';
+import { SocketDispatcher } from '../fast-path/socket-dispatcher';
 import { RESERVED_EVENT } from './arena-parser';
 import { SessionWatch } from './session-watch.service';
 import { SocketBackpressure } from './socket-backpressure';
@@ -41,6 +42,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
     private readonly sessions: SessionWatch,
     private readonly lifecycle: LifecycleService,
     private readonly metrics: MetricsService,
+    private readonly dispatcher: SocketDispatcher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -64,13 +66,14 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       sessionRoom(caller.sessionId),
       ...CLIENT_FEATURES.map((feature) => userFeatureRoom(caller.userId, feature, declared.includes(feature))),
     ]);
-    socket.use(([delivered, ...rest], next) => {
+    socket.use(([delivered, ...rest], _next) => {
       // A packet naming a reserved event comes as RESERVED_EVENT with the name first (see arena-parser).
       const reserved = delivered === RESERVED_EVENT;
       const event = reserved ? rest[0] : delivered;
       const args = reserved ? rest.slice(1) : rest;
       const refusal = reserved ? reservedEventError(event) : this.screen(socket, event, args);
-      if (!refusal) return next();
+      // The packet ends here, handled or refused: sockets carry no listener per event (SocketDispatcher.deliver).
+      if (!refusal) return this.dispatcher.deliver(socket, event as string, args);
       this.metrics.socketEvents.inc({ event: 'rejected', outcome: refusal.code });
       const ack = args[args.length - 1];
       if (typeof ack === 'function') ack({ ok: false, error: refusal });
@@ -133,8 +136,7 @@ export class RealtimeGateway implements OnGatewayInit, OnGatewayConnection, OnGa
       return { code: 'UNAUTHENTICATED', message: 'The session expired or was revoked; sign in again' };
     if (this.lifecycle.draining)
       return { code: 'SHUTTING_DOWN', message: 'The server is restarting; retry after reconnecting' };
-    // 'error' has Socket.IO's own no-op listener, and no handler.
-    if (typeof event !== 'string' || event === 'error' || socket.listeners(event).length === 0) {
+    if (typeof event !== 'string' || !this.dispatcher.handles(event)) {
       return { code: 'UNKNOWN_EVENT', message: `Unknown event ${JSON.stringify(event)}` };
     }
     const payload = args.filter((arg) => typeof arg !== 'function');

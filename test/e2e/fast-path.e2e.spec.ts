@@ -121,4 +121,22 @@ describe('the socket fast path against Nest own pipeline', () => {
     expect(outcomes.filter((reply) => reply.ok).length).toBeGreaterThan(4);
     expect(outcomes.filter((reply) => !reply.ok).length).toBeGreaterThan(10);
   });
+
+  it('answers each event once through the middleware, with no listener per event on the socket', async () => {
+    const client = await arena.socket(await arena.guest('No listeners'));
+    const held = adapter.sockets.get(client.id!);
+    if (!held) throw new Error('the adapter did not see the socket');
+    const handled = [...held.nest.keys()];
+    expect(handled.length).toBeGreaterThan(30);
+    expect(handled.filter((event) => held.socket.listenerCount(event) > 0)).toEqual([]);
+
+    // If Socket.IO passed a packet on past the middleware as well, a listener would see it a second time.
+    const leaked: string[] = [];
+    held.socket.on('lobby:games', () => leaked.push('lobby:games'));
+    const answers: unknown[] = [];
+    client.emit('lobby:games', (reply: unknown) => answers.push(reply));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(answers).toEqual([expect.objectContaining({ ok: true })]);
+    expect(leaked).toEqual([]);
+  });
 });
