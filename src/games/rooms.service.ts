@@ -256,9 +256,14 @@ export class RoomsService {
     input: { seat?: number; name?: string; inviteCode?: string },
     actionId: string,
   ): Promise<RoomEntry> {
-    const room = await this.loadedRoom(roomId);
-    if (room.visibility === 'private' && !seatOfUser(room, caller.userId))
-      await this.requireInvite(roomId, input.inviteCode);
+    // Before the seat is taken only the room's visibility matters, and it never changes: a cached copy
+    // answers without a query. The seat itself is taken on the room as committed; and a refusal is only
+    // decided on the stored room (another process may have seated this user already).
+    let room = this.runtime.cached(roomId) ?? (await this.loadedRoom(roomId));
+    if (room.visibility === 'private' && !seatOfUser(room, caller.userId)) {
+      room = await this.loadedRoom(roomId);
+      if (!seatOfUser(room, caller.userId)) await this.requireInvite(roomId, input.inviteCode);
+    }
     await this.sanctions.assertNotKicked(caller.userId, roomId);
     const holder = this.holder(caller, input.name, roomId);
     const done = await this.runtime
