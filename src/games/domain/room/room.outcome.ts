@@ -30,11 +30,13 @@ function sameJson(a: unknown, b: unknown): boolean {
 function collect(before: unknown, after: unknown, path: string[], changes: StateChange[]): void {
   if (before === after) return;
   if (isObject(before) && isObject(after)) {
-    for (const key of Object.keys(before)) {
+    for (const key in before) {
       if (before[key] !== undefined && after[key] === undefined) changes.push({ path: [...path, key], removed: true });
     }
-    for (const key of Object.keys(after)) {
-      if (after[key] !== undefined) collect(before[key], after[key], [...path, key], changes);
+    // Most keys of a state hold the same object after a command: those are passed over without a path.
+    for (const key in after) {
+      const value = after[key];
+      if (value !== undefined && value !== before[key]) collect(before[key], value, [...path, key], changes);
     }
     return;
   }
