@@ -29,15 +29,16 @@ interface Plan {
 
 /**
  * Nest's ValidationPipe with a fast lane for the common case. A socket event or REST body is most often
- * a flat object of strings, numbers and booleans for a DTO whose rules are plain checks (IsString,
- * IsUUID, Length, Min, IsOptional...) and that class-transformer leaves as it is. For those the pipe
+ * an object of strings, numbers and booleans (a game action's plain JSON among them) for a DTO whose
+ * rules are plain checks (IsString, IsUUID, Length, Min, IsOptional, IsObject...) and that
+ * class-transformer leaves as it is. For those the pipe
  * builds the DTO itself and runs class-validator's own constraint functions directly, with the rule
  * lookups done once per class: what costs class-transformer and class-validator tens of microseconds
  * per event (building error objects for every property, walking metadata) is skipped.
  *
  * Only a value that passes every rule takes the fast lane; anything else (a failing rule, an unknown
- * property, a nested object, an array, a class with nested or async rules, groups or transforms) goes
- * through the full pipe, so errors and edge cases are exactly the pipe's own.
+ * property, a value that is not plain JSON, a class with nested or async rules, groups or transforms)
+ * goes through the full pipe, so errors and edge cases are exactly the pipe's own.
  */
 export class FastValidationPipe extends ValidationPipe {
   private plans = new WeakMap<object, Plan | null>();
@@ -53,7 +54,7 @@ export class FastValidationPipe extends ValidationPipe {
 
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const metatype = metadata.metatype as (new () => object) | undefined;
-    if (metatype && isFlatRecord(value) && this.toValidate(metadata)) {
+    if (metatype && isPlainRecord(value) && this.toValidate(metadata)) {
       const plan = this.planFor(metatype);
       const entity = plan && build(metatype, plan, value);
       if (entity) return Promise.resolve(entity);
@@ -73,17 +74,49 @@ export class FastValidationPipe extends ValidationPipe {
   }
 }
 
-/** A plain object whose own values are all primitives (what a flat JSON object parses to). */
-function isFlatRecord(value: unknown): value is Record<string, string | number | boolean | null> {
+/**
+ * A plain object of plain JSON: primitives, and objects and dense arrays of them (a game action's
+ * fields), what a JSON payload parses to. A DTO's rules see nested values whole (none of the fast lane's
+ * classes validates inside them), and class-transformer would only copy them, so they pass as they are.
+ * Nested keys class-transformer treats specially go to the full pipe.
+ */
+function isPlainRecord(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
   const proto = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return false;
   for (const key in value) {
     const field = (value as Record<string, unknown>)[key];
-    if (field !== null && typeof field === 'object') return false;
+    if (field !== null && typeof field === 'object' && !isPlainJson(field)) return false;
     if (typeof field === 'function' || typeof field === 'symbol' || typeof field === 'bigint') return false;
   }
   return Object.getOwnPropertySymbols(value).length === 0;
+}
+
+function isPlainJson(value: unknown): boolean {
+  if (value === null) return true;
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object':
+      break;
+    default:
+      return false;
+  }
+  if (Object.getOwnPropertySymbols(value).length > 0) return false;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype || Object.keys(value).length !== value.length) return false;
+    return value.every(isPlainJson);
+  }
+  if (Object.getPrototypeOf(value) !== Object.prototype) return false;
+  for (const key of Object.keys(value)) {
+    // class-transformer skips names an object already has (toString, constructor, __proto__...).
+    if (key in Object.prototype || key === 'prototype' || !isPlainJson((value as Record<string, unknown>)[key]))
+      return false;
+  }
+  return true;
 }
 
 /** The class's rules as direct checks, or null when the class needs the full pipe. */

@@ -57,6 +57,18 @@ const fieldValue = fc.oneof(
   fc.constantFrom(0, 1, 63, 64, 65, 86_400_000, 86_400_001, 1.5, -0, Number.MAX_SAFE_INTEGER),
   fc.boolean(),
   fc.constant(null),
+  // Nested values, as a game action's fields are: plain JSON, and the shapes the fast lane leaves to the pipe.
+  fc.jsonValue({ maxDepth: 2 }),
+  fc.constantFrom(
+    { type: 'bump' },
+    { type: 'vote', seat: 1 },
+    [],
+    [1, 'a', { b: null }],
+    JSON.parse('{"type":"x","nested":{"__proto__":{"admin":true}}}') as object,
+    { constructor: 'x' },
+    { at: new Date(0) },
+    Object.create(null) as object,
+  ),
 );
 
 /** A payload of some of the DTO's properties (and sometimes a stranger), as own properties even for names like __proto__. */
@@ -166,6 +178,29 @@ describe("the validation pipe's fast lane", () => {
         code: 'VALIDATION_FAILED',
       });
       expect(superTransform).toHaveBeenCalledTimes(1);
+    } finally {
+      superTransform.mockRestore();
+    }
+  });
+
+  it("takes the fast lane for a game action's plain JSON, and leaves special keys to the full pipe", async () => {
+    const superTransform = jest.spyOn(ValidationPipe.prototype, 'transform');
+    const metadata: ArgumentMetadata = { type: 'body', metatype: roomDtos.GameActionDto, data: undefined };
+    const action = {
+      actionId: 'a-1',
+      roomId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+      action: { type: 'vote', seat: 2, notes: ['x', { y: 1 }] },
+    };
+    try {
+      const entity = await fast.transform(action, metadata);
+      expect(entity).toBeInstanceOf(roomDtos.GameActionDto);
+      expect(entity).toEqual(action);
+      expect(superTransform).not.toHaveBeenCalled();
+
+      const special = JSON.parse('{"type":"x","__proto__":{"admin":true}}') as object;
+      const answer = await outcome(fast, { ...action, action: special }, roomDtos.GameActionDto);
+      expect(superTransform).toHaveBeenCalledTimes(1);
+      expect(answer).toStrictEqual(await outcome(full, { ...action, action: special }, roomDtos.GameActionDto));
     } finally {
       superTransform.mockRestore();
     }
