@@ -11,10 +11,11 @@ import { SocketEmitter } from './socket-emitter.service';
  * before every other module's, and in the first hook, onModuleDestroy), so nothing is torn down, and no
  * other hook can wait on the database, before it: stop accepting (HTTP, handshakes, and every new socket
  * event answered SHUTTING_DOWN), wait up to SHUTDOWN_GRACE_MS for in-flight work, whose acks are written
- * as each finishes; answer what is still running SHUTTING_DOWN; then tell clients `server:shutdown` and
- * close the sockets, which sends what was written before closing. After that this process publishes
- * nothing, so no room sees an update whose sender was not acknowledged. The database pool closes after
- * this (TypeORM's hook), and an embedded server after that; `main` bounds the whole exit.
+ * as each finishes; answer what is still running SHUTTING_DOWN; then tell this process's clients (not other
+ * processes') `server:shutdown` and close their sockets, which sends what was written before closing.
+ * After that this process publishes nothing, so no room sees an update whose sender was not acknowledged.
+ * The database pool closes after this (TypeORM's hook), and an embedded server after that; `main` bounds
+ * the whole exit.
  */
 @Injectable()
 export class ShutdownCoordinator implements OnModuleDestroy {
@@ -41,8 +42,8 @@ export class ShutdownCoordinator implements OnModuleDestroy {
       });
       this.logger.warn({ pending, unanswered }, 'shutting down with work still in flight');
     }
-    this.emitter.broadcast('server:shutdown', { reason: 'shutdown', reconnectAfterMs: 1000 });
-    this.emitter.disconnectAll();
+    this.emitter.toLocalSockets('server:shutdown', { reason: 'shutdown', reconnectAfterMs: 1000 });
+    this.emitter.disconnectLocalSockets();
     this.emitter.seal();
     httpServer?.closeAllConnections?.(); // requests still running after the grace
     this.logger.log({ pending }, 'drained');

@@ -123,8 +123,12 @@ export class SocketEmitter {
     this.server?.in(socketId).socketsJoin(rooms);
   }
 
-  broadcast<E extends ServerEvent>(event: E, payload: ServerPayload<E>): void {
-    this.server?.emit(event, payload);
+  /**
+   * To every socket of this process only: with the Redis adapter a plain `emit` reaches every process's
+   * sockets, and one process stopping must not send another's clients away.
+   */
+  toLocalSockets<E extends ServerEvent>(event: E, payload: ServerPayload<E>): void {
+    this.server?.local.emit(event, payload);
   }
 
   /** Tells the sockets of these sessions why, then closes them (across processes with the Redis adapter). */
@@ -147,8 +151,9 @@ export class SocketEmitter {
     setTimeout(() => server.in(room).disconnectSockets(true), 25).unref();
   }
 
-  disconnectAll(): void {
-    this.server?.disconnectSockets(true);
+  /** Closes every socket of this process, and only those (the others' clients stay where they are). */
+  disconnectLocalSockets(): void {
+    this.server?.local.disconnectSockets(true);
   }
 
   /**

@@ -152,3 +152,48 @@ describe('Arena as a process', () => {
     }
   }, 60_000);
 });
+
+const withRedis = process.env.REDIS_URL ? describe : describe.skip;
+if (!process.env.REDIS_URL) process.stdout.write('SKIPPED: a shutdown beside another process needs REDIS_URL\n');
+
+withRedis('Arena as one of several processes on one Redis', () => {
+  let sockets: Socket[] = [];
+  afterEach(() => {
+    for (const socket of sockets) socket.disconnect();
+    sockets = [];
+  });
+
+  it("SIGTERM tells and closes this process's clients only: another process's stay connected and are told nothing", async () => {
+    const databaseUrl = await testDatabaseUrl();
+    const env = { DATABASE_URL: databaseUrl, REDIS_URL: process.env.REDIS_URL!, SHUTDOWN_GRACE_MS: String(GRACE_MS) };
+    const [stopping, staying] = await Promise.all([startArena(env), startArena(env)]);
+    try {
+      const leaving = await connectSocket(stopping.url, await guest(stopping.url, 'Leaving'));
+      const remaining = await connectSocket(staying.url, await guest(staying.url, 'Remaining'));
+      sockets.push(leaving, remaining);
+      const told: string[] = [];
+      leaving.on('server:shutdown', () => told.push('leaving'));
+      remaining.on('server:shutdown', () => told.push('remaining'));
+      remaining.on('disconnect', (reason) => told.push(`remaining disconnected: ${reason}`));
+      const left = nextEvent(leaving, 'disconnect', GRACE_MS + MARGIN_MS);
+
+      const signalled = Date.now();
+      stopping.child.kill('SIGTERM');
+      const exit = await exitWithin(stopping, GRACE_MS + MARGIN_MS + 5000);
+      await left;
+      // What another process sends goes through Redis: time for a stray notice or close to arrive.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      expect({ code: exit.code, told, connected: remaining.connected }).toEqual({
+        code: 0,
+        told: ['leaving'],
+        connected: true,
+      });
+      expect(exit.at - signalled).toBeLessThan(GRACE_MS + MARGIN_MS + 500);
+      const whoami = await remaining.timeout(5000).emitWithAck('session:whoami');
+      expect(whoami).toMatchObject({ ok: true, data: { displayName: 'Remaining' } });
+    } finally {
+      stopping.child.kill('SIGKILL');
+      staying.child.kill('SIGKILL');
+    }
+  }, 60_000);
+});

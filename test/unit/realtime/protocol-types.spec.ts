@@ -15,7 +15,7 @@ describe('the typed protocol', () => {
     // @ts-expect-error the right event with a wrong payload
     emitter.toUser('u', 'room:kicked', { roomId: 'r', seat: 'one' });
     // Unattached, the emitter sends nowhere and throws nothing.
-    expect(() => emitter.broadcast('server:shutdown', { reason: 'test', reconnectAfterMs: 0 })).not.toThrow();
+    expect(() => emitter.toLocalSockets('server:shutdown', { reason: 'test', reconnectAfterMs: 0 })).not.toThrow();
   });
 
   it('lets a gateway handle only events of the map, answering with that event ack data', () => {
