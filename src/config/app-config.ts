@@ -5,6 +5,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  Matches,
   Max,
   MaxLength,
   Min,
@@ -79,6 +80,10 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsString()
   REDIS_URL?: string;
+
+  @IsString()
+  @Matches(/^[A-Za-z0-9_.-]{1,64}$/)
+  REDIS_PREFIX = 'arena';
 
   @Transform(toOptional)
   @IsOptional()
@@ -344,6 +349,8 @@ export interface AppConfig {
   databaseBreaker: { errorPercent: number; volumeThreshold: number; windowMs: number; resetMs: number };
   embeddedPg: { dir: string; port: number };
   redisUrl?: string;
+  /** Starts every Redis key and channel: deployments (or test runs) sharing one Redis stay apart. */
+  redisPrefix: string;
   sessionSecret: string;
   sessionTtlMs: number;
   /** How often open sockets' sessions are checked against the database (revoked, deleted, expired). */
@@ -438,6 +445,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     },
     embeddedPg: { dir: vars.EMBEDDED_PG_DIR, port: vars.EMBEDDED_PG_PORT },
     redisUrl: vars.REDIS_URL,
+    redisPrefix: vars.REDIS_PREFIX,
     sessionSecret: vars.SESSION_SECRET ?? DEVELOPMENT_SESSION_SECRET,
     sessionTtlMs: vars.SESSION_TTL_HOURS * 3600_000,
     sessionCheckIntervalMs: vars.SESSION_CHECK_INTERVAL_MS,

@@ -52,7 +52,7 @@ export class ArenaIoAdapter extends IoAdapter {
       markSubscriptionsHandled(sub);
       markRejectionsHandled(pub, ['publish']);
       this.redisClients.push(pub, sub);
-      server.adapter(createAdapter(pub, sub, { key: 'arena:sio' }));
+      server.adapter(createAdapter(pub, sub, { key: `${this.config.redisPrefix}:sio` }));
     }
     return server;
   }

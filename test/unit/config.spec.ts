@@ -7,6 +7,7 @@ describe('configuration', () => {
     expect(config.databaseUrl).toBeUndefined();
     expect(config.embeddedPg.dir).toBe('./.data/pg');
     expect(config.redisUrl).toBeUndefined();
+    expect(config.redisPrefix).toBe('arena');
     expect(config.idempotency.ttlMs).toBe(24 * 3600_000);
     expect(config.admin).toBeUndefined();
   });
@@ -16,6 +17,7 @@ describe('configuration', () => {
       PORT: '8080',
       DATABASE_URL: 'postgres://db/arena',
       REDIS_URL: 'redis://cache:6379',
+      REDIS_PREFIX: 'arena-staging',
       ADMIN_USERNAME: 'boss',
       ADMIN_PASSWORD: 'a very long password',
       CORS_ORIGINS: 'https://a.example, https://b.example',
@@ -25,6 +27,7 @@ describe('configuration', () => {
       port: 8080,
       databaseUrl: 'postgres://db/arena',
       redisUrl: 'redis://cache:6379',
+      redisPrefix: 'arena-staging',
       admin: { username: 'boss', password: 'a very long password' },
       corsOrigins: ['https://a.example', 'https://b.example'],
       trustProxy: true,

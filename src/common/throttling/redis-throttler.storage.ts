@@ -26,7 +26,7 @@ export class RedisThrottlerStorage implements ThrottlerStorage {
 
   constructor(
     private readonly redis: Redis,
-    private readonly prefix = 'arena:throttle:',
+    private readonly prefix: string,
   ) {}
 
   async increment(

@@ -61,7 +61,9 @@ const routeLimitWaits = (context: ExecutionContext) =>
             skipIf: (context) => !isReportRoute(context) || routeLimitWaits(context),
           },
         ],
-        storage: redis ? new RedisThrottlerStorage(redis) : new MemoryThrottlerStorage(),
+        storage: redis
+          ? new RedisThrottlerStorage(redis, `${config.redisPrefix}:throttle:`)
+          : new MemoryThrottlerStorage(),
         setHeaders: false,
       }),
     }),
