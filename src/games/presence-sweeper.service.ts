@@ -59,7 +59,14 @@ export class PresenceSweeper implements OnApplicationBootstrap, BeforeApplicatio
     try {
       const seated = await this.repository.heldSeatUsers(CANDIDATES_PER_SWEEP);
       if (seated.length === 0) return 0;
-      const connected = await this.emitter.connectedUserIds();
+      // Every process answers through the adapter, and one counted that has just stopped only at the
+      // adapter's timeout; shutdown does not wait for that (its before-shutdown hook waits for this sweep):
+      // a draining process drops nobody, so the answer would go unused.
+      const connected = await Promise.race([
+        this.emitter.connectedUserIds(),
+        this.lifecycle.drainingStarts.then(() => null),
+      ]);
+      if (connected === null) return 0;
       const absent = seated.filter((userId) => !connected.has(userId));
       // As if their last socket had just closed: that path checks again, in order with their own connects.
       for (const userId of absent) this.rooms.onDisconnect({ userId });

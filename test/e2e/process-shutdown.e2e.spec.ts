@@ -1,3 +1,5 @@
+import { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import request from 'supertest';
@@ -157,6 +159,8 @@ const withRedis = process.env.REDIS_URL ? describe : describe.skip;
 if (!process.env.REDIS_URL) process.stdout.write('SKIPPED: a shutdown beside another process needs REDIS_URL\n');
 
 withRedis('Arena as one of several processes on one Redis', () => {
+  // Its own channels and keys, so neither this file's processes nor others' on the same Redis see each other.
+  const redis = { REDIS_URL: process.env.REDIS_URL!, REDIS_PREFIX: `arena-test-${randomBytes(4).toString('hex')}` };
   let sockets: Socket[] = [];
   afterEach(() => {
     for (const socket of sockets) socket.disconnect();
@@ -165,7 +169,7 @@ withRedis('Arena as one of several processes on one Redis', () => {
 
   it("SIGTERM tells and closes this process's clients only: another process's stay connected and are told nothing", async () => {
     const databaseUrl = await testDatabaseUrl();
-    const env = { DATABASE_URL: databaseUrl, REDIS_URL: process.env.REDIS_URL!, SHUTDOWN_GRACE_MS: String(GRACE_MS) };
+    const env = { DATABASE_URL: databaseUrl, ...redis, SHUTDOWN_GRACE_MS: String(GRACE_MS) };
     const [stopping, staying] = await Promise.all([startArena(env), startArena(env)]);
     try {
       const leaving = await connectSocket(stopping.url, await guest(stopping.url, 'Leaving'));
@@ -194,6 +198,34 @@ withRedis('Arena as one of several processes on one Redis', () => {
     } finally {
       stopping.child.kill('SIGKILL');
       staying.child.kill('SIGKILL');
+    }
+  }, 60_000);
+
+  it('a presence sweep waiting for a process that will not answer does not hold up the exit', async () => {
+    // A subscriber of the adapter's request channel that never answers: a process that has just stopped, as
+    // every other process's adapter counts it (PUBSUB NUMSUB) until Redis notices, and waits for it 5 s.
+    const gone = new Redis(process.env.REDIS_URL!);
+    await gone.subscribe(`${redis.REDIS_PREFIX}:sio-request#/#`);
+    const databaseUrl = await testDatabaseUrl();
+    const arena = await startArena({
+      DATABASE_URL: databaseUrl,
+      ...redis,
+      SHUTDOWN_GRACE_MS: String(GRACE_MS),
+      ROOM_PRESENCE_SWEEP_MS: '200',
+    });
+    try {
+      const socket = await connectSocket(arena.url, await guest(arena.url, 'Seated'));
+      sockets.push(socket);
+      // A seated player makes every sweep ask the processes who is connected.
+      await socket.timeout(5000).emitWithAck('room:create', { actionId: aid(), gameId: 'bench', seatCount: 2 });
+      await new Promise((resolve) => setTimeout(resolve, 500)); // a sweep is waiting now
+      const signalled = Date.now();
+      arena.child.kill('SIGTERM');
+      const exit = await exitWithin(arena, GRACE_MS + MARGIN_MS + 5000);
+      expect({ code: exit.code, took: exit.at - signalled < GRACE_MS + MARGIN_MS }).toEqual({ code: 0, took: true });
+    } finally {
+      arena.child.kill('SIGKILL');
+      await gone.quit();
     }
   }, 60_000);
 });

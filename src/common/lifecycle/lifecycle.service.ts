@@ -9,6 +9,12 @@ export class LifecycleService {
   private drainingSince: number | null = null;
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
+  private drainingStarted!: () => void;
+  /**
+   * Resolves when draining starts. A wait that only serving needs, such as other processes' answers through
+   * the Socket.IO adapter (5 s when one of them has just gone), can end there instead of holding up the exit.
+   */
+  readonly drainingStarts = new Promise<void>((resolve) => (this.drainingStarted = resolve));
 
   get draining(): boolean {
     return this.drainingSince !== null;
@@ -16,6 +22,7 @@ export class LifecycleService {
 
   startDraining(): void {
     this.drainingSince ??= Date.now();
+    this.drainingStarted();
   }
 
   /** Counts one unit of accepted work until `done` is called. */
