@@ -1,6 +1,8 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import type { MessageMappingProperties } from '@nestjs/websockets';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Observable } from 'rxjs';
@@ -14,6 +16,13 @@ import { SocketDispatcher } from '../fast-path/socket-dispatcher';
  * WS_MAX_PAYLOAD_BYTES if that is more. Anything from the payload limit up to this gets a coded answer;
  * reading stops at a frame past it, and the connection is closed.
  */
+/**
+ * At shutdown, how long a client has to answer the WebSocket close before its connection is cut: one that
+ * stopped reading never answers (ws would wait 30 s), and Socket.IO's close waits for the HTTP server's,
+ * which waits for every connection to end.
+ */
+const CLOSE_ANSWER_MS = 1000;
+
 function transportFrameCap(maxPayloadBytes: number): number {
   return Math.max(2 * 1024 * 1024, maxPayloadBytes * 4);
 }
@@ -24,6 +33,8 @@ function transportFrameCap(maxPayloadBytes: number): number {
  */
 export class ArenaIoAdapter extends IoAdapter {
   private redisClients: Redis[] = [];
+  /** The TCP connections upgraded to WebSocket, which the HTTP server no longer closes itself. */
+  private readonly upgraded = new Set<Duplex>();
   private dispatcher: SocketDispatcher | undefined;
 
   constructor(
@@ -44,6 +55,10 @@ export class ArenaIoAdapter extends IoAdapter {
       parser: arenaParser,
       cors: { origin: this.config.corsOrigins, credentials: true },
     } as ServerOptions);
+    server.httpServer?.on('upgrade', (_request: IncomingMessage, socket: Duplex) => {
+      this.upgraded.add(socket);
+      socket.once('close', () => this.upgraded.delete(socket));
+    });
     if (this.config.redisUrl) {
       // Pub/sub clients wait out a Redis outage (no per-command retry limit) instead of rejecting.
       const pub = new Redis(this.config.redisUrl, { maxRetriesPerRequest: null });
@@ -74,7 +89,11 @@ export class ArenaIoAdapter extends IoAdapter {
   }
 
   override async close(server: Server): Promise<void> {
+    const cut = setTimeout(() => {
+      for (const socket of this.upgraded) socket.destroy();
+    }, CLOSE_ANSWER_MS);
     await super.close(server);
+    clearTimeout(cut);
     // quit() would wait for a connection that may never come back; an unready client is just dropped.
     await Promise.all(
       this.redisClients

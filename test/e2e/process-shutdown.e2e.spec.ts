@@ -153,6 +153,56 @@ describe('Arena as a process', () => {
       await proxy.close();
     }
   }, 60_000);
+
+  it('a client that stopped reading (a frozen tab, a dead network) does not keep it from exiting', async () => {
+    const databaseUrl = await testDatabaseUrl();
+    const arena = await startArena({
+      DATABASE_URL: databaseUrl,
+      SHUTDOWN_GRACE_MS: String(GRACE_MS),
+      CHAT_MAX_BODY: '20000',
+      THROTTLE_USER_LIMIT: '100000',
+      WS_SOCKET_BEHIND_MS: '600000', // behind, not yet cut for it
+    });
+    try {
+      const [frozen, sender] = await Promise.all(
+        ['Frozen tab', 'Sender'].map(async (name) => {
+          const body = (await request(arena.url).post('/auth/guest').send({ displayName: name }).expect(201)).body;
+          return { token: body.token as string, userId: body.user.id as string };
+        }),
+      );
+      const conversation = await request(arena.url)
+        .post('/conversations')
+        .set('Authorization', `Bearer ${sender.token}`)
+        .send({ title: 'Unread', memberIds: [frozen.userId] })
+        .expect(201);
+      const stalled = await connectSocket(arena.url, frozen.token);
+      const talking = await connectSocket(arena.url, sender.token);
+      sockets.push(stalled, talking);
+      // Its TCP paused: the server's writes back up until the socket is behind (the metric says so).
+      (stalled.io.engine.transport as unknown as { ws: { _socket: { pause(): void } } }).ws._socket.pause();
+      const behind = async () =>
+        /arena_socket_backpressure_total\{outcome="behind"\} [1-9]/.test(
+          (await request(arena.url).get('/metrics')).text,
+        );
+      const body = 'x'.repeat(19_000);
+      for (let sent = 0; !(await behind()); sent += 20) {
+        if (sent >= 2000) throw new Error('the paused socket never fell behind');
+        await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            talking
+              .timeout(10_000)
+              .emitWithAck('chat:send', { conversationId: conversation.body.id, clientMsgId: `m-${sent + i}`, body }),
+          ),
+        );
+      }
+      const signalled = Date.now();
+      arena.child.kill('SIGTERM');
+      const exit = await exitWithin(arena, GRACE_MS + MARGIN_MS + 5000);
+      expect({ code: exit.code, took: exit.at - signalled < GRACE_MS + MARGIN_MS }).toEqual({ code: 0, took: true });
+    } finally {
+      arena.child.kill('SIGKILL');
+    }
+  }, 60_000);
 });
 
 const withRedis = process.env.REDIS_URL ? describe : describe.skip;
