@@ -1,5 +1,6 @@
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
+import { LifecycleService } from '../common/lifecycle/lifecycle.service';
 import { APP_CONFIG, type AppConfig } from '../config/app-config';
 import { RoomRuntime } from './room-runtime.service';
 import { RoomsRepository } from './rooms.repository';
@@ -21,6 +22,7 @@ export class DeadlineSweeper implements OnApplicationBootstrap, BeforeApplicatio
     private readonly repository: RoomsRepository,
     private readonly runtime: RoomRuntime,
     private readonly scheduler: SchedulerRegistry,
+    private readonly lifecycle: LifecycleService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -39,9 +41,13 @@ export class DeadlineSweeper implements OnApplicationBootstrap, BeforeApplicatio
     await this.sweeping;
   }
 
-  /** One sweep: claims due rooms and fires them. Returns how many rooms were claimed. */
+  /**
+   * One sweep: claims due rooms and fires them. Returns how many rooms were claimed. A draining process
+   * fires nothing, so it claims nothing: each claim would hide the deadline from the other processes for a
+   * lease, and with the claim renewed at every sweep of the drain, for the whole grace.
+   */
   sweep(): Promise<number> {
-    if (this.sweeping || this.timer === null) return Promise.resolve(0);
+    if (this.sweeping || this.timer === null || this.lifecycle.draining) return Promise.resolve(0);
     this.sweeping = this.claimAndFire().finally(() => {
       this.sweeping = null;
     });

@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import type { Socket } from 'socket.io-client';
 import { LifecycleService } from '../../src/common/lifecycle/lifecycle.service';
 import type { RoomUpdate } from '../../src/protocol/rooms.protocol';
@@ -137,4 +138,36 @@ describe('graceful shutdown under load', () => {
     await arena.close();
     expect(Date.now() - started).toBeLessThan(3000);
   }, 60_000);
+
+  it('a draining process claims no deadline: one due during its drain is left for the other processes at once', async () => {
+    const arena = await createTestApp({ ...FAST_ROOMS, SHUTDOWN_GRACE_MS: '10000' });
+    const db = new Client({ connectionString: arena.databaseUrl });
+    await db.connect();
+    try {
+      const host = await arena.socket(await arena.guest('Drained'));
+      const room = await ok(host, 'room:create', { actionId: aid(), gameId: 'bench', seatCount: 1 });
+      const finishInFlight = arena.app.get(LifecycleService).begin(); // keeps it draining
+      const closing = arena.app.close();
+      let due: boolean;
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        // Due now: another process's sweeper should find it; this one's (every 25 ms) must not take it.
+        await db.query(
+          `UPDATE rooms SET next_deadline_at = now() - interval '1 second', next_deadline_id = 'due-in-drain' WHERE id = $1`,
+          [room.roomId],
+        );
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        const { rows } = await db.query(`SELECT next_deadline_at <= now() AS due FROM rooms WHERE id = $1`, [
+          room.roomId,
+        ]);
+        due = rows[0].due;
+      } finally {
+        finishInFlight();
+        await closing;
+      }
+      expect(due).toBe(true);
+    } finally {
+      await db.end();
+    }
+  });
 });
