@@ -74,6 +74,18 @@ export interface ArenaProcess {
  * process that has not started within `startMs` is killed (the test fails, and leaves no process behind).
  */
 export async function startArena(env: Record<string, string>, startMs = 60_000): Promise<ArenaProcess> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOnce(env, startMs);
+    } catch (error) {
+      // The free port was taken between freePort() and the child's listen (another test's process, or an
+      // outgoing connection given it as its local port): another port, a few times.
+      if (attempt >= 3 || !(error as Error).message.includes('EADDRINUSE')) throw error;
+    }
+  }
+}
+
+async function startOnce(env: Record<string, string>, startMs: number): Promise<ArenaProcess> {
   const main = await buildArena();
   const port = await freePort();
   const child = spawn(process.execPath, [main], {
