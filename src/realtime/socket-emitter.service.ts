@@ -118,9 +118,13 @@ export class SocketEmitter {
     this.server?.in(userRoom(userId)).socketsLeave(rooms);
   }
 
-  /** One socket (by id) joins these rooms. */
+  /**
+   * One socket of this process (by id) joins these rooms, now: its caller reads what the socket would have
+   * missed right after, and through the Redis adapter even this process's own sockets join only once the
+   * request has come back from Redis, so a commit in between would reach neither the read nor the socket.
+   */
   joinSocket(socketId: string, rooms: string[]): void {
-    this.server?.in(socketId).socketsJoin(rooms);
+    void this.server?.sockets.sockets.get(socketId)?.join(rooms);
   }
 
   /**

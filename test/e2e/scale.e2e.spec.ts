@@ -1,6 +1,9 @@
+import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
+import type { Server } from 'socket.io';
+import { SocketEmitter } from '../../src/realtime/socket-emitter.service';
 import { ChatPublisher } from '../../src/messaging/chat.publisher';
-import { addMember, collectMessages, group, players, until } from '../support/chat';
+import { addMember, chatSocket, collectMessages, group, players, until } from '../support/chat';
 import { ask, createTestApp, nextEvent, type TestApp } from '../support/test-app';
 
 const withRedis = process.env.REDIS_URL ? describe : describe.skip;
@@ -62,6 +65,27 @@ withRedis('several Arena processes on one PostgreSQL and one Redis', () => {
 
     expect(packets).toEqual(['packed 1,2']);
     expect(atSingle.map((m) => m.seq)).toEqual([1, 2]);
+  });
+
+  it('chat:sync on a process whose Redis echoes slowly still leaves the socket in its rooms before the read: what commits after comes live', async () => {
+    const [ada, bob] = await players(first, 2, 'Slow echo');
+    const id = await group(first, ada, [bob]);
+    const adaSocket = await chatSocket(first, ada.token);
+    // Requests between processes (sockets joining rooms among them) come back from Redis half a second late.
+    const server = (first.app.get(SocketEmitter) as unknown as { server: Server }).server;
+    const sub = (server.of('/').adapter as unknown as { subClient: Redis }).subClient;
+    const emit = sub.emit.bind(sub);
+    sub.emit = ((event: string, ...args: unknown[]) =>
+      event === 'messageBuffer'
+        ? Boolean(setTimeout(() => emit(event, ...args), 500))
+        : emit(event, ...args)) as typeof sub.emit;
+    const bobSocket = await first.socket(bob.token);
+    const atBob = collectMessages(bobSocket);
+    const synced = await ask(bobSocket, 'chat:sync', { cursors: [{ conversationId: id, afterSeq: 0 }] });
+    expect(synced).toMatchObject({ ok: true, data: { conversations: [{ messages: [] }] } });
+    const sent = await ask(adaSocket, 'chat:send', { conversationId: id, clientMsgId: 'after-sync', body: 'hello' });
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the late echoes have come
+    expect(atBob.map((message: { seq: number }) => message.seq)).toEqual([sent.data.seq]);
   });
 
   it('a membership change from the other process never gets between a commit and its live delivery', async () => {
