@@ -1,9 +1,9 @@
 import { Redis } from 'ioredis';
-import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import request from 'supertest';
 import { startArena, type ArenaProcess } from '../support/arena-process';
+import { fileRedis } from '../support/file-redis';
 import { testDatabaseUrl } from '../support/per-file-database';
 import { aid } from '../support/rooms';
 import { tcpProxy } from '../support/tcp-proxy';
@@ -209,8 +209,7 @@ const withRedis = process.env.REDIS_URL ? describe : describe.skip;
 if (!process.env.REDIS_URL) process.stdout.write('SKIPPED: a shutdown beside another process needs REDIS_URL\n');
 
 withRedis('Arena as one of several processes on one Redis', () => {
-  // Its own channels and keys, so neither this file's processes nor others' on the same Redis see each other.
-  const redis = { REDIS_URL: process.env.REDIS_URL!, REDIS_PREFIX: `arena-test-${randomBytes(4).toString('hex')}` };
+  const redis = fileRedis as { REDIS_URL: string; REDIS_PREFIX: string };
   let sockets: Socket[] = [];
   afterEach(() => {
     for (const socket of sockets) socket.disconnect();

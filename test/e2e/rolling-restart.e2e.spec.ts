@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { startArena, type ArenaProcess } from '../support/arena-process';
+import { fileRedis } from '../support/file-redis';
 import {
   audit,
   chatter,
@@ -53,9 +53,7 @@ withRedis('a rolling restart of three processes', () => {
     const env = {
       ...PLAY_ENV,
       DATABASE_URL: databaseUrl,
-      REDIS_URL: process.env.REDIS_URL!,
-      // Its own channels and keys: no other test's processes on the same Redis are counted or reached.
-      REDIS_PREFIX: `arena-test-${randomBytes(4).toString('hex')}`,
+      ...fileRedis,
       SHUTDOWN_GRACE_MS: String(GRACE_MS),
       // Presence sweeps ask every process who is connected, through Redis, while processes come and go.
       ROOM_PRESENCE_SWEEP_MS: '1000',

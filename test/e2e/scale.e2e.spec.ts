@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'socket.io';
 import { SocketEmitter } from '../../src/realtime/socket-emitter.service';
 import { ChatPublisher } from '../../src/messaging/chat.publisher';
+import { fileRedis } from '../support/file-redis';
 import { addMember, chatSocket, collectMessages, group, players, until } from '../support/chat';
 import { ask, createTestApp, nextEvent, type TestApp } from '../support/test-app';
 
@@ -14,7 +15,7 @@ withRedis('several Arena processes on one PostgreSQL and one Redis', () => {
   let second: TestApp;
 
   beforeEach(async () => {
-    const env = { REDIS_URL: process.env.REDIS_URL! };
+    const env = fileRedis;
     first = await createTestApp(env);
     second = await createTestApp(env, first.databaseUrl);
   });

@@ -2,6 +2,7 @@ import { Client } from 'pg';
 import type { Socket } from 'socket.io-client';
 import { LifecycleService } from '../../src/common/lifecycle/lifecycle.service';
 import type { RoomUpdate } from '../../src/protocol/rooms.protocol';
+import { fileRedis } from '../support/file-redis';
 import { aid, ok } from '../support/rooms';
 import { createTestApp, FAST_ROOMS, UNTHROTTLED } from '../support/test-app';
 
@@ -49,7 +50,7 @@ describe('graceful shutdown under load', () => {
     const arena = await createTestApp({
       ...UNTHROTTLED,
       SHUTDOWN_GRACE_MS: '15000',
-      ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+      ...fileRedis,
     });
     const rooms: Array<Array<ReturnType<typeof spammer> & { socket: Socket }>> = [];
     for (let r = 0; r < 3; r += 1) {

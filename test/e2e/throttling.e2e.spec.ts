@@ -1,3 +1,4 @@
+import { fileRedis } from '../support/file-redis';
 import { ask, createTestApp, type TestApp } from '../support/test-app';
 
 describe('throttling', () => {
@@ -128,7 +129,7 @@ if (!process.env.REDIS_URL) process.stdout.write('SKIPPED: throttling across pro
 
 withRedis('throttling across processes (Redis)', () => {
   it('shares one user counter between two Arena processes', async () => {
-    const env = { REDIS_URL: process.env.REDIS_URL!, THROTTLE_USER_LIMIT: '4', THROTTLE_TTL_MS: '60000' };
+    const env = { ...fileRedis, THROTTLE_USER_LIMIT: '4', THROTTLE_TTL_MS: '60000' };
     const first = await createTestApp(env);
     const second = await createTestApp(env, first.databaseUrl);
     try {
