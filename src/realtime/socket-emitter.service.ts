@@ -103,14 +103,18 @@ export class SocketEmitter {
 
   /**
    * Every socket of this user, on any process, joins these rooms (e.g. a conversation they were added to);
-   * with `only`, just the sockets that did, or did not, declare that feature.
+   * with `only`, just the sockets that did, or did not, declare that feature. This process's sockets join
+   * now, as `joinSocket` explains (a room:rejoin reads the missed events right after); the adapter's echo
+   * joins them again, which changes nothing, in its order with the other joins and leaves.
    */
   joinUserSockets(
     userId: string,
     rooms: string | string[],
     only?: { feature: ClientFeature; declared: boolean },
   ): void {
-    this.server?.in(only ? userFeatureRoom(userId, only.feature, only.declared) : userRoom(userId)).socketsJoin(rooms);
+    const sockets = only ? userFeatureRoom(userId, only.feature, only.declared) : userRoom(userId);
+    this.server?.local.in(sockets).socketsJoin(rooms);
+    this.server?.in(sockets).socketsJoin(rooms);
   }
 
   /** Every socket of this user, on any process, leaves these rooms. */

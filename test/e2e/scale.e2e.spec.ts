@@ -5,10 +5,25 @@ import { SocketEmitter } from '../../src/realtime/socket-emitter.service';
 import { ChatPublisher } from '../../src/messaging/chat.publisher';
 import { fileRedis } from '../support/file-redis';
 import { addMember, chatSocket, collectMessages, group, players, until } from '../support/chat';
+import { aid, ok } from '../support/rooms';
 import { ask, createTestApp, nextEvent, type TestApp } from '../support/test-app';
 
 const withRedis = process.env.REDIS_URL ? describe : describe.skip;
 if (!process.env.REDIS_URL) process.stdout.write('SKIPPED: broadcasts across processes need REDIS_URL\n');
+
+/**
+ * From now on, requests between this app's and the other processes' adapters (sockets joining rooms among
+ * them) come back from Redis half a second late, as from a Redis far away or busy.
+ */
+function slowEcho(arena: TestApp): void {
+  const server = (arena.app.get(SocketEmitter) as unknown as { server: Server }).server;
+  const sub = (server.of('/').adapter as unknown as { subClient: Redis }).subClient;
+  const emit = sub.emit.bind(sub);
+  sub.emit = ((event: string, ...args: unknown[]) =>
+    event === 'messageBuffer'
+      ? Boolean(setTimeout(() => emit(event, ...args), 500))
+      : emit(event, ...args)) as typeof sub.emit;
+}
 
 withRedis('several Arena processes on one PostgreSQL and one Redis', () => {
   let first: TestApp;
@@ -72,14 +87,7 @@ withRedis('several Arena processes on one PostgreSQL and one Redis', () => {
     const [ada, bob] = await players(first, 2, 'Slow echo');
     const id = await group(first, ada, [bob]);
     const adaSocket = await chatSocket(first, ada.token);
-    // Requests between processes (sockets joining rooms among them) come back from Redis half a second late.
-    const server = (first.app.get(SocketEmitter) as unknown as { server: Server }).server;
-    const sub = (server.of('/').adapter as unknown as { subClient: Redis }).subClient;
-    const emit = sub.emit.bind(sub);
-    sub.emit = ((event: string, ...args: unknown[]) =>
-      event === 'messageBuffer'
-        ? Boolean(setTimeout(() => emit(event, ...args), 500))
-        : emit(event, ...args)) as typeof sub.emit;
+    slowEcho(first);
     const bobSocket = await first.socket(bob.token);
     const atBob = collectMessages(bobSocket);
     const synced = await ask(bobSocket, 'chat:sync', { cursors: [{ conversationId: id, afterSeq: 0 }] });
@@ -87,6 +95,24 @@ withRedis('several Arena processes on one PostgreSQL and one Redis', () => {
     const sent = await ask(adaSocket, 'chat:send', { conversationId: id, clientMsgId: 'after-sync', body: 'hello' });
     await new Promise((resolve) => setTimeout(resolve, 1500)); // the late echoes have come
     expect(atBob.map((message: { seq: number }) => message.seq)).toEqual([sent.data.seq]);
+  });
+
+  it('room:rejoin on a process whose Redis echoes slowly follows the seat before it answers: the next move comes live', async () => {
+    const [hostToken, bobToken] = await Promise.all([first.guest('Echo host'), first.guest('Echo seat')]);
+    const host = await first.socket(hostToken);
+    const room = await ok(host, 'room:create', { actionId: aid(), gameId: 'bench', seatCount: 2 });
+    await ok(await first.socket(bobToken), 'room:join', { actionId: aid(), roomId: room.roomId });
+    await ok(host, 'room:start', { actionId: aid(), roomId: room.roomId });
+    slowEcho(first);
+    const secondTab = await first.socket(bobToken);
+    const seen: number[] = [];
+    secondTab.on('room:update', (update: { events: Array<{ seq: number }> }) =>
+      seen.push(...update.events.map((event) => event.seq)),
+    );
+    const rejoined = await ok(secondTab, 'room:rejoin', { roomId: room.roomId, lastSeq: 0 });
+    const bump = await ok(host, 'game:action', { actionId: aid(), roomId: room.roomId, action: { type: 'bump' } });
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the late echoes have come
+    expect({ seat: rejoined.seat, seen: seen.includes(bump.seq) }).toEqual({ seat: 1, seen: true });
   });
 
   it('a membership change from the other process never gets between a commit and its live delivery', async () => {
