@@ -35,6 +35,9 @@ export class ShutdownCoordinator implements OnModuleDestroy {
     httpServer?.close();
     httpServer?.closeIdleConnections?.();
     const pending = await this.lifecycle.idle(this.config.shutdownGraceMs);
+    // The last work's deliveries may still be queued behind it (chat's outbox flushes on the next tick,
+    // after the promise chain that ended it and so after this one): they go out before the seal.
+    await new Promise((resolve) => setImmediate(resolve));
     if (pending > 0) {
       const unanswered = this.dispatcher.answerUnfinished({
         code: 'SHUTTING_DOWN',

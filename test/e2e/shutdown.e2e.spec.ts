@@ -2,9 +2,10 @@ import { Client } from 'pg';
 import type { Socket } from 'socket.io-client';
 import { LifecycleService } from '../../src/common/lifecycle/lifecycle.service';
 import type { RoomUpdate } from '../../src/protocol/rooms.protocol';
+import { chatSocket, collectMessages, group, players } from '../support/chat';
 import { fileRedis } from '../support/file-redis';
 import { aid, ok } from '../support/rooms';
-import { createTestApp, FAST_ROOMS, UNTHROTTLED } from '../support/test-app';
+import { ask, createTestApp, FAST_ROOMS, UNTHROTTLED } from '../support/test-app';
 
 interface Sent {
   at: number;
@@ -167,6 +168,31 @@ describe('graceful shutdown under load', () => {
         await closing;
       }
       expect(due).toBe(true);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('a message committed by the last work of the drain still reaches the other members live', async () => {
+    const arena = await createTestApp({ ...UNTHROTTLED, SHUTDOWN_GRACE_MS: '10000' });
+    const db = new Client({ connectionString: arena.databaseUrl });
+    await db.connect();
+    try {
+      const [ada, bob] = await players(arena, 2, 'Last word');
+      const id = await group(arena, ada, [bob]);
+      const [adaSocket, bobSocket] = await Promise.all([chatSocket(arena, ada.token), chatSocket(arena, bob.token)]);
+      const atBob = collectMessages(bobSocket);
+      // Another transaction holds the conversation's row: the message is in flight while the drain waits.
+      await db.query('BEGIN');
+      await db.query('SELECT 1 FROM conversations WHERE id = $1 FOR UPDATE', [id]);
+      const sent = ask(adaSocket, 'chat:send', { conversationId: id, clientMsgId: 'last-word', body: 'bye' });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const closing = arena.app.close();
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await db.query('COMMIT'); // the message commits, and with it the drain's last work ends
+      expect(await sent).toMatchObject({ ok: true, data: { seq: 1 } });
+      await closing;
+      expect(atBob.map((message: { seq: number }) => message.seq)).toEqual([1]);
     } finally {
       await db.end();
     }
