@@ -134,7 +134,7 @@ export class RoomsService {
   async create(caller: Caller, input: CreateRoomInput, actionId: string): Promise<RoomEntry> {
     const engine = this.engine(input.gameId);
     const roomId = randomUUID();
-    const name = (input.name ?? `${caller.displayName}'s ${input.gameId}`).trim();
+    const name = input.name === undefined ? this.defaultName(caller, input.gameId, roomId) : input.name.trim();
     if (name === '') throw roomError('NAME_REQUIRED', 'A room needs a name');
     this.contentPolicy.assertAllowed(name, { surface: 'room_name', roomId, userId: caller.userId }, 'name');
     const holder = this.holder(caller, input.seatName, roomId);
@@ -562,6 +562,17 @@ export class RoomsService {
     await this.repository
       .recordActivity(kind, code, { roomId: room.roomId, gameId: room.gameId }, userId)
       .catch((error) => this.logger.warn({ err: error, roomId: room.roomId }, 'room activity not recorded'));
+  }
+
+  /**
+   * The name of a room its creator did not name: after the creator, unless the policy refuses that (a
+   * display name can read as another word once "'s" follows it), then after the game alone. Only a name
+   * the player wrote is refused.
+   */
+  private defaultName(caller: Caller, gameId: string, roomId: string): string {
+    const after = `${caller.displayName}'s ${gameId}`.trim();
+    const check = { surface: 'room_name' as const, roomId, userId: caller.userId };
+    return this.contentPolicy.check(after, check).allowed ? after : `A ${gameId} room`;
   }
 
   private engine(gameId: string) {

@@ -24,6 +24,24 @@ describe('rooms as a player sees them', () => {
     return { token, socket, log: new UpdateLog(socket) };
   };
 
+  describe('room:create', () => {
+    it('names a room the player did not name even when its name made from theirs is refused', async () => {
+      // "Guest 717" passes as a display name; "Guest 717's bench", the name made for the room, reads as a word it may not.
+      const host = await player('Guest 717');
+      const created = await ask(host.socket, 'room:create', { actionId: aid(), gameId: 'bench', seatCount: 2 });
+      expect(created).toMatchObject({ ok: true });
+      expect(created.data.view.name).toBe('A bench room');
+
+      const named = await ask(host.socket, 'room:create', {
+        actionId: aid(),
+        gameId: 'bench',
+        seatCount: 2,
+        name: "Guest 717's bench",
+      });
+      expect(named.error?.code).toBe('CONTENT_BLOCKED');
+    });
+  });
+
   describe('room:rejoin', () => {
     it('answers with the seat already back, and the seat_returned event inside the view it answers', async () => {
       const host = await player('Rejoin Host');
