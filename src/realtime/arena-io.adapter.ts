@@ -12,17 +12,17 @@ import { arenaParser } from './arena-parser';
 import { SocketDispatcher } from '../fast-path/socket-dispatcher';
 
 /**
- * The largest frame the transport reads (engine.io's maxHttpBufferSize): 2 MiB, or four times
- * WS_MAX_PAYLOAD_BYTES if that is more. Anything from the payload limit up to this gets a coded answer;
- * reading stops at a frame past it, and the connection is closed.
- */
-/**
  * At shutdown, how long a client has to answer the WebSocket close before its connection is cut: one that
  * stopped reading never answers (ws would wait 30 s), and Socket.IO's close waits for the HTTP server's,
  * which waits for every connection to end.
  */
 const CLOSE_ANSWER_MS = 1000;
 
+/**
+ * The largest frame the transport reads (engine.io's maxHttpBufferSize): 2 MiB, or four times
+ * WS_MAX_PAYLOAD_BYTES if that is more. Anything from the payload limit up to this gets a coded answer;
+ * reading stops at a frame past it, and the connection is closed.
+ */
 function transportFrameCap(maxPayloadBytes: number): number {
   return Math.max(2 * 1024 * 1024, maxPayloadBytes * 4);
 }
