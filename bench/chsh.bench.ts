@@ -135,33 +135,24 @@ async function setUpSession(url: string) {
   return { host, roomId, players, dashboard };
 }
 
-/** Each player answers every round pushed to it; counted after the warm-up. */
-async function chshClosedLoop(sessionId: string, players: ChshPlayer[], seconds: number): Promise<Phase> {
+/**
+ * Runs `step` for every player over and over until the window closes; the steps taken after the warm-up
+ * count. A step answers its ack's latency and whether it succeeded, or null when it had nothing to send.
+ */
+async function closedLoop<T>(
+  players: T[],
+  seconds: number,
+  step: (player: T) => Promise<{ ms: number; ok: boolean } | null>,
+): Promise<Phase> {
   const latencies: number[] = [];
   let errors = 0;
   let measuring = false;
   let running = true;
   const loops = players.map(async (player) => {
     while (running) {
-      const next = player.rounds.shift();
-      if (!next) {
-        await new Promise<void>((resolve) => {
-          player.wake = resolve;
-          setTimeout(resolve, 200);
-        });
-        player.wake = null;
-        continue;
-      }
-      const start = process.hrtime.bigint();
-      const reply = await player.socket.emitWithAck<{ ok: boolean }>('chsh:answer', {
-        actionId: actionId(),
-        sessionId,
-        round: next.round,
-        item: next.item,
-        answer: Math.random() < 0.5,
-      });
-      if (!measuring) continue;
-      if (reply.ok) latencies.push(ms(process.hrtime.bigint() - start));
+      const done = await step(player);
+      if (!done || !measuring) continue;
+      if (done.ok) latencies.push(done.ms);
       else errors += 1;
     }
   });
@@ -183,34 +174,37 @@ async function chshClosedLoop(sessionId: string, players: ChshPlayer[], seconds:
   };
 }
 
-/** The room benchmark's baseline: bare Socket.IO rooms of two, each player keeping one action in flight. */
-async function bareClosedLoop(players: Array<{ socket: LeanSocket; roomId: string }>, seconds: number) {
-  const latencies: number[] = [];
-  let measuring = false;
-  let running = true;
-  const loops = players.map(async ({ socket, roomId }) => {
-    while (running) {
-      const start = process.hrtime.bigint();
-      await socket.emitWithAck('game:action', { actionId: actionId(), roomId, action: { type: 'bump' } });
-      if (measuring) latencies.push(ms(process.hrtime.bigint() - start));
+/** Each player answers every round pushed to it. */
+function chshClosedLoop(sessionId: string, players: ChshPlayer[], seconds: number): Promise<Phase> {
+  return closedLoop(players, seconds, async (player) => {
+    const next = player.rounds.shift();
+    if (!next) {
+      await new Promise<void>((resolve) => {
+        player.wake = resolve;
+        setTimeout(resolve, 200);
+      });
+      player.wake = null;
+      return null;
     }
+    const start = process.hrtime.bigint();
+    const reply = await player.socket.emitWithAck<{ ok: boolean }>('chsh:answer', {
+      actionId: actionId(),
+      sessionId,
+      round: next.round,
+      item: next.item,
+      answer: Math.random() < 0.5,
+    });
+    return { ms: ms(process.hrtime.bigint() - start), ok: reply.ok };
   });
-  await sleep(WARMUP_SECONDS * 1000);
-  measuring = true;
-  const began = process.hrtime.bigint();
-  await sleep(seconds * 1000);
-  measuring = false;
-  const elapsed = ms(process.hrtime.bigint() - began) / 1000;
-  running = false;
-  await Promise.all(loops);
-  latencies.sort((a, b) => a - b);
-  return {
-    acks: latencies.length,
-    rate: latencies.length / elapsed,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    errors: 0,
-  };
+}
+
+/** The room benchmark's baseline: bare Socket.IO rooms of two, each player keeping one action in flight. */
+function bareClosedLoop(players: Array<{ socket: LeanSocket; roomId: string }>, seconds: number): Promise<Phase> {
+  return closedLoop(players, seconds, async ({ socket, roomId }) => {
+    const start = process.hrtime.bigint();
+    await socket.emitWithAck('game:action', { actionId: actionId(), roomId, action: { type: 'bump' } });
+    return { ms: ms(process.hrtime.bigint() - start), ok: true };
+  });
 }
 
 /** Dashboard updates in a window: per second on average, and the most in any one second. */
